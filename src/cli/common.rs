@@ -1,0 +1,96 @@
+//! Arguments and helpers shared by the commands: loading inputs, printing JSON.
+
+use crate::ingest::{self, LoadOptions, Shift};
+use crate::model::{time, Store};
+use anyhow::{bail, Context, Result};
+use clap::Args;
+use std::io::Write;
+
+/// Inputs and how to read them.
+#[derive(Args, Debug, Clone, Default)]
+pub struct LoadArgs {
+    /// Input files (any supported format, detected by content; .gz read transparently; - for stdin).
+    pub files: Vec<String>,
+    /// Time zone for times written without one: an offset such as +02:00, -0500 or UTC.
+    #[arg(long, value_name = "OFFSET")]
+    pub tz: Option<String>,
+    /// Correct a source's clock at load time, e.g. --shift api.log=+2h (repeatable).
+    #[arg(long, value_name = "SOURCE=DURATION")]
+    pub shift: Vec<Shift>,
+}
+
+impl LoadArgs {
+    /// Load options from the arguments (usage errors are reported as such).
+    pub fn options(&self) -> Result<LoadOptions> {
+        let default_offset_min = match &self.tz {
+            Some(t) => time::parse_offset(t)
+                .with_context(|| format!("--tz '{t}' is not an offset (e.g. +02:00, -0500, UTC)"))?,
+            None => 0,
+        };
+        for s in &self.shift {
+            if !self.files.iter().any(|f| s.matches(f)) {
+                bail!("--shift names '{}', which is not one of the inputs", s.source);
+            }
+        }
+        Ok(LoadOptions {
+            default_offset_min,
+            shifts: self.shift.clone(),
+            format: None,
+        })
+    }
+
+    /// Load every input into one store.
+    pub fn load(&self) -> Result<Store> {
+        if self.files.is_empty() {
+            bail!("no input files given");
+        }
+        let opts = self.options()?;
+        Ok(ingest::load_files(&self.files, &opts)?)
+    }
+}
+
+/// True when an error is a closed stdout (`heisen events | head`): not a failure.
+pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Print a value as pretty JSON on stdout.
+pub fn print_json<T: serde::Serialize>(v: &T) -> Result<()> {
+    let out = std::io::stdout();
+    let mut w = out.lock();
+    serde_json::to_writer_pretty(&mut w, v)?;
+    writeln!(w)?;
+    Ok(())
+}
+
+/// One line on stderr summarising parse errors, if there were any.
+pub fn error_summary(store: &Store) -> Option<String> {
+    let total: u64 = store.sources.iter().map(|s| s.error_count).sum();
+    if total == 0 {
+        return None;
+    }
+    let first = store.sources.iter().find_map(|s| {
+        s.errors
+            .first()
+            .map(|e| format!("{}:{}: {}", s.path, e.line, e.reason))
+    });
+    let per: Vec<String> = store
+        .sources
+        .iter()
+        .filter(|s| s.error_count > 0)
+        .map(|s| format!("{} in {}", s.error_count, s.path))
+        .collect();
+    Some(format!(
+        "heisen: {total} malformed records skipped ({}); first: {}; see `heisen stats`",
+        per.join(", "),
+        crate::text::sanitize(&first.unwrap_or_default(), true)
+    ))
+}
+
+/// `heisen [FILE...]`: open the interactive workbench.
+pub fn open_workbench(_args: LoadArgs) -> Result<i32> {
+    bail!("the interactive workbench is not built yet; use `heisen stats FILE` or `heisen events FILE`")
+}

@@ -1,0 +1,48 @@
+//! The command line: clap subcommands, each a thin face over library calls. Each command's
+//! arguments and body live in its own module.
+
+pub mod common;
+pub mod events;
+pub mod stats;
+
+use clap::{Parser, Subcommand};
+
+/// heisen — a terminal workbench for the bugs only production shows.
+#[derive(Parser, Debug)]
+#[command(name = "heisen", version, about, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub cmd: Option<Command>,
+    /// Files to open in the workbench (none: a bundled scenario).
+    #[command(flatten)]
+    pub open: common::LoadArgs,
+}
+
+/// The headless commands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Per source: detected format, events, parse errors, time range, lanes.
+    Stats(stats::StatsArgs),
+    /// Every event, merged in time order, normalised.
+    Events(events::EventsArgs),
+}
+
+/// Parse arguments and run; returns the process exit code.
+pub fn run() -> i32 {
+    let cli = Cli::parse();
+    let result = match cli.cmd {
+        Some(Command::Stats(a)) => stats::run(a),
+        Some(Command::Events(a)) => events::run(a),
+        None => common::open_workbench(cli.open),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            if common::is_broken_pipe(&e) {
+                return 0;
+            }
+            eprintln!("heisen: {e:#}");
+            1
+        }
+    }
+}

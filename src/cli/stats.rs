@@ -1,0 +1,27 @@
+//! `heisen stats`: per source, the detected format, events, parse errors, time range, lanes.
+
+use super::common::{print_json, LoadArgs};
+use anyhow::Result;
+use clap::Args;
+
+/// Arguments of `heisen stats`.
+#[derive(Args, Debug)]
+pub struct StatsArgs {
+    #[command(flatten)]
+    pub load: LoadArgs,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Run `heisen stats`.
+pub fn run(a: StatsArgs) -> Result<i32> {
+    let store = a.load.load()?;
+    let stats = crate::stats::compute(&store, a.load.tz.is_some());
+    if a.json {
+        print_json(&stats)?;
+    } else {
+        print!("{}", stats.to_text());
+    }
+    Ok(0)
+}

@@ -1,0 +1,134 @@
+//! The output of a parser: events, their attributes and the problems met, for one chunk or file.
+
+use crate::model::{Attr, Event, ParseError, Strings, Sym, Value, KEPT_ERRORS};
+
+/// A timestamp sentinel: "no time of its own; place right after the previous record".
+pub const INHERIT_TS: i64 = i64::MIN;
+
+/// What every parser is given: the shared interner and how to read times without a zone.
+#[derive(Clone, Debug)]
+pub struct Ctx {
+    pub strings: Strings,
+    /// Offset (minutes east of UTC) for times written without one; `--tz`.
+    pub default_offset_min: i32,
+}
+
+impl Ctx {
+    /// A context with UTC as the default zone.
+    pub fn new(strings: Strings) -> Self {
+        Ctx {
+            strings,
+            default_offset_min: 0,
+        }
+    }
+    /// Intern a string.
+    pub fn sym(&self, s: &str) -> Sym {
+        self.strings.intern(s)
+    }
+    /// Intern a string as a value.
+    pub fn str_value(&self, s: &str) -> Value {
+        Value::Str(self.strings.intern(s))
+    }
+}
+
+/// Events and errors from one parse. Line numbers and sequence numbers are relative to the
+/// chunk; the loader rebases them.
+#[derive(Debug, Default)]
+pub struct Batch {
+    pub events: Vec<Event>,
+    /// Attributes; `Event::attr_start` indexes this vector until the loader rebases it.
+    pub attrs: Vec<Attr>,
+    pub errors: Vec<ParseError>,
+    pub error_count: u64,
+    /// Events whose time had no zone.
+    pub naive_times: u64,
+    /// Remarks about skipped or assumed things, shown by `stats`.
+    pub notes: Vec<String>,
+    /// Continuation lines met before this chunk's first record: they belong to the last event
+    /// of the chunk before.
+    pub leading: Vec<(u32, String)>,
+    /// Lines in the chunk (for rebasing the next chunk's line numbers).
+    pub lines: u32,
+    attr_mark: usize,
+    open_cont: Option<String>,
+}
+
+impl Batch {
+    /// An empty batch.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Add an attribute to the event being built (call before [`Batch::push`]).
+    pub fn attr(&mut self, key: Sym, value: Value) {
+        self.attrs.push(Attr { key, value });
+    }
+
+    /// Drop the attributes added since the last push (a record that turned out to be invalid).
+    pub fn discard_attrs(&mut self) {
+        self.attrs.truncate(self.attr_mark);
+    }
+
+    /// Finish an event: it takes the attributes added since the last push.
+    pub fn push(&mut self, mut ev: Event, ctx: &Ctx) {
+        self.flush_cont(ctx);
+        ev.attr_start = self.attr_mark as u32;
+        ev.attr_len = (self.attrs.len() - self.attr_mark) as u32;
+        ev.seq = self.events.len() as u32;
+        self.attr_mark = self.attrs.len();
+        self.events.push(ev);
+    }
+
+    /// Record a parse error (all are counted; the first ones are kept verbatim).
+    pub fn error(&mut self, line: u32, reason: impl Into<String>) {
+        self.error_count += 1;
+        if self.errors.len() < KEPT_ERRORS {
+            self.errors.push(ParseError {
+                line,
+                reason: reason.into(),
+            });
+        }
+    }
+
+    /// Add a note once (deduplicated).
+    pub fn note(&mut self, note: impl Into<String>) {
+        let n = note.into();
+        if !self.notes.contains(&n) {
+            self.notes.push(n);
+        }
+    }
+
+    /// A continuation line (a stack trace line, say): appended to the message of the event
+    /// before it, with a newline.
+    pub fn continuation(&mut self, line: u32, text: &str) {
+        if self.events.is_empty() {
+            self.leading.push((line, text.to_string()));
+            return;
+        }
+        let c = self.open_cont.get_or_insert_with(String::new);
+        c.push('\n');
+        c.push_str(text);
+    }
+
+    /// Apply pending continuation text; call once when the chunk is done.
+    pub fn finish(&mut self, ctx: &Ctx) {
+        self.flush_cont(ctx);
+    }
+
+    fn flush_cont(&mut self, ctx: &Ctx) {
+        if let Some(c) = self.open_cont.take() {
+            if let Some(last) = self.events.last_mut() {
+                append_msg(last, &c, ctx);
+            }
+        }
+    }
+}
+
+/// Append text (which starts with a newline) to an event's message.
+pub fn append_msg(ev: &mut Event, text: &str, ctx: &Ctx) {
+    let merged = match ev.msg {
+        Some(m) => format!("{}{}", ctx.strings.resolve(m), text),
+        None => text.trim_start_matches('\n').to_string(),
+    };
+    ev.msg = Some(ctx.sym(&merged));
+}

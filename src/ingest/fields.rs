@@ -1,0 +1,144 @@
+//! Which keys of a structured record (JSON or logfmt) carry the normalised fields, across the
+//! common loggers: bunyan, pino, zap, logrus, slog, tracing-subscriber, ECS, serilog CLEF, go-kit.
+
+/// A normalised field that a record key can fill.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    Time,
+    Level,
+    Msg,
+    Trace,
+    Span,
+    Parent,
+    Request,
+    Service,
+    Thread,
+}
+
+/// Keys per target, best first: when a record has several, the earliest in the list wins and
+/// the others stay attributes.
+const TABLE: &[(Target, &[&str])] = &[
+    (
+        Target::Time,
+        &[
+            "time", "ts", "timestamp", "@timestamp", "@t", "Timestamp", "Time", "date",
+            "datetime", "eventTime", "time_local", "t",
+        ],
+    ),
+    (
+        Target::Level,
+        &[
+            "level", "lvl", "severity", "log.level", "levelname", "level_name", "loglevel",
+            "@l", "Level", "severity_text", "SeverityText", "LogLevel", "log_level",
+        ],
+    ),
+    (
+        Target::Msg,
+        &[
+            "msg", "message", "fields.message", "@m", "@message", "Message", "log.message",
+            "MessageTemplate", "@mt", "event", "body", "Body",
+        ],
+    ),
+    (
+        Target::Trace,
+        &[
+            "trace_id", "traceId", "trace.id", "traceID", "TraceId", "dd.trace_id", "traceid",
+        ],
+    ),
+    (
+        Target::Span,
+        &["span_id", "spanId", "span.id", "spanID", "SpanId", "dd.span_id", "spanid"],
+    ),
+    (
+        Target::Parent,
+        &["parent_id", "parentId", "parent_span_id", "parentSpanId", "parent.id"],
+    ),
+    (
+        Target::Request,
+        &[
+            "req_id", "request_id", "requestId", "reqId", "x-request-id", "X-Request-Id",
+            "x_request_id", "http.request.id", "request.id", "req.id", "RequestId",
+        ],
+    ),
+    (
+        Target::Service,
+        &[
+            "service", "service.name", "app", "service_name", "serviceName", "application",
+            "app.name",
+        ],
+    ),
+    (
+        Target::Thread,
+        &[
+            "thread", "tid", "goroutine", "threadName", "thread.name", "thread_name",
+            "threadId", "thread_id", "process.thread.name", "thread.id", "goroutine_id",
+        ],
+    ),
+];
+
+/// The target a key fills, with its rank (lower is better).
+pub fn classify(key: &str) -> Option<(Target, u8)> {
+    // Fast reject: every mapped key starts with one of these bytes.
+    let first = *key.as_bytes().first()?;
+    if !matches!(
+        first,
+        b't' | b'T' | b'l' | b'L' | b's' | b'S' | b'm' | b'M' | b'@' | b'd' | b'e' | b'b'
+            | b'B' | b'f' | b'p' | b'r' | b'R' | b'x' | b'X' | b'h' | b'a' | b'g'
+    ) {
+        return None;
+    }
+    for (target, keys) in TABLE {
+        if let Some(rank) = keys.iter().position(|k| *k == key) {
+            return Some((*target, rank as u8));
+        }
+    }
+    None
+}
+
+/// The best-ranked candidate per target for one record: which entry (by index) fills it.
+#[derive(Default, Debug)]
+pub struct Picks {
+    slots: [Option<(u8, usize)>; 9],
+}
+
+impl Picks {
+    fn slot(t: Target) -> usize {
+        t as usize
+    }
+    /// Offer entry `idx` for `target` at `rank`; keeps the best.
+    pub fn offer(&mut self, target: Target, rank: u8, idx: usize) {
+        let s = &mut self.slots[Self::slot(target)];
+        if s.is_none_or(|(r, _)| rank < r) {
+            *s = Some((rank, idx));
+        }
+    }
+    /// The entry chosen for `target`.
+    pub fn get(&self, target: Target) -> Option<usize> {
+        self.slots[Self::slot(target)].map(|(_, i)| i)
+    }
+    /// True when entry `idx` was chosen for some target.
+    pub fn is_picked(&self, idx: usize) -> bool {
+        self.slots.iter().any(|s| matches!(s, Some((_, i)) if *i == idx))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranks() {
+        assert_eq!(classify("msg"), Some((Target::Msg, 0)));
+        assert_eq!(classify("@timestamp").map(|x| x.0), Some(Target::Time));
+        assert_eq!(classify("trace.id").map(|x| x.0), Some(Target::Trace));
+        assert_eq!(classify("x-request-id").map(|x| x.0), Some(Target::Request));
+        assert_eq!(classify("hostname"), None);
+        assert_eq!(classify("pid"), None);
+        let mut p = Picks::default();
+        p.offer(Target::Msg, 2, 5);
+        p.offer(Target::Msg, 0, 1);
+        p.offer(Target::Msg, 1, 3);
+        assert_eq!(p.get(Target::Msg), Some(1));
+        assert!(p.is_picked(1) && !p.is_picked(3));
+    }
+}

@@ -1,0 +1,78 @@
+//! JSON lines logs. A line that is not JSON is tried as logfmt (mixed files), and otherwise
+//! taken as a continuation (a stack trace) of the record above.
+
+use super::batch::{Batch, Ctx};
+use super::json::J;
+use super::record::{flatten, push_record};
+
+/// Describe a serde_json error without its (meaningless, line 1) position.
+pub fn json_error(e: &serde_json::Error) -> String {
+    let s = e.to_string();
+    let msg = s.split(" at line ").next().unwrap_or(&s);
+    format!("invalid JSON at column {}: {msg}", e.column())
+}
+
+/// Parse one line.
+pub fn line(text: &str, lineno: u32, ctx: &Ctx, out: &mut Batch) {
+    let t = text.trim_start();
+    if t.starts_with('{') {
+        match J::parse(t) {
+            Ok(J::Obj(entries)) => {
+                let mut flat = Vec::with_capacity(entries.len() + 4);
+                flatten(&entries, &mut flat);
+                push_record(&flat, lineno, ctx, out);
+            }
+            Ok(_) => out.error(lineno, "expected a JSON object"),
+            Err(e) => out.error(lineno, json_error(&e)),
+        }
+    } else if !super::logfmt::try_line(text, lineno, ctx, out) {
+        out.continuation(lineno, text);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Level, Strings, Value};
+
+    fn parse(lines: &[&str]) -> (Batch, Ctx) {
+        let ctx = Ctx::new(Strings::new());
+        let mut b = Batch::new();
+        for (i, l) in lines.iter().enumerate() {
+            line(l, i as u32 + 1, &ctx, &mut b);
+        }
+        b.finish(&ctx);
+        (b, ctx)
+    }
+
+    #[test]
+    fn maps_common_fields() {
+        let (b, ctx) = parse(&[
+            r#"{"time":"2026-11-23T09:30:00.5+01:00","level":50,"msg":"boom","req_id":"r1","hostname":"pod-2","pid":7,"err":{"code":500,"why":"db"}}"#,
+        ]);
+        assert_eq!(b.events.len(), 1);
+        let e = &b.events[0];
+        assert_eq!(e.level, Some(Level::Error));
+        assert_eq!(ctx.strings.resolve(e.msg.unwrap()), "boom");
+        assert_eq!(ctx.strings.resolve(e.request.unwrap()), "r1");
+        assert_eq!(e.tz_offset, Some(60));
+        let keys: Vec<_> = b.attrs.iter().map(|a| ctx.strings.resolve(a.key)).collect();
+        assert_eq!(keys, ["hostname", "pid", "err.code", "err.why"]);
+        assert_eq!(b.attrs[1].value, Value::Int(7));
+    }
+
+    #[test]
+    fn bad_lines_are_counted_and_stacks_attached() {
+        let (b, ctx) = parse(&[
+            r#"{"ts":1700000000.25,"level":"warn","message":"a"}"#,
+            "    at foo (bar.js:1)",
+            r#"{"ts":1700000001,"level":"#,
+            "[1,2]",
+        ]);
+        assert_eq!(b.events.len(), 1);
+        assert_eq!(b.error_count, 1);
+        assert_eq!(b.errors[0].line, 3);
+        let m = ctx.strings.resolve(b.events[0].msg.unwrap());
+        assert!(m.starts_with("a\n    at foo"));
+    }
+}

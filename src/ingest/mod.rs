@@ -1,0 +1,449 @@
+//! Ingestion: read inputs (plain or gzip), detect each format by content, parse in parallel
+//! (line formats in chunks split at line boundaries), and merge everything into one [`Store`].
+
+pub mod batch;
+pub mod chrome;
+pub mod fields;
+pub mod gorace;
+pub mod jaeger;
+pub mod json;
+pub mod jsonl;
+pub mod logfmt;
+pub mod otlp;
+pub mod plain;
+pub mod record;
+pub mod schedule;
+pub mod sniff;
+pub mod tsan;
+pub mod zipkin;
+
+pub use batch::{Batch, Ctx, INHERIT_TS};
+
+use crate::model::{time, Format, Source, Store, Strings};
+use rayon::prelude::*;
+use std::io::Read;
+
+/// Size of the chunks line formats are split into for parallel parsing.
+pub const CHUNK: usize = 4 << 20;
+
+/// A load-time clock correction for one source: `--shift SOURCE=+2h`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Shift {
+    /// The source as given on the command line, or its file name, or a suffix of its path.
+    pub source: String,
+    pub ns: i64,
+}
+
+impl std::str::FromStr for Shift {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let (src, dur) = s
+            .rsplit_once('=')
+            .ok_or_else(|| format!("expected SOURCE=DURATION (e.g. api.log=+2h), got '{s}'"))?;
+        let ns = time::parse_duration(dur)
+            .ok_or_else(|| format!("'{dur}' is not a duration (e.g. +2h, -30m, 1.5s)"))?;
+        Ok(Shift {
+            source: src.to_string(),
+            ns,
+        })
+    }
+}
+
+impl Shift {
+    /// True when this shift names `path`.
+    pub fn matches(&self, path: &str) -> bool {
+        path == self.source
+            || path.ends_with(&format!("/{}", self.source))
+            || std::path::Path::new(path)
+                .file_name()
+                .is_some_and(|f| f.to_string_lossy() == self.source)
+    }
+}
+
+/// How to load.
+#[derive(Clone, Debug, Default)]
+pub struct LoadOptions {
+    /// Offset (minutes) for times written without a zone (`--tz`); UTC by default.
+    pub default_offset_min: i32,
+    /// Clock corrections per source.
+    pub shifts: Vec<Shift>,
+    /// Skip detection and read every input as this format.
+    pub format: Option<Format>,
+}
+
+/// Why an input could not be loaded at all.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: cannot detect the format: {reason}")]
+    Undetectable { path: String, reason: String },
+    #[error("{path}: {reason}")]
+    Invalid { path: String, reason: String },
+}
+
+/// Input bytes: a read-only memory map, or a buffer (decompressed gzip, stdin, embedded data).
+pub enum Input {
+    Mapped(memmap2::Mmap),
+    Owned(Vec<u8>),
+}
+
+impl std::ops::Deref for Input {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Input::Mapped(m) => m,
+            Input::Owned(v) => v,
+        }
+    }
+}
+
+/// Read a path (`-` is stdin) without modifying it; gzip is decompressed transparently.
+/// Returns the bytes and whether they were gzip.
+pub fn read_input(path: &str) -> Result<(Input, bool), LoadError> {
+    let io = |source| LoadError::Io {
+        path: path.to_string(),
+        source,
+    };
+    let raw = if path == "-" {
+        let mut v = Vec::new();
+        std::io::stdin().read_to_end(&mut v).map_err(io)?;
+        Input::Owned(v)
+    } else {
+        let f = std::fs::File::open(path).map_err(io)?;
+        let meta = f.metadata().map_err(io)?;
+        if meta.is_dir() {
+            return Err(LoadError::Invalid {
+                path: path.into(),
+                reason: "is a directory".into(),
+            });
+        }
+        if meta.len() == 0 {
+            Input::Owned(Vec::new())
+        } else {
+            // SAFETY: the map is read-only; heisen never writes to its inputs. A file truncated
+            // by another process while mapped can still fault, as with any mmap-based reader.
+            let m = unsafe { memmap2::Mmap::map(&f) };
+            match m {
+                Ok(m) => Input::Mapped(m),
+                Err(_) => {
+                    let mut v = Vec::new();
+                    std::fs::File::open(path)
+                        .and_then(|mut f| f.read_to_end(&mut v))
+                        .map_err(io)?;
+                    Input::Owned(v)
+                }
+            }
+        }
+    };
+    if raw.starts_with(&[0x1f, 0x8b]) {
+        let mut out = Vec::new();
+        flate2::read::MultiGzDecoder::new(&raw[..])
+            .read_to_end(&mut out)
+            .map_err(|e| LoadError::Invalid {
+                path: path.into(),
+                reason: format!("corrupt gzip data: {e}"),
+            })?;
+        return Ok((Input::Owned(out), true));
+    }
+    Ok((raw, false))
+}
+
+/// Load files into one store, in parallel. Fails on the first input that cannot be read or
+/// whose format cannot be detected; bad records inside an input are counted, not fatal.
+pub fn load_files(paths: &[String], opts: &LoadOptions) -> Result<Store, LoadError> {
+    let strings = Strings::new();
+    let ctx = Ctx {
+        strings: strings.clone(),
+        default_offset_min: opts.default_offset_min,
+    };
+    let parsed: Vec<Result<(Source, Batch), LoadError>> = paths
+        .par_iter()
+        .map(|p| {
+            let (input, gzip) = read_input(p)?;
+            let (mut src, batch) = parse_bytes(p, &input, &ctx, opts)?;
+            src.gzip = gzip;
+            Ok((src, batch))
+        })
+        .collect();
+    let mut store = Store::new(strings);
+    for r in parsed {
+        let (src, batch) = r?;
+        absorb(&mut store, src, batch);
+    }
+    store.sort();
+    Ok(store)
+}
+
+/// Load in-memory inputs (embedded samples, tests) as if they were files.
+pub fn load_named_bytes(inputs: &[(&str, &[u8])], opts: &LoadOptions) -> Result<Store, LoadError> {
+    let strings = Strings::new();
+    let ctx = Ctx {
+        strings: strings.clone(),
+        default_offset_min: opts.default_offset_min,
+    };
+    let mut store = Store::new(strings);
+    for (name, bytes) in inputs {
+        let (src, batch) = parse_bytes(name, bytes, &ctx, opts)?;
+        absorb(&mut store, src, batch);
+    }
+    store.sort();
+    Ok(store)
+}
+
+/// Append one parsed source to a store (events not yet sorted: call `Store::sort`).
+pub fn absorb(store: &mut Store, mut src: Source, mut batch: Batch) {
+    let idx = store.sources.len() as u32;
+    let base = store.attrs.len() as u32;
+    for e in &mut batch.events {
+        e.source = idx;
+        e.attr_start += base;
+    }
+    src.events = batch.events.len() as u64;
+    store.events.append(&mut batch.events);
+    store.attrs.append(&mut batch.attrs);
+    store.sources.push(src);
+}
+
+/// Detect and parse one input's bytes. The returned batch has rebased lines and sequence
+/// numbers, times filled in and shifts applied.
+pub fn parse_bytes(
+    path: &str,
+    bytes: &[u8],
+    ctx: &Ctx,
+    opts: &LoadOptions,
+) -> Result<(Source, Batch), LoadError> {
+    let head = &bytes[..bytes.len().min(sniff::HEAD)];
+    let format = match opts.format {
+        Some(f) => f,
+        None => sniff::sniff(head).map_err(|reason| LoadError::Undetectable {
+            path: path.to_string(),
+            reason,
+        })?,
+    };
+    let mut src = Source::new(path, format);
+    src.bytes = bytes.len() as u64;
+    let mut batch = match format {
+        Format::Empty => {
+            src.notes.push("empty input".into());
+            Batch::new()
+        }
+        Format::Jsonl => parse_lines(bytes, ctx, jsonl::line),
+        Format::Logfmt => parse_lines(bytes, ctx, logfmt::line),
+        Format::Plain => parse_lines(bytes, ctx, plain::line),
+        Format::Schedule => parse_lines(bytes, ctx, schedule::line),
+        Format::Otlp if first_line_is_object(bytes) => parse_lines(bytes, ctx, otlp::line),
+        Format::Otlp => parse_doc(bytes, ctx, otlp::parse_doc),
+        Format::Jaeger => parse_doc(bytes, ctx, jaeger::parse_doc),
+        Format::Zipkin => parse_doc(bytes, ctx, zipkin::parse_doc),
+        Format::Chrome => parse_doc(bytes, ctx, chrome::parse_doc),
+        Format::Gorace => parse_doc(bytes, ctx, gorace::parse_doc),
+        Format::Tsan => parse_doc(bytes, ctx, tsan::parse_doc),
+    };
+    fill_inherited_times(&mut batch);
+    if let Some(shift) = opts.shifts.iter().find(|s| s.matches(path)) {
+        src.shift_ns = shift.ns;
+        for e in &mut batch.events {
+            e.ts = e.ts.saturating_add(shift.ns);
+        }
+    }
+    src.error_count = batch.error_count;
+    src.errors = std::mem::take(&mut batch.errors);
+    src.naive_times = batch.naive_times;
+    src.notes.append(&mut batch.notes);
+    Ok((src, batch))
+}
+
+fn first_line_is_object(bytes: &[u8]) -> bool {
+    let end = memchr::memchr(b'\n', bytes).unwrap_or(bytes.len());
+    let first = String::from_utf8_lossy(&bytes[..end]);
+    matches!(json::J::parse(first.trim()), Ok(json::J::Obj(_)))
+}
+
+/// Records with no time of their own take the time of the record before them (or, at the
+/// start, of the first record that has one).
+fn fill_inherited_times(batch: &mut Batch) {
+    let first_real = batch
+        .events
+        .iter()
+        .map(|e| e.ts)
+        .find(|&t| t != INHERIT_TS)
+        .unwrap_or(0);
+    let mut prev = first_real;
+    for e in &mut batch.events {
+        if e.ts == INHERIT_TS {
+            e.ts = prev;
+        } else {
+            prev = e.ts;
+        }
+    }
+}
+
+/// A parser of one line: text without its newline, 1-based line number.
+pub type LineFn = fn(&str, u32, &Ctx, &mut Batch);
+
+/// A parser of a whole document.
+pub type DocFn = fn(&str, &Ctx, &mut Batch);
+
+/// Parse a whole document (invalid UTF-8 is replaced and reported).
+pub fn parse_doc(bytes: &[u8], ctx: &Ctx, f: DocFn) -> Batch {
+    let mut b = Batch::new();
+    match std::str::from_utf8(bytes) {
+        Ok(s) => f(s, ctx, &mut b),
+        Err(e) => {
+            b.error(
+                json::line_of(&String::from_utf8_lossy(&bytes[..e.valid_up_to()]), e.valid_up_to()),
+                "invalid UTF-8 (bytes replaced with U+FFFD)",
+            );
+            f(&String::from_utf8_lossy(bytes), ctx, &mut b);
+        }
+    }
+    b.finish(ctx);
+    b
+}
+
+/// Split at line boundaries into chunks of about [`CHUNK`] bytes.
+pub fn split_chunks(bytes: &[u8], size: usize) -> Vec<&[u8]> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < bytes.len() {
+        let mut end = (start + size).min(bytes.len());
+        if end < bytes.len() {
+            end = match memchr::memchr(b'\n', &bytes[end..]) {
+                Some(i) => end + i + 1,
+                None => bytes.len(),
+            };
+        }
+        out.push(&bytes[start..end]);
+        start = end;
+    }
+    out
+}
+
+/// Parse a line format in parallel chunks and merge the batches in order.
+pub fn parse_lines(bytes: &[u8], ctx: &Ctx, f: LineFn) -> Batch {
+    let chunks = split_chunks(bytes, CHUNK);
+    let batches: Vec<Batch> = chunks
+        .par_iter()
+        .map(|chunk| parse_chunk(chunk, ctx, f))
+        .collect();
+    merge_batches(batches, ctx)
+}
+
+/// Parse the lines of one chunk, with line numbers relative to the chunk.
+pub fn parse_chunk(chunk: &[u8], ctx: &Ctx, f: LineFn) -> Batch {
+    let mut b = Batch::new();
+    let mut lineno = 0u32;
+    for raw in chunk.split(|&c| c == b'\n') {
+        lineno += 1;
+        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+        if raw.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        match std::str::from_utf8(raw) {
+            Ok(s) => f(s, lineno, ctx, &mut b),
+            Err(_) => {
+                b.error(lineno, "invalid UTF-8 (bytes replaced with U+FFFD)");
+                f(&String::from_utf8_lossy(raw), lineno, ctx, &mut b);
+            }
+        }
+    }
+    // `split` yields one empty piece after a final newline: it is not a line.
+    b.lines = if chunk.ends_with(b"\n") {
+        lineno - 1
+    } else {
+        lineno
+    };
+    b.finish(ctx);
+    b
+}
+
+/// Merge chunk batches (in order) into one, rebasing line, sequence and attribute indexes.
+pub fn merge_batches(batches: Vec<Batch>, ctx: &Ctx) -> Batch {
+    let mut out = Batch::new();
+    let mut line_base = 0u32;
+    for mut b in batches {
+        for (line, text) in std::mem::take(&mut b.leading) {
+            match out.events.last_mut() {
+                Some(last) => batch::append_msg(last, &format!("\n{text}"), ctx),
+                None => out.error(
+                    line + line_base,
+                    "text before the first record (not a record, and no record above to attach it to)",
+                ),
+            }
+        }
+        let seq_base = out.events.len() as u32;
+        let attr_base = out.attrs.len() as u32;
+        for e in &mut b.events {
+            if e.line > 0 {
+                e.line += line_base;
+            }
+            e.seq += seq_base;
+            e.attr_start += attr_base;
+        }
+        for mut err in b.errors {
+            if err.line > 0 {
+                err.line += line_base;
+            }
+            if out.errors.len() < crate::model::store::KEPT_ERRORS {
+                out.errors.push(err);
+            }
+        }
+        out.error_count += b.error_count;
+        out.naive_times += b.naive_times;
+        for n in b.notes {
+            out.note(n);
+        }
+        out.events.append(&mut b.events);
+        out.attrs.append(&mut b.attrs);
+        line_base += b.lines;
+        out.lines = line_base;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunked_parse_equals_single_chunk() {
+        let mut text = String::new();
+        for i in 0..500 {
+            text.push_str(&format!(
+                "{{\"ts\":{},\"level\":\"info\",\"msg\":\"m{i}\",\"k\":{i}}}\n",
+                1_700_000_000_000i64 + i
+            ));
+            if i % 7 == 0 {
+                text.push_str("  at stack frame\n");
+            }
+        }
+        let ctx = Ctx::new(Strings::new());
+        let one = parse_chunk(text.as_bytes(), &ctx, jsonl::line);
+        let many = merge_batches(
+            split_chunks(text.as_bytes(), 300)
+                .into_iter()
+                .map(|c| parse_chunk(c, &ctx, jsonl::line))
+                .collect(),
+            &ctx,
+        );
+        assert_eq!(one.events, many.events);
+        assert_eq!(one.attrs, many.attrs);
+        assert_eq!(many.events.len(), 500);
+        assert_eq!(many.events[499].line, text.lines().count() as u32);
+    }
+
+    #[test]
+    fn shift_matching() {
+        let s: Shift = "api.log=+2h".parse().unwrap();
+        assert_eq!(s.ns, 7_200_000_000_000);
+        assert!(s.matches("logs/api.log"));
+        assert!(s.matches("api.log"));
+        assert!(!s.matches("xapi.log"));
+        assert!("api.log".parse::<Shift>().is_err());
+    }
+}

@@ -1,0 +1,129 @@
+//! Turn one structured record (a JSON object or a logfmt line, as key/value entries) into an
+//! event: the known keys fill the normalised fields, every other key becomes a typed attribute.
+
+use super::batch::{Batch, Ctx, INHERIT_TS};
+use super::fields::{classify, Picks, Target};
+use super::json::J;
+use crate::model::{time, Event, Kind, Level, Value};
+use std::borrow::Cow;
+
+/// Flatten nested objects into dotted keys (`{"a":{"b":1}}` → `a.b`); arrays stay whole.
+pub fn flatten<'a, 'j>(obj: &'j [(Cow<'a, str>, J<'a>)], out: &mut Vec<(Cow<'j, str>, &'j J<'a>)>) {
+    for (k, v) in obj {
+        match v {
+            J::Obj(inner) if !inner.is_empty() => flatten_prefixed(k, inner, out),
+            _ => out.push((Cow::Borrowed(k.as_ref()), v)),
+        }
+    }
+}
+
+fn flatten_prefixed<'a, 'j>(
+    prefix: &str,
+    obj: &'j [(Cow<'a, str>, J<'a>)],
+    out: &mut Vec<(Cow<'j, str>, &'j J<'a>)>,
+) {
+    for (k, v) in obj {
+        let key = format!("{prefix}.{k}");
+        match v {
+            J::Obj(inner) if !inner.is_empty() => flatten_prefixed(&key, inner, out),
+            _ => out.push((Cow::Owned(key), v)),
+        }
+    }
+}
+
+/// A JSON value as a typed attribute value.
+pub fn value_of(v: &J, ctx: &Ctx) -> Value {
+    match v {
+        J::Null => Value::Null,
+        J::Bool(b) => Value::Bool(*b),
+        J::Int(i) => Value::Int(*i),
+        J::UInt(u) => Value::Float(*u as f64),
+        J::Float(f) => Value::Float(*f),
+        J::Str(s) => ctx.str_value(s),
+        other => ctx.str_value(&other.to_text()),
+    }
+}
+
+fn level_of(v: &J) -> Option<Level> {
+    match v {
+        J::Str(s) => Level::parse(s),
+        J::Int(n) => Level::from_number(*n),
+        _ => None,
+    }
+}
+
+/// Read a time value: RFC 3339 text, or an epoch number (s/ms/µs/ns, as number or text).
+pub fn time_of(v: &J, ctx: &Ctx) -> Option<time::Parsed> {
+    match v {
+        J::Str(s) => time::parse_time_text(s, ctx.default_offset_min),
+        J::Int(i) => time::epoch_guess_i64(*i).map(|ns| time::Parsed {
+            ns,
+            offset_min: Some(0),
+        }),
+        J::Float(f) => time::epoch_guess_f64(*f).map(|ns| time::Parsed {
+            ns,
+            offset_min: Some(0),
+        }),
+        _ => None,
+    }
+}
+
+fn is_scalar(v: &J) -> bool {
+    !matches!(v, J::Arr(_) | J::Obj(_) | J::Null)
+}
+
+/// Build a log event from flattened entries and push it into `out`.
+pub fn push_record(entries: &[(Cow<str>, &J)], line: u32, ctx: &Ctx, out: &mut Batch) {
+    let mut picks = Picks::default();
+    for (i, (k, v)) in entries.iter().enumerate() {
+        if let Some((t, rank)) = classify(k) {
+            let usable = match t {
+                Target::Level => level_of(v).is_some(),
+                Target::Time => !matches!(v, J::Arr(_) | J::Obj(_) | J::Null | J::Bool(_)),
+                _ => is_scalar(v),
+            };
+            if usable {
+                picks.offer(t, rank, i);
+            }
+        }
+    }
+    let mut ev = Event::new(Kind::Log, INHERIT_TS);
+    ev.line = line;
+    match picks.get(Target::Time) {
+        Some(i) => {
+            let (k, v) = &entries[i];
+            match time_of(v, ctx) {
+                Some(p) => {
+                    ev.ts = p.ns;
+                    ev.tz_offset = p.offset_min;
+                    if p.offset_min.is_none() {
+                        out.naive_times += 1;
+                    }
+                }
+                None => out.error(
+                    line,
+                    format!(
+                        "unrecognised time {} in '{k}'; placed after the record before it",
+                        v.to_text()
+                    ),
+                ),
+            }
+        }
+        None => out.note("records without a time field are placed right after the record before them"),
+    }
+    ev.level = picks.get(Target::Level).and_then(|i| level_of(entries[i].1));
+    let text = |t: Target| picks.get(t).map(|i| ctx.sym(&entries[i].1.to_text()));
+    ev.msg = text(Target::Msg);
+    ev.trace = text(Target::Trace);
+    ev.span = text(Target::Span);
+    ev.parent = text(Target::Parent);
+    ev.request = text(Target::Request);
+    ev.service = text(Target::Service);
+    ev.thread = text(Target::Thread);
+    for (i, (k, v)) in entries.iter().enumerate() {
+        if !picks.is_picked(i) {
+            out.attr(ctx.sym(k), value_of(v, ctx));
+        }
+    }
+    out.push(ev, ctx);
+}

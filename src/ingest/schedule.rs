@@ -1,0 +1,13 @@
+//! schedule parser (in progress).
+
+use super::batch::{Batch, Ctx};
+
+/// Parse one line.
+pub fn line(_text: &str, lineno: u32, _ctx: &Ctx, out: &mut Batch) {
+    out.error(lineno, "schedule is not supported yet");
+}
+
+/// Parse a whole document.
+pub fn parse_doc(_text: &str, _ctx: &Ctx, out: &mut Batch) {
+    out.error(0, "schedule is not supported yet");
+}

@@ -1,0 +1,10 @@
+//! heisen: a terminal workbench for debugging the bugs only production shows.
+//!
+//! Data flows one way: `ingest` (sniff + parse) → `model` (the store) → analyses → faces
+//! (`cli` for `--json`, and the TUI).
+
+pub mod ingest;
+pub mod model;
+pub mod cli;
+pub mod stats;
+pub mod text;

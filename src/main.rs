@@ -1,0 +1,5 @@
+//! The `heisen` binary.
+
+fn main() {
+    std::process::exit(heisen::cli::run());
+}

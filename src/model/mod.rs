@@ -1,0 +1,10 @@
+//! The unified event model: events, typed values, interned strings, time, and the store.
+
+pub mod event;
+pub mod store;
+pub mod strings;
+pub mod time;
+
+pub use event::{Attr, Event, Kind, Level, Op, Status, Value};
+pub use store::{EventView, Format, LaneKey, ParseError, Source, Store, KEPT_ERRORS};
+pub use strings::{Strings, Sym};

@@ -1,0 +1,208 @@
+//! Per-source summaries: format, counts, parse errors, time range, lanes. Shared by
+//! `heisen stats` and the TUI's status line.
+
+use crate::model::{time, LaneKey, Store};
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// How many lane values a summary lists.
+pub const LANE_VALUES: usize = 20;
+
+/// The distinct values of one lane key within a source.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct LaneSummary {
+    pub count: usize,
+    /// The most frequent values first (at most [`LANE_VALUES`]).
+    pub values: Vec<String>,
+}
+
+/// Everything `stats` says about one source.
+#[derive(Clone, Debug, Serialize)]
+pub struct SourceStats {
+    pub path: String,
+    pub format: &'static str,
+    pub bytes: u64,
+    pub gzip: bool,
+    pub events: u64,
+    pub parse_errors: u64,
+    /// The first errors as `file:line: reason`.
+    pub errors: Vec<String>,
+    pub first: Option<String>,
+    pub last: Option<String>,
+    pub first_ns: Option<i64>,
+    pub last_ns: Option<i64>,
+    /// Events whose time had no zone and were read as UTC (or `--tz`).
+    pub naive_times: u64,
+    pub assumed_utc: bool,
+    /// Clock correction applied at load time (`--shift`), e.g. `+2h`.
+    pub shift: Option<String>,
+    pub lanes: HashMap<&'static str, LaneSummary>,
+    pub notes: Vec<String>,
+}
+
+/// Totals over all sources.
+#[derive(Clone, Debug, Serialize)]
+pub struct Totals {
+    pub sources: usize,
+    pub events: u64,
+    pub parse_errors: u64,
+    pub first: Option<String>,
+    pub last: Option<String>,
+}
+
+/// The whole `stats` answer.
+#[derive(Clone, Debug, Serialize)]
+pub struct Stats {
+    pub sources: Vec<SourceStats>,
+    pub total: Totals,
+}
+
+/// Summarise a store.
+pub fn compute(store: &Store, tz_given: bool) -> Stats {
+    let n = store.sources.len();
+    let mut range: Vec<Option<(i64, i64)>> = vec![None; n];
+    let keys = [LaneKey::Service, LaneKey::Thread, LaneKey::Request, LaneKey::Trace];
+    let mut lanes: Vec<[HashMap<lasso::Spur, usize>; 4]> = (0..n).map(|_| Default::default()).collect();
+    for e in &store.events {
+        let s = e.source as usize;
+        let r = &mut range[s];
+        *r = Some(match *r {
+            None => (e.ts, e.end()),
+            Some((a, b)) => (a.min(e.ts), b.max(e.end())),
+        });
+        for (i, k) in keys.iter().enumerate() {
+            if let Some(v) = store.lane_of(e, *k) {
+                *lanes[s][i].entry(v).or_default() += 1;
+            }
+        }
+    }
+    let sources: Vec<SourceStats> = store
+        .sources
+        .iter()
+        .enumerate()
+        .map(|(i, src)| {
+            let mut lane_map = HashMap::new();
+            for (j, k) in keys.iter().enumerate() {
+                let counts = &lanes[i][j];
+                if counts.is_empty() {
+                    continue;
+                }
+                let mut v: Vec<(&lasso::Spur, &usize)> = counts.iter().collect();
+                v.sort_by(|a, b| b.1.cmp(a.1).then_with(|| store.s(*a.0).cmp(store.s(*b.0))));
+                lane_map.insert(
+                    k.as_str(),
+                    LaneSummary {
+                        count: counts.len(),
+                        values: v
+                            .iter()
+                            .take(LANE_VALUES)
+                            .map(|(s, _)| store.s(**s).to_string())
+                            .collect(),
+                    },
+                );
+            }
+            SourceStats {
+                path: src.path.clone(),
+                format: src.format.as_str(),
+                bytes: src.bytes,
+                gzip: src.gzip,
+                events: src.events,
+                parse_errors: src.error_count,
+                errors: src
+                    .errors
+                    .iter()
+                    .map(|e| format!("{}:{}: {}", src.path, e.line, e.reason))
+                    .collect(),
+                first: range[i].map(|r| time::format_ns(r.0)),
+                last: range[i].map(|r| time::format_ns(r.1)),
+                first_ns: range[i].map(|r| r.0),
+                last_ns: range[i].map(|r| r.1),
+                naive_times: src.naive_times,
+                assumed_utc: src.naive_times > 0 && !tz_given,
+                shift: (src.shift_ns != 0).then(|| {
+                    let sign = if src.shift_ns < 0 { "-" } else { "+" };
+                    format!("{sign}{}", time::format_duration(src.shift_ns.abs()))
+                }),
+                lanes: lane_map,
+                notes: src.notes.clone(),
+            }
+        })
+        .collect();
+    let all = store.time_range();
+    Stats {
+        total: Totals {
+            sources: n,
+            events: store.events.len() as u64,
+            parse_errors: store.sources.iter().map(|s| s.error_count).sum(),
+            first: all.map(|r| time::format_ns(r.0)),
+            last: all.map(|r| time::format_ns(r.1)),
+        },
+        sources,
+    }
+}
+
+impl Stats {
+    /// Human-readable report.
+    pub fn to_text(&self) -> String {
+        use std::fmt::Write;
+        let mut o = String::new();
+        for s in &self.sources {
+            let _ = writeln!(o, "{}", crate::text::sanitize(&s.path, true));
+            let gz = if s.gzip { " (gzip)" } else { "" };
+            let _ = writeln!(o, "  format       {}{gz}", s.format);
+            let _ = writeln!(o, "  bytes        {}", s.bytes);
+            let _ = writeln!(o, "  events       {}", s.events);
+            let _ = writeln!(o, "  parse errors {}", s.parse_errors);
+            for e in s.errors.iter().take(10) {
+                let _ = writeln!(o, "    {}", crate::text::sanitize(e, true));
+            }
+            if s.parse_errors > 10 {
+                let _ = writeln!(o, "    … {} more (all in --json, first 100)", s.parse_errors - 10);
+            }
+            if let (Some(a), Some(b)) = (&s.first, &s.last) {
+                let _ = writeln!(o, "  time range   {a} .. {b}");
+            }
+            if s.assumed_utc {
+                let _ = writeln!(
+                    o,
+                    "  time zone    {} events had no zone: assumed UTC (use --tz to say otherwise)",
+                    s.naive_times
+                );
+            } else if s.naive_times > 0 {
+                let _ = writeln!(o, "  time zone    {} events had no zone: read in --tz", s.naive_times);
+            }
+            if let Some(sh) = &s.shift {
+                let _ = writeln!(o, "  shifted      {sh} (--shift)");
+            }
+            let mut keys: Vec<_> = s.lanes.keys().collect();
+            keys.sort();
+            for k in keys {
+                let l = &s.lanes[k];
+                let shown: Vec<String> = l
+                    .values
+                    .iter()
+                    .take(5)
+                    .map(|v| crate::text::sanitize(v, true).into_owned())
+                    .collect();
+                let more = if l.count > 5 { ", …" } else { "" };
+                let _ = writeln!(o, "  {:<12} {} ({}{more})", k, l.count, shown.join(", "));
+            }
+            for n in &s.notes {
+                let _ = writeln!(o, "  note         {}", crate::text::sanitize(n, true));
+            }
+        }
+        let t = &self.total;
+        let _ = writeln!(
+            o,
+            "total: {} sources, {} events, {} parse errors{}",
+            t.sources,
+            t.events,
+            t.parse_errors,
+            match (&t.first, &t.last) {
+                (Some(a), Some(b)) => format!(", {a} .. {b}"),
+                _ => String::new(),
+            }
+        );
+        o
+    }
+}
