@@ -3,8 +3,8 @@
 //! Data flows one way: `ingest` (sniff + parse) → `model` (the store) → analyses → faces
 //! (`cli` for `--json`, and the TUI).
 
+pub mod cli;
 pub mod ingest;
 pub mod model;
-pub mod cli;
 pub mod stats;
 pub mod text;

@@ -61,8 +61,14 @@ pub struct Stats {
 pub fn compute(store: &Store, tz_given: bool) -> Stats {
     let n = store.sources.len();
     let mut range: Vec<Option<(i64, i64)>> = vec![None; n];
-    let keys = [LaneKey::Service, LaneKey::Thread, LaneKey::Request, LaneKey::Trace];
-    let mut lanes: Vec<[HashMap<lasso::Spur, usize>; 4]> = (0..n).map(|_| Default::default()).collect();
+    let keys = [
+        LaneKey::Service,
+        LaneKey::Thread,
+        LaneKey::Request,
+        LaneKey::Trace,
+    ];
+    let mut lanes: Vec<[HashMap<lasso::Spur, usize>; 4]> =
+        (0..n).map(|_| Default::default()).collect();
     for e in &store.events {
         let s = e.source as usize;
         let r = &mut range[s];
@@ -157,7 +163,11 @@ impl Stats {
                 let _ = writeln!(o, "    {}", crate::text::sanitize(e, true));
             }
             if s.parse_errors > 10 {
-                let _ = writeln!(o, "    … {} more (all in --json, first 100)", s.parse_errors - 10);
+                let _ = writeln!(
+                    o,
+                    "    … {} more (all in --json, first 100)",
+                    s.parse_errors - 10
+                );
             }
             if let (Some(a), Some(b)) = (&s.first, &s.last) {
                 let _ = writeln!(o, "  time range   {a} .. {b}");
@@ -169,7 +179,11 @@ impl Stats {
                     s.naive_times
                 );
             } else if s.naive_times > 0 {
-                let _ = writeln!(o, "  time zone    {} events had no zone: read in --tz", s.naive_times);
+                let _ = writeln!(
+                    o,
+                    "  time zone    {} events had no zone: read in --tz",
+                    s.naive_times
+                );
             }
             if let Some(sh) = &s.shift {
                 let _ = writeln!(o, "  shifted      {sh} (--shift)");

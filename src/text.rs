@@ -7,7 +7,7 @@ use std::borrow::Cow;
 /// tabs become `\n` and `\t` when `one_line`, otherwise they are kept.
 pub fn sanitize(s: &str, one_line: bool) -> Cow<'_, str> {
     let bad = |c: char| {
-        (c.is_control() && !(matches!(c, '\n' | '\t') && !one_line))
+        ((one_line || !matches!(c, '\n' | '\t')) && c.is_control())
             || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
     };
     if !s.chars().any(bad) {

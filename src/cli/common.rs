@@ -23,13 +23,17 @@ impl LoadArgs {
     /// Load options from the arguments (usage errors are reported as such).
     pub fn options(&self) -> Result<LoadOptions> {
         let default_offset_min = match &self.tz {
-            Some(t) => time::parse_offset(t)
-                .with_context(|| format!("--tz '{t}' is not an offset (e.g. +02:00, -0500, UTC)"))?,
+            Some(t) => time::parse_offset(t).with_context(|| {
+                format!("--tz '{t}' is not an offset (e.g. +02:00, -0500, UTC)")
+            })?,
             None => 0,
         };
         for s in &self.shift {
             if !self.files.iter().any(|f| s.matches(f)) {
-                bail!("--shift names '{}', which is not one of the inputs", s.source);
+                bail!(
+                    "--shift names '{}', which is not one of the inputs",
+                    s.source
+                );
             }
         }
         Ok(LoadOptions {

@@ -9,7 +9,12 @@ use clap::{Parser, Subcommand};
 
 /// heisen — a terminal workbench for the bugs only production shows.
 #[derive(Parser, Debug)]
-#[command(name = "heisen", version, about, args_conflicts_with_subcommands = true)]
+#[command(
+    name = "heisen",
+    version,
+    about,
+    args_conflicts_with_subcommands = true
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub cmd: Option<Command>,

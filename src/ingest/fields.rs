@@ -21,57 +21,131 @@ const TABLE: &[(Target, &[&str])] = &[
     (
         Target::Time,
         &[
-            "time", "ts", "timestamp", "@timestamp", "@t", "Timestamp", "Time", "date",
-            "datetime", "eventTime", "time_local", "t",
+            "time",
+            "ts",
+            "timestamp",
+            "@timestamp",
+            "@t",
+            "Timestamp",
+            "Time",
+            "date",
+            "datetime",
+            "eventTime",
+            "time_local",
+            "t",
         ],
     ),
     (
         Target::Level,
         &[
-            "level", "lvl", "severity", "log.level", "levelname", "level_name", "loglevel",
-            "@l", "Level", "severity_text", "SeverityText", "LogLevel", "log_level",
+            "level",
+            "lvl",
+            "severity",
+            "log.level",
+            "levelname",
+            "level_name",
+            "loglevel",
+            "@l",
+            "Level",
+            "severity_text",
+            "SeverityText",
+            "LogLevel",
+            "log_level",
         ],
     ),
     (
         Target::Msg,
         &[
-            "msg", "message", "fields.message", "@m", "@message", "Message", "log.message",
-            "MessageTemplate", "@mt", "event", "body", "Body",
+            "msg",
+            "message",
+            "fields.message",
+            "@m",
+            "@message",
+            "Message",
+            "log.message",
+            "MessageTemplate",
+            "@mt",
+            "event",
+            "body",
+            "Body",
         ],
     ),
     (
         Target::Trace,
         &[
-            "trace_id", "traceId", "trace.id", "traceID", "TraceId", "dd.trace_id", "traceid",
+            "trace_id",
+            "traceId",
+            "trace.id",
+            "traceID",
+            "TraceId",
+            "dd.trace_id",
+            "traceid",
         ],
     ),
     (
         Target::Span,
-        &["span_id", "spanId", "span.id", "spanID", "SpanId", "dd.span_id", "spanid"],
+        &[
+            "span_id",
+            "spanId",
+            "span.id",
+            "spanID",
+            "SpanId",
+            "dd.span_id",
+            "spanid",
+        ],
     ),
     (
         Target::Parent,
-        &["parent_id", "parentId", "parent_span_id", "parentSpanId", "parent.id"],
+        &[
+            "parent_id",
+            "parentId",
+            "parent_span_id",
+            "parentSpanId",
+            "parent.id",
+        ],
     ),
     (
         Target::Request,
         &[
-            "req_id", "request_id", "requestId", "reqId", "x-request-id", "X-Request-Id",
-            "x_request_id", "http.request.id", "request.id", "req.id", "RequestId",
+            "req_id",
+            "request_id",
+            "requestId",
+            "reqId",
+            "x-request-id",
+            "X-Request-Id",
+            "x_request_id",
+            "http.request.id",
+            "request.id",
+            "req.id",
+            "RequestId",
         ],
     ),
     (
         Target::Service,
         &[
-            "service", "service.name", "app", "service_name", "serviceName", "application",
+            "service",
+            "service.name",
+            "app",
+            "service_name",
+            "serviceName",
+            "application",
             "app.name",
         ],
     ),
     (
         Target::Thread,
         &[
-            "thread", "tid", "goroutine", "threadName", "thread.name", "thread_name",
-            "threadId", "thread_id", "process.thread.name", "thread.id", "goroutine_id",
+            "thread",
+            "tid",
+            "goroutine",
+            "threadName",
+            "thread.name",
+            "thread_name",
+            "threadId",
+            "thread_id",
+            "process.thread.name",
+            "thread.id",
+            "goroutine_id",
         ],
     ),
 ];
@@ -82,8 +156,27 @@ pub fn classify(key: &str) -> Option<(Target, u8)> {
     let first = *key.as_bytes().first()?;
     if !matches!(
         first,
-        b't' | b'T' | b'l' | b'L' | b's' | b'S' | b'm' | b'M' | b'@' | b'd' | b'e' | b'b'
-            | b'B' | b'f' | b'p' | b'r' | b'R' | b'x' | b'X' | b'h' | b'a' | b'g'
+        b't' | b'T'
+            | b'l'
+            | b'L'
+            | b's'
+            | b'S'
+            | b'm'
+            | b'M'
+            | b'@'
+            | b'd'
+            | b'e'
+            | b'b'
+            | b'B'
+            | b'f'
+            | b'p'
+            | b'r'
+            | b'R'
+            | b'x'
+            | b'X'
+            | b'h'
+            | b'a'
+            | b'g'
     ) {
         return None;
     }
@@ -118,7 +211,9 @@ impl Picks {
     }
     /// True when entry `idx` was chosen for some target.
     pub fn is_picked(&self, idx: usize) -> bool {
-        self.slots.iter().any(|s| matches!(s, Some((_, i)) if *i == idx))
+        self.slots
+            .iter()
+            .any(|s| matches!(s, Some((_, i)) if *i == idx))
     }
 }
 

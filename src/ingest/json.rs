@@ -102,10 +102,10 @@ impl<'a> J<'a> {
             J::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
             J::Int(i) => out.push_str(&i.to_string()),
             J::UInt(u) => out.push_str(&u.to_string()),
-            J::Float(f) => out.push_str(&serde_json::Number::from_f64(*f).map_or_else(
-                || "null".to_string(),
-                |n| n.to_string(),
-            )),
+            J::Float(f) => out.push_str(
+                &serde_json::Number::from_f64(*f)
+                    .map_or_else(|| "null".to_string(), |n| n.to_string()),
+            ),
             J::Str(s) => out.push_str(&serde_json::to_string(s.as_ref()).unwrap_or_default()),
             J::Arr(a) => {
                 out.push('[');

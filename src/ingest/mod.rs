@@ -296,7 +296,10 @@ pub fn parse_doc(bytes: &[u8], ctx: &Ctx, f: DocFn) -> Batch {
         Ok(s) => f(s, ctx, &mut b),
         Err(e) => {
             b.error(
-                json::line_of(&String::from_utf8_lossy(&bytes[..e.valid_up_to()]), e.valid_up_to()),
+                json::line_of(
+                    &String::from_utf8_lossy(&bytes[..e.valid_up_to()]),
+                    e.valid_up_to(),
+                ),
                 "invalid UTF-8 (bytes replaced with U+FFFD)",
             );
             f(&String::from_utf8_lossy(bytes), ctx, &mut b);

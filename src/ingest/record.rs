@@ -109,9 +109,13 @@ pub fn push_record(entries: &[(Cow<str>, &J)], line: u32, ctx: &Ctx, out: &mut B
                 ),
             }
         }
-        None => out.note("records without a time field are placed right after the record before them"),
+        None => {
+            out.note("records without a time field are placed right after the record before them")
+        }
     }
-    ev.level = picks.get(Target::Level).and_then(|i| level_of(entries[i].1));
+    ev.level = picks
+        .get(Target::Level)
+        .and_then(|i| level_of(entries[i].1));
     let text = |t: Target| picks.get(t).map(|i| ctx.sym(&entries[i].1.to_text()));
     ev.msg = text(Target::Msg);
     ev.trace = text(Target::Trace);

@@ -62,7 +62,11 @@ fn sniff_object(text: &str) -> Format {
             return Format::Gorace;
         }
         if key("op") && key("thread") {
-            let op_ok = obj.get("op").and_then(J::as_str).and_then(Op::parse).is_some();
+            let op_ok = obj
+                .get("op")
+                .and_then(J::as_str)
+                .and_then(Op::parse)
+                .is_some();
             if op_ok {
                 return Format::Schedule;
             }
@@ -125,7 +129,9 @@ fn sniff_text(text: &str) -> Result<Format, Why> {
     }
     let best = json.max(logfmt).max(plain);
     if best == 0 {
-        return Err("no line in the first 60 starts with a timestamp, a JSON object or logfmt keys".into());
+        return Err(
+            "no line in the first 60 starts with a timestamp, a JSON object or logfmt keys".into(),
+        );
     }
     Ok(if json == best {
         Format::Jsonl

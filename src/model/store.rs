@@ -203,10 +203,7 @@ impl Store {
 
     /// An attribute's value by interned key.
     pub fn attr_sym(&self, e: &Event, key: Sym) -> Option<Value> {
-        self.attrs(e)
-            .iter()
-            .find(|a| a.key == key)
-            .map(|a| a.value)
+        self.attrs(e).iter().find(|a| a.key == key).map(|a| a.value)
     }
 
     /// The lane an event belongs to under `key`.

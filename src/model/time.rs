@@ -88,8 +88,7 @@ pub fn parse_iso(s: &str, default_offset_min: i32) -> Option<(Parsed, usize)> {
         (0, 16)
     };
     let mut nanos = 0u32;
-    if matches!(b.get(i), Some(b'.') | Some(b',')) && b.get(i + 1).is_some_and(u8::is_ascii_digit)
-    {
+    if matches!(b.get(i), Some(b'.') | Some(b',')) && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
         i += 1;
         let mut n = 0;
         while let Some(&c) = b.get(i) {
@@ -381,7 +380,10 @@ mod tests {
         assert_eq!(epoch_guess_i64(1_700_000_000_123_000), Some(want));
         assert_eq!(epoch_guess_i64(want), Some(want));
         assert_eq!(epoch_guess_str("1700000000.123"), Some(want));
-        assert_eq!(epoch_guess_f64(1_700_000_000.5), Some(1_700_000_000_500_000_000));
+        assert_eq!(
+            epoch_guess_f64(1_700_000_000.5),
+            Some(1_700_000_000_500_000_000)
+        );
     }
 
     #[test]
