@@ -67,7 +67,7 @@ pub fn compute(store: &Store, tz_given: bool) -> Stats {
         LaneKey::Request,
         LaneKey::Trace,
     ];
-    let mut lanes: Vec<[HashMap<lasso::Spur, usize>; 4]> =
+    let mut lanes: Vec<[HashMap<lasso::Spur, usize, ahash::RandomState>; 4]> =
         (0..n).map(|_| Default::default()).collect();
     for e in &store.events {
         let s = e.source as usize;
@@ -93,8 +93,14 @@ pub fn compute(store: &Store, tz_given: bool) -> Stats {
                 if counts.is_empty() {
                     continue;
                 }
-                let mut v: Vec<(&lasso::Spur, &usize)> = counts.iter().collect();
-                v.sort_by(|a, b| b.1.cmp(a.1).then_with(|| store.s(*a.0).cmp(store.s(*b.0))));
+                let mut v: Vec<(usize, &str)> =
+                    counts.iter().map(|(s, c)| (*c, store.s(*s))).collect();
+                let order = |a: &(usize, &str), b: &(usize, &str)| b.0.cmp(&a.0).then(a.1.cmp(b.1));
+                if v.len() > LANE_VALUES {
+                    v.select_nth_unstable_by(LANE_VALUES, order);
+                    v.truncate(LANE_VALUES);
+                }
+                v.sort_unstable_by(order);
                 lane_map.insert(
                     k.as_str(),
                     LaneSummary {
@@ -102,7 +108,7 @@ pub fn compute(store: &Store, tz_given: bool) -> Stats {
                         values: v
                             .iter()
                             .take(LANE_VALUES)
-                            .map(|(s, _)| store.s(**s).to_string())
+                            .map(|(_, s)| s.to_string())
                             .collect(),
                     },
                 );

@@ -150,8 +150,21 @@ const TABLE: &[(Target, &[&str])] = &[
     ),
 ];
 
+/// Wrapper objects some loggers nest the fields in (`@fields.level`, `fields.message`): the
+/// inner key is recognised with a lower rank than a top-level one.
+const WRAPPERS: &[&str] = &["@fields.", "fields.", "@metadata.", "data.", "log."];
+
 /// The target a key fills, with its rank (lower is better).
 pub fn classify(key: &str) -> Option<(Target, u8)> {
+    classify_exact(key).or_else(|| {
+        WRAPPERS.iter().find_map(|w| {
+            let inner = key.strip_prefix(w)?;
+            classify_exact(inner).map(|(t, r)| (t, r.saturating_add(32)))
+        })
+    })
+}
+
+fn classify_exact(key: &str) -> Option<(Target, u8)> {
     // Fast reject: every mapped key starts with one of these bytes.
     let first = *key.as_bytes().first()?;
     if !matches!(
@@ -229,6 +242,8 @@ mod tests {
         assert_eq!(classify("x-request-id").map(|x| x.0), Some(Target::Request));
         assert_eq!(classify("hostname"), None);
         assert_eq!(classify("pid"), None);
+        assert_eq!(classify("@fields.lvl").map(|x| x.0), Some(Target::Level));
+        assert_eq!(classify("@fields.msg"), Some((Target::Msg, 32)));
         let mut p = Picks::default();
         p.offer(Target::Msg, 2, 5);
         p.offer(Target::Msg, 0, 1);

@@ -171,6 +171,15 @@ pub fn load_files(paths: &[String], opts: &LoadOptions) -> Result<Store, LoadErr
         })
         .collect();
     let mut store = Store::new(strings);
+    let sizes = |f: fn(&Batch) -> usize| -> usize {
+        parsed
+            .iter()
+            .filter_map(|r| r.as_ref().ok())
+            .map(|(_, b)| f(b))
+            .sum()
+    };
+    store.events.reserve_exact(sizes(|b| b.events.len()));
+    store.attrs.reserve_exact(sizes(|b| b.attrs.len()));
     for r in parsed {
         let (src, batch) = r?;
         absorb(&mut store, src, batch);
@@ -340,6 +349,8 @@ pub fn parse_lines(bytes: &[u8], ctx: &Ctx, f: LineFn) -> Batch {
 /// Parse the lines of one chunk, with line numbers relative to the chunk.
 pub fn parse_chunk(chunk: &[u8], ctx: &Ctx, f: LineFn) -> Batch {
     let mut b = Batch::new();
+    b.events.reserve(chunk.len() / 160);
+    b.attrs.reserve(chunk.len() / 40);
     let mut lineno = 0u32;
     for raw in chunk.split(|&c| c == b'\n') {
         lineno += 1;
@@ -368,6 +379,10 @@ pub fn parse_chunk(chunk: &[u8], ctx: &Ctx, f: LineFn) -> Batch {
 /// Merge chunk batches (in order) into one, rebasing line, sequence and attribute indexes.
 pub fn merge_batches(batches: Vec<Batch>, ctx: &Ctx) -> Batch {
     let mut out = Batch::new();
+    out.events
+        .reserve_exact(batches.iter().map(|b| b.events.len()).sum());
+    out.attrs
+        .reserve_exact(batches.iter().map(|b| b.attrs.len()).sum());
     let mut line_base = 0u32;
     for mut b in batches {
         for (line, text) in std::mem::take(&mut b.leading) {

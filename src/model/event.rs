@@ -92,7 +92,13 @@ impl Level {
             "error" | "err" | "eror" | "severe" | "e" => Level::Error,
             "fatal" | "crit" | "critical" | "panic" | "dpanic" | "emerg" | "emergency"
             | "alert" | "f" | "ftl" => Level::Fatal,
-            _ => return None,
+            // lnav-style sub-levels: DEBUG2..DEBUG5, INFO2, …
+            other => {
+                let base = other.trim_end_matches(|c: char| c.is_ascii_digit());
+                return (base.len() < other.len() && !base.is_empty())
+                    .then(|| Level::parse(base))
+                    .flatten();
+            }
         })
     }
     /// Map bunyan/pino numeric levels (10 trace … 60 fatal); other numbers by nearest band.
@@ -330,5 +336,16 @@ impl Event {
     /// The total order of the store: time, then source, then line, then sequence.
     pub fn order_key(&self) -> (i64, u32, u32, u32) {
         (self.ts, self.source, self.line, self.seq)
+    }
+}
+
+#[cfg(test)]
+mod size_tests {
+    #[test]
+    fn event_stays_compact() {
+        // The store holds tens of millions of these: keep an eye on the size.
+        let size = std::mem::size_of::<super::Event>();
+        assert!(size <= 112, "Event grew to {size} bytes");
+        assert_eq!(std::mem::size_of::<super::Attr>(), 24);
     }
 }

@@ -160,7 +160,7 @@ pub fn epoch_guess_f64(x: f64) -> Option<i64> {
     }
     let ns = if x < 1e11 {
         // f64 seconds carry ~16 significant digits: keep microseconds, not float noise.
-        (x * 1e6).round() * 1e3
+        return ((x * 1e6).round() as i64).checked_mul(NS_PER_US);
     } else if x < 1e14 {
         x * 1e6
     } else if x < 1e17 {
