@@ -4,7 +4,6 @@
 //! direct-mapped cache, because most strings in logs (keys, services, levels, messages) repeat.
 
 use std::cell::RefCell;
-use std::hash::BuildHasher;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
