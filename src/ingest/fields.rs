@@ -1,6 +1,8 @@
 //! Which keys of a structured record (JSON or logfmt) carry the normalised fields, across the
 //! common loggers: bunyan, pino, zap, logrus, slog, tracing-subscriber, ECS, serilog CLEF, go-kit.
 
+use std::collections::HashMap;
+
 /// A normalised field that a record key can fill.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Target {
@@ -157,6 +159,9 @@ const WRAPPERS: &[&str] = &["@fields.", "fields.", "@metadata.", "data.", "log."
 /// The target a key fills, with its rank (lower is better).
 pub fn classify(key: &str) -> Option<(Target, u8)> {
     classify_exact(key).or_else(|| {
+        if !key.contains('.') {
+            return None;
+        }
         WRAPPERS.iter().find_map(|w| {
             let inner = key.strip_prefix(w)?;
             classify_exact(inner).map(|(t, r)| (t, r.saturating_add(32)))
@@ -165,40 +170,17 @@ pub fn classify(key: &str) -> Option<(Target, u8)> {
 }
 
 fn classify_exact(key: &str) -> Option<(Target, u8)> {
-    // Fast reject: every mapped key starts with one of these bytes.
-    let first = *key.as_bytes().first()?;
-    if !matches!(
-        first,
-        b't' | b'T'
-            | b'l'
-            | b'L'
-            | b's'
-            | b'S'
-            | b'm'
-            | b'M'
-            | b'@'
-            | b'd'
-            | b'e'
-            | b'b'
-            | b'B'
-            | b'f'
-            | b'p'
-            | b'r'
-            | b'R'
-            | b'x'
-            | b'X'
-            | b'h'
-            | b'a'
-            | b'g'
-    ) {
-        return None;
-    }
-    for (target, keys) in TABLE {
-        if let Some(rank) = keys.iter().position(|k| *k == key) {
-            return Some((*target, rank as u8));
-        }
-    }
-    None
+    static INDEX: std::sync::LazyLock<HashMap<&'static str, (Target, u8), ahash::RandomState>> =
+        std::sync::LazyLock::new(|| {
+            let mut m = HashMap::with_hasher(ahash::RandomState::new());
+            for (target, keys) in TABLE {
+                for (rank, k) in keys.iter().enumerate() {
+                    m.entry(*k).or_insert((*target, rank as u8));
+                }
+            }
+            m
+        });
+    INDEX.get(key).copied()
 }
 
 /// The best-ranked candidate per target for one record: which entry (by index) fills it.

@@ -352,7 +352,11 @@ pub fn parse_chunk(chunk: &[u8], ctx: &Ctx, f: LineFn) -> Batch {
     b.events.reserve(chunk.len() / 160);
     b.attrs.reserve(chunk.len() / 40);
     let mut lineno = 0u32;
-    for raw in chunk.split(|&c| c == b'\n') {
+    let mut start = 0usize;
+    let ends = memchr::memchr_iter(b'\n', chunk).chain(std::iter::once(chunk.len()));
+    for end in ends {
+        let raw = &chunk[start..end];
+        start = end + 1;
         lineno += 1;
         let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
         if raw.iter().all(u8::is_ascii_whitespace) {
@@ -366,7 +370,7 @@ pub fn parse_chunk(chunk: &[u8], ctx: &Ctx, f: LineFn) -> Batch {
             }
         }
     }
-    // `split` yields one empty piece after a final newline: it is not a line.
+    // The piece after a final newline is empty: it is not a line.
     b.lines = if chunk.ends_with(b"\n") {
         lineno - 1
     } else {

@@ -116,7 +116,12 @@ pub fn push_record(entries: &[(Cow<str>, &J)], line: u32, ctx: &Ctx, out: &mut B
     ev.level = picks
         .get(Target::Level)
         .and_then(|i| level_of(entries[i].1));
-    let text = |t: Target| picks.get(t).map(|i| ctx.sym(&entries[i].1.to_text()));
+    let text = |t: Target| {
+        picks.get(t).map(|i| match entries[i].1 {
+            J::Str(s) => ctx.sym(s),
+            other => ctx.sym(&other.to_text()),
+        })
+    };
     ev.msg = text(Target::Msg);
     ev.trace = text(Target::Trace);
     ev.span = text(Target::Span);
