@@ -1,18 +1,195 @@
-//! logfmt parser (in progress).
+//! logfmt: `ts=… level=warn msg="…" key=value`, as logrus's TextFormatter, go-kit and many Go
+//! services write it. Field mapping is shared with JSON lines (`record::push_record`).
 
 use super::batch::{Batch, Ctx};
+use super::json::J;
+use super::record::push_record;
+use std::borrow::Cow;
 
-/// True when a line looks like this format (for the sniffer).
-pub fn sniff_line(_line: &str) -> bool {
-    false
+/// Split a line into key/value pairs. Quoted values may contain escaped quotes; a bare key has
+/// the value `true`; `key=` has an empty value. Returns `None` when the text is not logfmt.
+pub fn pairs(line: &str) -> Option<Vec<(&str, Cow<'_, str>)>> {
+    let b = line.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    let mut with_eq = 0;
+    while i < b.len() {
+        while i < b.len() && b[i] == b' ' || i < b.len() && b[i] == b'\t' {
+            i += 1;
+        }
+        if i >= b.len() {
+            break;
+        }
+        let ks = i;
+        while i < b.len() && b[i] != b'=' && b[i] != b' ' && b[i] != b'\t' && b[i] != b'"' {
+            i += 1;
+        }
+        let key = &line[ks..i];
+        if key.is_empty() {
+            return None;
+        }
+        if i >= b.len() || b[i] != b'=' {
+            if i < b.len() && b[i] == b'"' {
+                return None;
+            }
+            out.push((key, Cow::Borrowed("true")));
+            continue;
+        }
+        with_eq += 1;
+        i += 1; // '='
+        if i < b.len() && b[i] == b'"' {
+            i += 1;
+            let vs = i;
+            let mut escaped = false;
+            let mut has_escape = false;
+            while i < b.len() {
+                if escaped {
+                    escaped = false;
+                } else if b[i] == b'\\' {
+                    escaped = true;
+                    has_escape = true;
+                } else if b[i] == b'"' {
+                    break;
+                }
+                i += 1;
+            }
+            if i >= b.len() {
+                return None; // unterminated quote
+            }
+            let raw = &line[vs..i];
+            i += 1;
+            let v = if has_escape {
+                Cow::Owned(unescape(raw))
+            } else {
+                Cow::Borrowed(raw)
+            };
+            out.push((key, v));
+        } else {
+            let vs = i;
+            while i < b.len() && b[i] != b' ' && b[i] != b'\t' {
+                i += 1;
+            }
+            out.push((key, Cow::Borrowed(&line[vs..i])));
+        }
+    }
+    (with_eq >= 2 || with_eq >= 1 && out.len() == 1).then_some(out)
+}
+
+fn unescape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut it = s.chars();
+    while let Some(c) = it.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match it.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('r') => out.push('\r'),
+            Some(o) => out.push(o),
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+fn is_record(p: &[(&str, Cow<str>)]) -> bool {
+    use super::fields::{classify, Target};
+    p.iter().any(|(k, _)| {
+        matches!(
+            classify(k),
+            Some((Target::Time | Target::Level | Target::Msg, _))
+        )
+    })
+}
+
+/// True when a line looks like logfmt: at least two `key=value` pairs, one of them a time,
+/// level or message key.
+pub fn sniff_line(line: &str) -> bool {
+    pairs(line).is_some_and(|p| p.len() >= 2 && is_record(&p))
 }
 
 /// Parse one line.
-pub fn line(_text: &str, lineno: u32, _ctx: &Ctx, out: &mut Batch) {
-    out.error(lineno, "logfmt is not supported yet");
+pub fn line(text: &str, lineno: u32, ctx: &Ctx, out: &mut Batch) {
+    if !try_line(text, lineno, ctx, out) {
+        if text.starts_with([' ', '\t']) || out.events.is_empty() && !out.leading.is_empty() {
+            out.continuation(lineno, text);
+        } else {
+            match pairs(text) {
+                Some(_) => out.error(lineno, "logfmt record without a time, level or message key"),
+                None => out.continuation(lineno, text),
+            }
+        }
+    }
 }
 
 /// Parse a line as logfmt if it is one (used for mixed JSON/logfmt files); false otherwise.
-pub fn try_line(_text: &str, _lineno: u32, _ctx: &Ctx, _out: &mut Batch) -> bool {
-    false
+pub fn try_line(text: &str, lineno: u32, ctx: &Ctx, out: &mut Batch) -> bool {
+    let Some(p) = pairs(text) else {
+        return false;
+    };
+    if p.len() < 2 || !is_record(&p) {
+        return false;
+    }
+    let values: Vec<J> = p
+        .iter()
+        .map(|(_, v)| J::Str(Cow::Borrowed(v.as_ref())))
+        .collect();
+    let entries: Vec<(Cow<str>, &J)> = p
+        .iter()
+        .zip(values.iter())
+        .map(|((k, _), v)| (Cow::Borrowed(*k), v))
+        .collect();
+    push_record(&entries, lineno, ctx, out);
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Level, Strings};
+
+    #[test]
+    fn splits_pairs() {
+        let p = pairs(r#"time="2021-05-05T12:00:00Z" level=error msg="a \"b\" c" reason= flag"#)
+            .unwrap();
+        let got: Vec<(&str, &str)> = p.iter().map(|(k, v)| (*k, v.as_ref())).collect();
+        assert_eq!(
+            got,
+            [
+                ("time", "2021-05-05T12:00:00Z"),
+                ("level", "error"),
+                ("msg", "a \"b\" c"),
+                ("reason", ""),
+                ("flag", "true")
+            ]
+        );
+        assert!(pairs("just some words").is_none());
+        assert!(pairs(r#"msg="unterminated"#).is_none());
+        assert!(!sniff_line("a=1 b=2"));
+        assert!(sniff_line("ts=1 msg=hi"));
+    }
+
+    #[test]
+    fn builds_events() {
+        let ctx = Ctx::new(Strings::new());
+        let mut b = Batch::new();
+        line(
+            r#"time="2021-05-05T12:00:00.5Z" level=warn msg="slow query" dur=250ms req_id=r7"#,
+            1,
+            &ctx,
+            &mut b,
+        );
+        line("  at frame", 2, &ctx, &mut b);
+        b.finish(&ctx);
+        assert_eq!(b.events.len(), 1);
+        let e = &b.events[0];
+        assert_eq!(e.level, Some(Level::Warn));
+        assert_eq!(ctx.strings.resolve(e.request.unwrap()), "r7");
+        assert_eq!(
+            ctx.strings.resolve(e.msg.unwrap()),
+            "slow query\n  at frame"
+        );
+    }
 }

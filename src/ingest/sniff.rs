@@ -25,7 +25,7 @@ pub fn sniff(head: &[u8]) -> Result<Format, Why> {
     let has = |needle: &str| text.contains(needle);
     match head[0] {
         b'{' => Ok(sniff_object(&text)),
-        b'[' => sniff_array(&text),
+        b'[' => sniff_array(&text).or_else(|why| sniff_text(&text).map_err(|_| why)),
         _ => sniff_text(&text),
     }
     .or_else(|why| {
