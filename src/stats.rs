@@ -120,11 +120,7 @@ pub fn compute(store: &Store, tz_given: bool) -> Stats {
                 gzip: src.gzip,
                 events: src.events,
                 parse_errors: src.error_count,
-                errors: src
-                    .errors
-                    .iter()
-                    .map(|e| format!("{}:{}: {}", src.path, e.line, e.reason))
-                    .collect(),
+                errors: src.errors.iter().map(|e| e.located(&src.path)).collect(),
                 first: range[i].map(|r| time::format_ns(r.0)),
                 last: range[i].map(|r| time::format_ns(r.1)),
                 first_ns: range[i].map(|r| r.0),

@@ -76,11 +76,10 @@ pub fn error_summary(store: &Store) -> Option<String> {
     if total == 0 {
         return None;
     }
-    let first = store.sources.iter().find_map(|s| {
-        s.errors
-            .first()
-            .map(|e| format!("{}:{}: {}", s.path, e.line, e.reason))
-    });
+    let first = store
+        .sources
+        .iter()
+        .find_map(|s| s.errors.first().map(|e| e.located(&s.path)));
     let per: Vec<String> = store
         .sources
         .iter()

@@ -5,6 +5,7 @@ pub mod batch;
 pub mod chrome;
 pub mod fields;
 pub mod gorace;
+pub mod ids;
 pub mod jaeger;
 pub mod json;
 pub mod jsonl;

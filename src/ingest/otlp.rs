@@ -1,13 +1,455 @@
-//! otlp parser (in progress).
+//! OpenTelemetry OTLP JSON: traces (`resourceSpans`) and logs (`resourceLogs`), as one document,
+//! as the file exporter's JSON lines, or wrapped in `{"result": …}` (Jaeger API v3).
 
-use super::batch::{Batch, Ctx};
+use super::batch::{Batch, Ctx, INHERIT_TS};
+use super::fields::{classify, Target};
+use super::ids;
+use super::json::{array_elements, line_of, J};
+use super::jsonl::json_error;
+use crate::model::{Event, Kind, Level, Status, Sym, Value};
 
-/// Parse one line.
-pub fn line(_text: &str, lineno: u32, _ctx: &Ctx, out: &mut Batch) {
-    out.error(lineno, "otlp is not supported yet");
+/// Parse one line of the file exporter's output (one TracesData/LogsData object per line).
+pub fn line(text: &str, lineno: u32, ctx: &Ctx, out: &mut Batch) {
+    match J::parse(text.trim()) {
+        Ok(j) => {
+            if !data(&j, lineno, ctx, out) {
+                out.error(
+                    lineno,
+                    "not an OTLP object (no resourceSpans or resourceLogs)",
+                );
+            }
+        }
+        Err(e) => out.error(lineno, json_error(&e)),
+    }
 }
 
-/// Parse a whole document.
-pub fn parse_doc(_text: &str, _ctx: &Ctx, out: &mut Batch) {
-    out.error(0, "otlp is not supported yet");
+/// Parse a whole document. A truncated document keeps every complete `resourceSpans` /
+/// `resourceLogs` element before the cut.
+pub fn parse_doc(text: &str, ctx: &Ctx, out: &mut Batch) {
+    match J::parse(text) {
+        Ok(j) => {
+            if !data(&j, 0, ctx, out) {
+                out.error(1, "not an OTLP document (no resourceSpans or resourceLogs)");
+            }
+        }
+        Err(e) => {
+            let line = e.line() as u32;
+            let salvaged = salvage(text, ctx, out);
+            out.error(
+                line,
+                format!(
+                    "{}; kept {salvaged} complete resource blocks before it",
+                    json_error(&e)
+                ),
+            );
+        }
+    }
+}
+
+/// Read the complete elements of the first resourceSpans/resourceLogs array of a broken document.
+fn salvage(text: &str, ctx: &Ctx, out: &mut Batch) -> usize {
+    for key in ["\"resourceSpans\"", "\"resourceLogs\""] {
+        let Some(k) = text.find(key) else { continue };
+        let Some(open) = text[k..].find('[') else {
+            continue;
+        };
+        let start = k + open;
+        let (elems, _) = array_elements(&text[start..]);
+        let line = line_of(text, start);
+        for el in &elems {
+            if key.contains("Spans") {
+                resource_spans(el, line, ctx, out);
+            } else {
+                resource_logs(el, line, ctx, out);
+            }
+        }
+        return elems.len();
+    }
+    0
+}
+
+/// Handle a TracesData / LogsData object (optionally wrapped in `result`). False when it is neither.
+pub fn data(j: &J, line: u32, ctx: &Ctx, out: &mut Batch) -> bool {
+    let j = j.get("result").unwrap_or(j);
+    let mut any = false;
+    if let Some(rs) = j.get("resourceSpans").and_then(J::as_array) {
+        any = true;
+        for r in rs {
+            resource_spans(r, line, ctx, out);
+        }
+    }
+    if let Some(rl) = j.get("resourceLogs").and_then(J::as_array) {
+        any = true;
+        for r in rl {
+            resource_logs(r, line, ctx, out);
+        }
+    }
+    any
+}
+
+/// The resource's service name and its other attributes.
+struct Resource {
+    service: Option<Sym>,
+    attrs: Vec<(Sym, Value)>,
+}
+
+fn resource(r: &J, ctx: &Ctx) -> Resource {
+    let mut res = Resource {
+        service: None,
+        attrs: Vec::new(),
+    };
+    for (k, v) in key_values(r.get("resource").and_then(|x| x.get("attributes")), ctx) {
+        if k == "service.name" {
+            res.service = Some(ctx.sym(&v.to_text(&ctx.strings)));
+        } else {
+            res.attrs.push((ctx.sym(&k), v));
+        }
+    }
+    res
+}
+
+fn scope_attrs(s: &J, ctx: &Ctx) -> Vec<(Sym, Value)> {
+    let mut out = Vec::new();
+    if let Some(sc) = s.get("scope").or_else(|| s.get("instrumentationLibrary")) {
+        if let Some(n) = sc.get("name").and_then(J::as_str).filter(|n| !n.is_empty()) {
+            out.push((ctx.sym("otel.scope.name"), ctx.str_value(n)));
+        }
+        if let Some(v) = sc
+            .get("version")
+            .and_then(J::as_str)
+            .filter(|n| !n.is_empty())
+        {
+            out.push((ctx.sym("otel.scope.version"), ctx.str_value(v)));
+        }
+    }
+    out
+}
+
+fn resource_spans(r: &J, line: u32, ctx: &Ctx, out: &mut Batch) {
+    let res = resource(r, ctx);
+    let scopes = r
+        .get("scopeSpans")
+        .or_else(|| r.get("instrumentationLibrarySpans"))
+        .and_then(J::as_array)
+        .unwrap_or(&[]);
+    for s in scopes {
+        let scope = scope_attrs(s, ctx);
+        for sp in s.get("spans").and_then(J::as_array).unwrap_or(&[]) {
+            span(sp, &res, &scope, line, ctx, out);
+        }
+    }
+}
+
+fn resource_logs(r: &J, line: u32, ctx: &Ctx, out: &mut Batch) {
+    let res = resource(r, ctx);
+    let scopes = r
+        .get("scopeLogs")
+        .or_else(|| r.get("instrumentationLibraryLogs"))
+        .and_then(J::as_array)
+        .unwrap_or(&[]);
+    for s in scopes {
+        let scope = scope_attrs(s, ctx);
+        for rec in s.get("logRecords").and_then(J::as_array).unwrap_or(&[]) {
+            log_record(rec, &res, &scope, line, ctx, out);
+        }
+    }
+}
+
+/// A nanosecond time given as a string or a number; 0 means unset.
+fn nanos(j: Option<&J>) -> Option<i64> {
+    j.and_then(J::as_i64).filter(|&n| n > 0)
+}
+
+fn id(j: &J, key: &str, ctx: &Ctx) -> Option<Sym> {
+    j.get(key)
+        .and_then(J::as_str)
+        .and_then(ids::normalise)
+        .map(|s| ctx.sym(&s))
+}
+
+/// OTLP AnyValue → typed value (arrays and maps become compact JSON text).
+pub fn any_value(v: &J, ctx: &Ctx) -> Value {
+    if let Some(s) = v.get("stringValue") {
+        return ctx.str_value(s.as_str().unwrap_or_default());
+    }
+    if let Some(i) = v.get("intValue").and_then(J::as_i64) {
+        return Value::Int(i);
+    }
+    if let Some(f) = v.get("doubleValue").and_then(J::as_f64) {
+        return Value::Float(f);
+    }
+    if let Some(J::Bool(b)) = v.get("boolValue") {
+        return Value::Bool(*b);
+    }
+    if let Some(b) = v.get("bytesValue").and_then(J::as_str) {
+        return ctx.str_value(b);
+    }
+    if let Some(a) = v.get("arrayValue") {
+        let items: Vec<String> = a
+            .get("values")
+            .and_then(J::as_array)
+            .unwrap_or(&[])
+            .iter()
+            .map(|x| json_text(any_value(x, ctx), ctx))
+            .collect();
+        return ctx.str_value(&format!("[{}]", items.join(",")));
+    }
+    if let Some(kv) = v.get("kvlistValue") {
+        let items: Vec<String> = key_values(kv.get("values"), ctx)
+            .into_iter()
+            .map(|(k, v)| {
+                format!(
+                    "{}:{}",
+                    serde_json::to_string(&k).unwrap_or_default(),
+                    json_text(v, ctx)
+                )
+            })
+            .collect();
+        return ctx.str_value(&format!("{{{}}}", items.join(",")));
+    }
+    Value::Null
+}
+
+fn json_text(v: Value, ctx: &Ctx) -> String {
+    v.to_json(&ctx.strings).to_string()
+}
+
+/// `[{"key":…,"value":AnyValue}]` → (key, value) pairs.
+pub fn key_values(list: Option<&J>, ctx: &Ctx) -> Vec<(String, Value)> {
+    list.and_then(J::as_array)
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|kv| {
+            let k = kv.get("key")?.as_str()?;
+            let v = kv.get("value").map_or(Value::Null, |v| any_value(v, ctx));
+            Some((k.to_string(), v))
+        })
+        .collect()
+}
+
+/// Attributes of a span or log: `thread.name`/`request_id`-like keys fill the lane fields, the
+/// rest become attributes.
+fn push_attrs(ev: &mut Event, list: Option<&J>, ctx: &Ctx, out: &mut Batch) {
+    for (k, v) in key_values(list, ctx) {
+        match classify(&k) {
+            Some((Target::Thread, _)) if ev.thread.is_none() => {
+                ev.thread = Some(ctx.sym(&v.to_text(&ctx.strings)));
+            }
+            Some((Target::Request, _)) if ev.request.is_none() => {
+                ev.request = Some(ctx.sym(&v.to_text(&ctx.strings)));
+            }
+            _ => out.attr(ctx.sym(&k), v),
+        }
+    }
+}
+
+fn span_kind(j: Option<&J>) -> Option<&'static str> {
+    let names = [
+        "unspecified",
+        "internal",
+        "server",
+        "client",
+        "producer",
+        "consumer",
+    ];
+    match j? {
+        J::Int(n) => names.get(*n as usize).copied(),
+        J::Str(s) => {
+            let s = s.trim_start_matches("SPAN_KIND_").to_ascii_lowercase();
+            names.iter().find(|n| **n == s).copied()
+        }
+        _ => None,
+    }
+}
+
+fn status(j: Option<&J>) -> (Status, Option<String>) {
+    let Some(st) = j else {
+        return (Status::Unset, None);
+    };
+    let code = match st.get("code") {
+        Some(J::Int(1)) => Status::Ok,
+        Some(J::Int(2)) => Status::Error,
+        Some(J::Str(s)) if s.ends_with("OK") => Status::Ok,
+        Some(J::Str(s)) if s.ends_with("ERROR") => Status::Error,
+        _ => Status::Unset,
+    };
+    let msg = st
+        .get("message")
+        .and_then(J::as_str)
+        .filter(|m| !m.is_empty());
+    (code, msg.map(str::to_string))
+}
+
+fn common(ev: &mut Event, res: &Resource, scope: &[(Sym, Value)], out: &mut Batch) {
+    ev.service = res.service;
+    for (k, v) in res.attrs.iter().chain(scope) {
+        out.attr(*k, *v);
+    }
+}
+
+fn span(sp: &J, res: &Resource, scope: &[(Sym, Value)], line: u32, ctx: &Ctx, out: &mut Batch) {
+    let start = nanos(sp.get("startTimeUnixNano"));
+    let end = nanos(sp.get("endTimeUnixNano"));
+    let mut ev = Event::new(Kind::Span, start.unwrap_or(INHERIT_TS));
+    ev.line = line;
+    ev.tz_offset = Some(0);
+    ev.trace = id(sp, "traceId", ctx);
+    ev.span = id(sp, "spanId", ctx);
+    ev.parent = id(sp, "parentSpanId", ctx);
+    ev.name = sp.get("name").and_then(J::as_str).map(|n| ctx.sym(n));
+    if start.is_none() {
+        out.error(
+            line,
+            "span without startTimeUnixNano; placed after the record before it",
+        );
+    }
+    match (start, end) {
+        (Some(s), Some(e)) if e >= s => ev.dur = Some(e - s),
+        (Some(_), Some(_)) => out.error(line, "span ends before it starts; duration left empty"),
+        _ => {}
+    }
+    let (st, st_msg) = status(sp.get("status"));
+    ev.status = Some(st);
+    if st == Status::Error {
+        ev.level = Some(Level::Error);
+    }
+    common(&mut ev, res, scope, out);
+    if let Some(k) = span_kind(sp.get("kind")) {
+        out.attr(ctx.sym("span.kind"), ctx.str_value(k));
+    }
+    if let Some(m) = st_msg {
+        out.attr(ctx.sym("status.message"), ctx.str_value(&m));
+    }
+    push_attrs(&mut ev, sp.get("attributes"), ctx, out);
+    let (trace, span_id, service, thread) = (ev.trace, ev.span, ev.service, ev.thread);
+    out.push(ev, ctx);
+    for e in sp.get("events").and_then(J::as_array).unwrap_or(&[]) {
+        let mut se = Event::new(
+            Kind::Event,
+            nanos(e.get("timeUnixNano")).unwrap_or(INHERIT_TS),
+        );
+        se.line = line;
+        se.tz_offset = Some(0);
+        se.trace = trace;
+        se.span = span_id;
+        se.service = service;
+        se.thread = thread;
+        se.name = e.get("name").and_then(J::as_str).map(|n| ctx.sym(n));
+        if se
+            .name
+            .is_some_and(|n| ctx.strings.resolve(n) == "exception")
+        {
+            se.level = Some(Level::Error);
+        }
+        push_attrs(&mut se, e.get("attributes"), ctx, out);
+        out.push(se, ctx);
+    }
+}
+
+fn log_record(
+    rec: &J,
+    res: &Resource,
+    scope: &[(Sym, Value)],
+    line: u32,
+    ctx: &Ctx,
+    out: &mut Batch,
+) {
+    let t = nanos(rec.get("timeUnixNano")).or_else(|| nanos(rec.get("observedTimeUnixNano")));
+    if t.is_none() {
+        out.error(
+            line,
+            "log record without a time; placed after the record before it",
+        );
+    }
+    let mut ev = Event::new(Kind::Log, t.unwrap_or(INHERIT_TS));
+    ev.line = line;
+    ev.tz_offset = Some(0);
+    ev.trace = id(rec, "traceId", ctx);
+    ev.span = id(rec, "spanId", ctx);
+    let sev_num = match rec.get("severityNumber") {
+        Some(J::Str(s)) => severity_name(s),
+        Some(n) => n.as_i64().and_then(Level::from_otel),
+        None => None,
+    };
+    ev.level = sev_num.or_else(|| {
+        rec.get("severityText")
+            .and_then(J::as_str)
+            .and_then(Level::parse)
+    });
+    if let Some(b) = rec.get("body") {
+        let v = any_value(b, ctx);
+        if !v.is_null() {
+            ev.msg = Some(ctx.sym(&v.to_text(&ctx.strings)));
+        }
+    }
+    if let Some(n) = rec
+        .get("eventName")
+        .and_then(J::as_str)
+        .filter(|n| !n.is_empty())
+    {
+        ev.name = Some(ctx.sym(n));
+    }
+    common(&mut ev, res, scope, out);
+    push_attrs(&mut ev, rec.get("attributes"), ctx, out);
+    out.push(ev, ctx);
+}
+
+/// `SEVERITY_NUMBER_WARN2` → Warn.
+fn severity_name(s: &str) -> Option<Level> {
+    let base = s.trim_start_matches("SEVERITY_NUMBER_");
+    Level::parse(base.trim_end_matches(|c: char| c.is_ascii_digit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Strings;
+
+    #[test]
+    fn span_fields() {
+        let doc = r#"{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"api"}},{"key":"host.name","value":{"stringValue":"pod-2"}}]},
+          "scopeSpans":[{"scope":{"name":"lib"},"spans":[{"traceId":"AA","spanId":"01","parentSpanId":"","name":"GET /x","kind":"SPAN_KIND_SERVER",
+          "startTimeUnixNano":"1700000000000000000","endTimeUnixNano":1700000000250000000,"status":{"code":2,"message":"boom"},
+          "attributes":[{"key":"http.status_code","value":{"intValue":"500"}},{"key":"tags","value":{"arrayValue":{"values":[{"stringValue":"a"},{"intValue":1}]}}}],
+          "events":[{"timeUnixNano":"1700000000100000000","name":"exception","attributes":[{"key":"exception.message","value":{"stringValue":"x"}}]}]}]}]}]}"#;
+        let ctx = Ctx::new(Strings::new());
+        let mut b = Batch::new();
+        parse_doc(doc, &ctx, &mut b);
+        b.finish(&ctx);
+        assert_eq!(b.error_count, 0, "{:?}", b.errors);
+        assert_eq!(b.events.len(), 2);
+        let s = &b.events[0];
+        assert_eq!(s.dur, Some(250_000_000));
+        assert_eq!(s.status, Some(Status::Error));
+        assert_eq!(s.level, Some(Level::Error));
+        assert_eq!(s.parent, None);
+        assert_eq!(ctx.strings.resolve(s.trace.unwrap()), "aa");
+        let attrs: Vec<(String, String)> = b.attrs[..s.attr_len as usize]
+            .iter()
+            .map(|a| {
+                (
+                    ctx.strings.resolve(a.key).to_string(),
+                    a.value.to_text(&ctx.strings),
+                )
+            })
+            .collect();
+        assert!(attrs.contains(&("span.kind".into(), "server".into())));
+        assert!(attrs.contains(&("http.status_code".into(), "500".into())));
+        assert!(attrs.contains(&("tags".into(), r#"["a",1]"#.into())));
+        assert!(attrs.contains(&("host.name".into(), "pod-2".into())));
+        assert_eq!(b.events[1].kind, Kind::Event);
+        assert_eq!(b.events[1].span, s.span);
+    }
+
+    #[test]
+    fn truncated_document_keeps_complete_blocks() {
+        let one = r#"{"resource":{},"scopeLogs":[{"logRecords":[{"timeUnixNano":"1700000000000000000","body":{"stringValue":"hi"},"severityNumber":17}]}]}"#;
+        let doc = format!("{{\"resourceLogs\":[{one},{one},{{\"resource\":{{");
+        let ctx = Ctx::new(Strings::new());
+        let mut b = Batch::new();
+        parse_doc(&doc, &ctx, &mut b);
+        assert_eq!(b.events.len(), 2);
+        assert_eq!(b.events[0].level, Some(Level::Error));
+        assert_eq!(b.error_count, 1);
+    }
 }

@@ -1,8 +1,113 @@
-//! zipkin parser (in progress).
+//! Zipkin v2 JSON: an array of spans, or a single span object.
 
-use super::batch::{Batch, Ctx};
+use super::batch::{Batch, Ctx, INHERIT_TS};
+use super::ids;
+use super::json::{array_elements, J};
+use super::jsonl::json_error;
+use crate::model::{time::NS_PER_US, Event, Kind, Level, Status, Sym};
 
 /// Parse a whole document.
-pub fn parse_doc(_text: &str, _ctx: &Ctx, out: &mut Batch) {
-    out.error(0, "zipkin is not supported yet");
+pub fn parse_doc(text: &str, ctx: &Ctx, out: &mut Batch) {
+    match J::parse(text) {
+        Ok(J::Arr(spans)) => spans.iter().for_each(|s| span(s, ctx, out)),
+        Ok(obj @ J::Obj(_)) => span(&obj, ctx, out),
+        Ok(_) => out.error(
+            1,
+            "not Zipkin v2: expected an array of spans or a span object",
+        ),
+        Err(e) => {
+            let (spans, _) = if text.trim_start().starts_with('[') {
+                array_elements(text)
+            } else {
+                (Vec::new(), None)
+            };
+            out.error(
+                e.line() as u32,
+                format!(
+                    "{}; kept {} complete spans before it",
+                    json_error(&e),
+                    spans.len()
+                ),
+            );
+            spans.iter().for_each(|s| span(s, ctx, out));
+        }
+    }
+}
+
+fn id(j: &J, key: &str, ctx: &Ctx) -> Option<Sym> {
+    j.get(key)
+        .and_then(J::as_str)
+        .and_then(ids::normalise)
+        .map(|s| ctx.sym(&s))
+}
+
+fn span(sp: &J, ctx: &Ctx, out: &mut Batch) {
+    if sp.as_object().is_none() {
+        out.error(0, "a Zipkin span must be an object");
+        return;
+    }
+    let ts = sp.get("timestamp").and_then(J::as_i64);
+    let mut ev = Event::new(
+        Kind::Span,
+        ts.map_or(INHERIT_TS, |t| t.saturating_mul(NS_PER_US)),
+    );
+    if ts.is_none() {
+        out.note("spans without a timestamp are placed right after the span before them");
+    }
+    ev.tz_offset = Some(0);
+    ev.trace = id(sp, "traceId", ctx);
+    ev.span = id(sp, "id", ctx);
+    ev.parent = id(sp, "parentId", ctx);
+    ev.name = sp.get("name").and_then(J::as_str).map(|s| ctx.sym(s));
+    ev.dur = sp
+        .get("duration")
+        .and_then(J::as_i64)
+        .map(|d| d.saturating_mul(NS_PER_US));
+    let local = sp.get("localEndpoint");
+    ev.service = local
+        .and_then(|l| l.get("serviceName"))
+        .and_then(J::as_str)
+        .map(|s| ctx.sym(s));
+    if let Some(k) = sp.get("kind").and_then(J::as_str) {
+        out.attr(ctx.sym("span.kind"), ctx.str_value(&k.to_ascii_lowercase()));
+    }
+    for (prefix, ep) in [("local", local), ("remote", sp.get("remoteEndpoint"))] {
+        for (k, v) in ep.and_then(J::as_object).unwrap_or(&[]) {
+            if prefix == "local" && k == "serviceName" {
+                continue;
+            }
+            out.attr(
+                ctx.sym(&format!("{prefix}Endpoint.{k}")),
+                super::record::value_of(v, ctx),
+            );
+        }
+    }
+    for flag in ["shared", "debug"] {
+        if let Some(J::Bool(b)) = sp.get(flag) {
+            out.attr(ctx.sym(flag), crate::model::Value::Bool(*b));
+        }
+    }
+    let mut status = Status::Unset;
+    for (k, v) in sp.get("tags").and_then(J::as_object).unwrap_or(&[]) {
+        if k == "error" {
+            status = Status::Error;
+        }
+        out.attr(ctx.sym(k), super::record::value_of(v, ctx));
+    }
+    ev.status = Some(status);
+    if status == Status::Error {
+        ev.level = Some(Level::Error);
+    }
+    let (trace, span_id, service) = (ev.trace, ev.span, ev.service);
+    out.push(ev, ctx);
+    for a in sp.get("annotations").and_then(J::as_array).unwrap_or(&[]) {
+        let t = a.get("timestamp").and_then(J::as_i64);
+        let mut ae = Event::new(Kind::Event, t.map_or(INHERIT_TS, |t| t * NS_PER_US));
+        ae.tz_offset = Some(0);
+        ae.trace = trace;
+        ae.span = span_id;
+        ae.service = service;
+        ae.name = a.get("value").and_then(J::as_str).map(|s| ctx.sym(s));
+        out.push(ae, ctx);
+    }
 }

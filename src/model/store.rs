@@ -19,6 +19,17 @@ pub struct ParseError {
     pub reason: String,
 }
 
+impl ParseError {
+    /// `file:line: reason`, or `file: reason` for a whole-document problem.
+    pub fn located(&self, path: &str) -> String {
+        if self.line == 0 {
+            format!("{path}: {}", self.reason)
+        } else {
+            format!("{path}:{}: {}", self.line, self.reason)
+        }
+    }
+}
+
 /// An input format, detected by content.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]

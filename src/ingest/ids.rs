@@ -1,0 +1,55 @@
+//! Trace and span ids: normalised to lower-case hex whatever the source wrote (hex in any case,
+//! or base64 as protobuf-JSON encoders write bytes).
+
+use base64::Engine;
+
+/// Normalise an id: hex is lower-cased; base64 of 8 or 16 bytes becomes hex; anything else is
+/// kept as written. Empty and all-zero ids are `None` (OTLP's "no parent").
+pub fn normalise(id: &str) -> Option<String> {
+    let id = id.trim();
+    if id.is_empty() {
+        return None;
+    }
+    let hex = if id.bytes().all(|c| c.is_ascii_hexdigit()) {
+        id.to_ascii_lowercase()
+    } else if let Some(bytes) = base64::engine::general_purpose::STANDARD
+        .decode(id)
+        .ok()
+        .filter(|b| b.len() == 8 || b.len() == 16)
+    {
+        to_hex(&bytes)
+    } else {
+        return Some(id.to_string());
+    };
+    (!hex.bytes().all(|c| c == b'0')).then_some(hex)
+}
+
+/// Bytes as lower-case hex.
+pub fn to_hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids() {
+        assert_eq!(
+            normalise("5B8EFFF798038103D269B633813FC60C").as_deref(),
+            Some("5b8efff798038103d269b633813fc60c")
+        );
+        assert_eq!(
+            normalise("W47/95gDgQPSabYzgT/GDA==").as_deref(),
+            Some("5b8efff798038103d269b633813fc60c")
+        );
+        assert_eq!(normalise("0000000000000000"), None);
+        assert_eq!(normalise(""), None);
+        assert_eq!(normalise("not-an-id").as_deref(), Some("not-an-id"));
+    }
+}
