@@ -88,7 +88,7 @@ fn convert(events: &[J], ctx: &Ctx, out: &mut Batch) {
             _ => {}
         }
     }
-    let mut open: HashMap<(String, String), Vec<(Event, Vec<(Sym, Value)>)>> = HashMap::new();
+    let mut open: HashMap<(String, String), Vec<Open>> = HashMap::new();
     let mut other: BTreeMap<String, u64> = BTreeMap::new();
     for (i, e) in events.iter().enumerate() {
         let Some(ph) = e.get("ph").and_then(J::as_str) else {
@@ -185,6 +185,9 @@ fn convert(events: &[J], ctx: &Ctx, out: &mut Batch) {
         ));
     }
 }
+
+/// A `B` event waiting for its `E`, with its attributes.
+type Open = (Event, Vec<(Sym, Value)>);
 
 fn push_attrs(a: Vec<(Sym, Value)>, out: &mut Batch) {
     for (k, v) in a {
