@@ -9,7 +9,7 @@ fn load(rel: &str) -> Store {
     load_files(&[p], &LoadOptions::default()).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
 
-fn s<'a>(st: &'a Store, x: Option<heisen::model::Sym>) -> &'a str {
+fn s(st: &Store, x: Option<heisen::model::Sym>) -> &str {
     x.map(|x| st.s(x)).unwrap_or("")
 }
 
