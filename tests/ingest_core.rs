@@ -244,3 +244,11 @@ fn gzip_is_read_transparently_and_inputs_are_untouched() {
         mtime
     );
 }
+#[test]
+fn counter_scenario_loads() {
+    let s = stats(&format!(
+        "{}/sample-traces/counter/schedule.jsonl",
+        env!("CARGO_MANIFEST_DIR")
+    ));
+    assert_eq!(s["total"]["events"], 51);
+}

@@ -195,6 +195,40 @@ fn exact_counts_per_file() {
         ("plaintext-logs/loghub_Hadoop_2k.log", "plain", 2000, 0),
         ("plaintext-logs/loghub_Spark_2k.log", "plain", 2000, 0),
         ("json-logs/lnav_zap_console_otelcol.log", "plain", 3, 0),
+        // one race: two accesses + the race event
+        ("go-race/go-junit-report_017-race.txt", "gorace", 3, 0),
+        // + pass/fail test records
+        (
+            "go-race/tparse_race_test_01_gotest-json.jsonl",
+            "gorace",
+            6,
+            0,
+        ),
+        (
+            "go-race/tparse_race_test_04_gotest-json.jsonl",
+            "gorace",
+            5,
+            0,
+        ),
+        (
+            "go-race/tparse_race_test_05_gotest-json_subtests.jsonl",
+            "gorace",
+            10,
+            0,
+        ),
+        (
+            "tsan/clusterfuzz_tsan_data_race_chromium_sqlite.txt",
+            "tsan",
+            3,
+            0,
+        ),
+        // three heap-use-after-free reports
+        (
+            "tsan/clusterfuzz_tsan_heap-use-after-free_chromium.txt",
+            "tsan",
+            9,
+            0,
+        ),
     ];
     for (file, format, events, errors) in cases {
         let st = load(file);
@@ -315,4 +349,57 @@ fn text_formats_fields() {
         s(&zap, err.msg).contains('\n'),
         "stack continuation attached"
     );
+}
+
+#[test]
+fn race_reports() {
+    let g = load("go-race/go-junit-report_017-race.txt");
+    let ops: Vec<&Event> = g.events.iter().filter(|e| e.kind == Kind::Op).collect();
+    assert_eq!(ops.len(), 2);
+    // The "Previous write" (goroutine 7) happened first.
+    assert_eq!(s(&g, ops[0].thread), "goroutine 7");
+    assert_eq!(s(&g, ops[1].thread), "goroutine 8");
+    assert!(ops.iter().all(|e| s(&g, e.obj) == "0x00c000138168"));
+    assert!(attr(&g, ops[1], "frame").ends_with("race_test.go:9"));
+    let race = g
+        .events
+        .iter()
+        .find(|e| e.kind == Kind::Race)
+        .expect("race");
+    assert_eq!(attr(&g, race, "race.id"), "1");
+    assert_eq!(attr(&g, race, "race.threads"), "goroutine 7, goroutine 8");
+
+    // go test -json: the report is printed under TestA, but the race belongs to TestRace1.
+    let j = load("go-race/tparse_race_test_01_gotest-json.jsonl");
+    let race = j
+        .events
+        .iter()
+        .find(|e| e.kind == Kind::Race)
+        .expect("race");
+    assert_eq!(attr(&j, race, "test"), "TestRace1");
+    assert!(
+        race.ts > 1_500_000_000_000_000_000,
+        "real times from the Time field"
+    );
+
+    let t = load("tsan/clusterfuzz_tsan_data_race_chromium_sqlite.txt");
+    let ops: Vec<&Event> = t.events.iter().filter(|e| e.kind == Kind::Op).collect();
+    assert_eq!(s(&t, ops[0].thread), "thread T22");
+    assert_eq!(attr(&t, ops[1], "mutexes"), "write M1608");
+    assert_eq!(attr(&t, ops[1], "access.size"), "4");
+    let race = t
+        .events
+        .iter()
+        .find(|e| e.kind == Kind::Race)
+        .expect("race");
+    assert!(attr(&t, race, "thread.names").contains("T11=Chrome_DBThread"));
+
+    let uaf = load("tsan/clusterfuzz_tsan_heap-use-after-free_chromium.txt");
+    let kinds: Vec<String> = uaf
+        .events
+        .iter()
+        .filter(|e| e.kind == Kind::Race)
+        .map(|e| attr(&uaf, e, "race.kind"))
+        .collect();
+    assert_eq!(kinds, ["heap-use-after-free"; 3]);
 }

@@ -12,6 +12,7 @@ pub mod jsonl;
 pub mod logfmt;
 pub mod otlp;
 pub mod plain;
+pub mod race_report;
 pub mod record;
 pub mod schedule;
 pub mod sniff;
