@@ -6,5 +6,6 @@
 pub mod cli;
 pub mod ingest;
 pub mod model;
+pub mod query;
 pub mod stats;
 pub mod text;

@@ -1,8 +1,10 @@
 //! The command line: clap subcommands, each a thin face over library calls. Each command's
 //! arguments and body live in its own module.
 
+pub mod check;
 pub mod common;
 pub mod events;
+pub mod query;
 pub mod stats;
 
 use clap::{Parser, Subcommand};
@@ -30,6 +32,10 @@ pub enum Command {
     Stats(stats::StatsArgs),
     /// Every event, merged in time order, normalised.
     Events(events::EventsArgs),
+    /// Events matching a filter, or the matches of a temporal pattern.
+    Query(query::QueryArgs),
+    /// Test a hypothesis: verdict, 2×2 table, counterexamples.
+    Check(check::CheckArgs),
 }
 
 /// Parse arguments and run; returns the process exit code.
@@ -38,6 +44,8 @@ pub fn run() -> i32 {
     let result = match cli.cmd {
         Some(Command::Stats(a)) => stats::run(a),
         Some(Command::Events(a)) => events::run(a),
+        Some(Command::Query(a)) => query::run(a),
+        Some(Command::Check(a)) => check::run(a),
         None => common::open_workbench(cli.open),
     };
     match result {

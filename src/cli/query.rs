@@ -1,0 +1,107 @@
+//! `heisen query`: the events matching a filter, or the matches of a pattern.
+
+use super::common::{error_summary, print_json, LoadArgs};
+use crate::query::{self, QueryResult};
+use anyhow::Result;
+use clap::Args;
+use std::io::Write;
+
+/// Arguments of `heisen query`.
+#[derive(Args, Debug)]
+pub struct QueryArgs {
+    #[command(flatten)]
+    pub load: LoadArgs,
+    /// The query: a filter, a pattern or a hypothesis (see docs/QUERY.md).
+    #[arg(short = 'q', long = "query", value_name = "QUERY")]
+    pub query: String,
+    /// Print JSON: one event (filter) or one object of bound events (pattern) per line.
+    #[arg(long)]
+    pub json: bool,
+    /// Print at most N results.
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+}
+
+/// Compile a query or print its error (with a caret) and give the usage exit code.
+pub fn compile_or_report(store: &crate::model::Store, src: &str) -> Result<query::Compiled, i32> {
+    query::compile(store, src).map_err(|e| {
+        eprintln!("{}", e.render(src));
+        if let Some(s) = &e.suggestion {
+            eprintln!("  suggestion: {s}");
+        }
+        2
+    })
+}
+
+/// Run `heisen query`.
+pub fn run(a: QueryArgs) -> Result<i32> {
+    // A syntax error needs no data: report it before loading gigabytes.
+    if let Err(e) = query::parse(&a.query) {
+        eprintln!("{}", e.render(&a.query));
+        return Ok(2);
+    }
+    let store = a.load.load()?;
+    let q = match compile_or_report(&store, &a.query) {
+        Ok(q) => q,
+        Err(code) => return Ok(code),
+    };
+    let limit = a.limit.unwrap_or(usize::MAX);
+    let out = std::io::stdout();
+    let mut w = std::io::BufWriter::new(out.lock());
+    match query::run_limited(&store, &q, limit) {
+        QueryResult::Events(idx) => {
+            for &i in idx.iter().take(limit) {
+                let e = &store.events[i as usize];
+                if a.json {
+                    serde_json::to_writer(&mut w, &store.view(e))?;
+                    writeln!(w)?;
+                } else {
+                    writeln!(w, "{}", crate::text::sanitize(&store.line_text(e), true))?;
+                }
+            }
+            w.flush()?;
+            eprintln!("heisen: {} matching events", idx.len());
+        }
+        QueryResult::Matches(ms) => {
+            for m in &ms {
+                if a.json {
+                    let obj: serde_json::Map<String, serde_json::Value> = m
+                        .bound
+                        .iter()
+                        .map(|(n, i)| {
+                            let v = serde_json::to_value(store.view(&store.events[*i as usize]))
+                                .unwrap_or_default();
+                            (n.clone(), v)
+                        })
+                        .collect();
+                    serde_json::to_writer(&mut w, &obj)?;
+                    writeln!(w)?;
+                } else {
+                    let parts: Vec<String> = m
+                        .bound
+                        .iter()
+                        .map(|(n, i)| {
+                            let t = store.line_text(&store.events[*i as usize]);
+                            format!("{n}: {}", crate::text::sanitize(&t, true))
+                        })
+                        .collect();
+                    writeln!(w, "{}", parts.join("  |  "))?;
+                }
+            }
+            w.flush()?;
+            eprintln!("heisen: {} matches", ms.len());
+        }
+        QueryResult::Hypothesis(v) => {
+            drop(w);
+            if a.json {
+                print_json(&v)?;
+            } else {
+                print!("{}", super::check::verdict_text(&v));
+            }
+        }
+    }
+    if let Some(s) = error_summary(&store) {
+        eprintln!("{s}");
+    }
+    Ok(0)
+}
