@@ -7,5 +7,7 @@ pub mod cli;
 pub mod ingest;
 pub mod model;
 pub mod query;
+pub mod replay;
 pub mod stats;
 pub mod text;
+pub mod ui;

@@ -40,6 +40,7 @@ impl LoadArgs {
             default_offset_min,
             shifts: self.shift.clone(),
             format: None,
+            progress: None,
         })
     }
 
@@ -94,6 +95,11 @@ pub fn error_summary(store: &Store) -> Option<String> {
 }
 
 /// `heisen [FILE...]`: open the interactive workbench.
-pub fn open_workbench(_args: LoadArgs) -> Result<i32> {
-    bail!("the interactive workbench is not built yet; use `heisen stats FILE` or `heisen events FILE`")
+pub fn open_workbench(args: LoadArgs, theme: String) -> Result<i32> {
+    let load = args.options()?;
+    crate::ui::run(crate::ui::UiOptions {
+        files: args.files,
+        load,
+        theme,
+    })
 }

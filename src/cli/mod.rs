@@ -23,6 +23,10 @@ pub struct Cli {
     /// Files to open in the workbench (none: a bundled scenario).
     #[command(flatten)]
     pub open: common::LoadArgs,
+    /// Colour theme of the workbench: dark, light, high-contrast, or a file in
+    /// $XDG_CONFIG_HOME/heisen/themes/NAME.toml.
+    #[arg(long, default_value = "dark", value_name = "NAME")]
+    pub theme: String,
 }
 
 /// The headless commands.
@@ -46,7 +50,7 @@ pub fn run() -> i32 {
         Some(Command::Events(a)) => events::run(a),
         Some(Command::Query(a)) => query::run(a),
         Some(Command::Check(a)) => check::run(a),
-        None => common::open_workbench(cli.open),
+        None => common::open_workbench(cli.open, cli.theme),
     };
     match result {
         Ok(code) => code,

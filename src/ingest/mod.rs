@@ -71,6 +71,16 @@ pub struct LoadOptions {
     pub shifts: Vec<Shift>,
     /// Skip detection and read every input as this format.
     pub format: Option<Format>,
+    /// Bytes parsed so far, for progress displays.
+    pub progress: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
+}
+
+impl LoadOptions {
+    fn advance(&self, n: usize) {
+        if let Some(p) = &self.progress {
+            p.fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
 }
 
 /// Why an input could not be loaded at all.
@@ -243,18 +253,29 @@ pub fn parse_bytes(
             src.notes.push("empty input".into());
             Batch::new()
         }
-        Format::Jsonl => parse_lines(bytes, ctx, jsonl::line),
-        Format::Logfmt => parse_lines(bytes, ctx, logfmt::line),
-        Format::Plain => parse_lines(bytes, ctx, plain::line),
-        Format::Schedule => parse_lines(bytes, ctx, schedule::line),
-        Format::Otlp if first_line_is_object(bytes) => parse_lines(bytes, ctx, otlp::line),
-        Format::Otlp => parse_doc(bytes, ctx, otlp::parse_doc),
+        Format::Jsonl => parse_lines_with(bytes, ctx, jsonl::line, opts),
+        Format::Logfmt => parse_lines_with(bytes, ctx, logfmt::line, opts),
+        Format::Plain => parse_lines_with(bytes, ctx, plain::line, opts),
+        Format::Schedule => parse_lines_with(bytes, ctx, schedule::line, opts),
+        Format::Otlp if first_line_is_object(bytes) => {
+            parse_lines_with(bytes, ctx, otlp::line, opts)
+        }
+        Format::Otlp => {
+            opts.advance(bytes.len());
+            parse_doc(bytes, ctx, otlp::parse_doc)
+        }
         Format::Jaeger => parse_doc(bytes, ctx, jaeger::parse_doc),
         Format::Zipkin => parse_doc(bytes, ctx, zipkin::parse_doc),
         Format::Chrome => parse_doc(bytes, ctx, chrome::parse_doc),
         Format::Gorace => parse_doc(bytes, ctx, gorace::parse_doc),
         Format::Tsan => parse_doc(bytes, ctx, tsan::parse_doc),
     };
+    if !matches!(
+        format,
+        Format::Jsonl | Format::Logfmt | Format::Plain | Format::Schedule | Format::Otlp
+    ) {
+        opts.advance(bytes.len());
+    }
     fill_inherited_times(&mut batch);
     if let Some(shift) = opts.shifts.iter().find(|s| s.matches(path)) {
         src.shift_ns = shift.ns;
@@ -340,10 +361,18 @@ pub fn split_chunks(bytes: &[u8], size: usize) -> Vec<&[u8]> {
 
 /// Parse a line format in parallel chunks and merge the batches in order.
 pub fn parse_lines(bytes: &[u8], ctx: &Ctx, f: LineFn) -> Batch {
+    parse_lines_with(bytes, ctx, f, &LoadOptions::default())
+}
+
+fn parse_lines_with(bytes: &[u8], ctx: &Ctx, f: LineFn, opts: &LoadOptions) -> Batch {
     let chunks = split_chunks(bytes, CHUNK);
     let batches: Vec<Batch> = chunks
         .par_iter()
-        .map(|chunk| parse_chunk(chunk, ctx, f))
+        .map(|chunk| {
+            let b = parse_chunk(chunk, ctx, f);
+            opts.advance(chunk.len());
+            b
+        })
         .collect();
     merge_batches(batches, ctx)
 }

@@ -1,0 +1,338 @@
+//! The interactive workbench (ratatui + crossterm). State and pure update live in `app`,
+//! drawing in `view`, keys and themes are data (`keymap`, `theme`); this module owns the
+//! terminal and the one event loop: keys and mouse in, work sent to blocking tasks on a tokio
+//! runtime, results back over a channel, a redraw only when something changed.
+
+pub mod action;
+pub mod app;
+pub mod highlight;
+pub mod keymap;
+pub mod lanes;
+pub mod theme;
+pub mod view;
+pub mod worker;
+
+use crate::ingest::{self, LoadOptions};
+use crate::model::Store;
+use crate::query::Completion;
+use crate::replay::{ReplayState, Replayer};
+use anyhow::{Context, Result};
+use app::{App, Effect, Loading, Mode, QueryOutcome};
+use crossterm::event::{self, Event as TermEvent, KeyEventKind, MouseEventKind};
+use crossterm::{execute, terminal};
+use std::io::IsTerminal;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{mpsc, Arc};
+use std::time::{Duration, Instant};
+
+/// The scenario opened by `heisen` with no files (embedded, so it works from any directory).
+pub const BUNDLED: [(&str, &[u8]); 3] = [
+    (
+        "bundled/replica-lag/app.jsonl",
+        include_bytes!("../../sample-traces/replica-lag/app.jsonl"),
+    ),
+    (
+        "bundled/handler-race/traces.jsonl",
+        include_bytes!("../../sample-traces/handler-race/traces.jsonl"),
+    ),
+    (
+        "bundled/counter/schedule.jsonl",
+        include_bytes!("../../sample-traces/counter/schedule.jsonl"),
+    ),
+];
+
+/// What to open.
+pub struct UiOptions {
+    pub files: Vec<String>,
+    pub load: LoadOptions,
+    pub theme: String,
+}
+
+enum Msg {
+    Loaded(Result<Store, String>),
+    Query(Box<QueryOutcome>),
+    Completions(String, Vec<Completion>),
+    Replay(usize, ReplayState),
+}
+
+/// Restores the terminal when dropped (normal exit, error, or unwinding panic).
+struct TerminalGuard;
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore_terminal();
+    }
+}
+
+fn restore_terminal() {
+    let _ = terminal::disable_raw_mode();
+    let _ = execute!(
+        std::io::stdout(),
+        event::DisableMouseCapture,
+        terminal::LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+}
+
+fn history_path() -> Option<std::path::PathBuf> {
+    dirs::data_dir().map(|d| d.join("heisen").join("history"))
+}
+
+/// Write a file atomically: a temporary file in the same directory, then a rename.
+pub fn write_atomic(path: &std::path::Path, contents: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(contents)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Open the workbench. Returns the exit code.
+pub fn run(opts: UiOptions) -> Result<i32> {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        eprintln!("heisen: the workbench needs a terminal; for scripts use `heisen stats|events|query|check … --json`");
+        return Ok(2);
+    }
+    let theme = theme::Theme::load(&opts.theme).map_err(anyhow::Error::msg)?;
+    let (keymap, keymap_err) = match keymap::load_user() {
+        Ok(k) => (k, None),
+        Err(e) => (keymap::Keymap::default_map(), Some(e)),
+    };
+    // Validate the inputs before taking over the screen: a bad path is a plain error.
+    for f in &opts.files {
+        if f != "-" {
+            std::fs::metadata(f).with_context(|| f.clone())?;
+        }
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    let (tx, rx) = mpsc::channel::<Msg>();
+    let progress = Arc::new(AtomicU64::new(0));
+    let total: u64 = opts
+        .files
+        .iter()
+        .filter_map(|f| std::fs::metadata(f).ok())
+        .map(|m| m.len())
+        .sum();
+    let mut app = App::new(Arc::new(Store::default()), theme, keymap);
+    app.message = keymap_err;
+    if let Some(p) = history_path() {
+        if let Ok(h) = std::fs::read_to_string(p) {
+            app.history = h.lines().map(str::to_string).collect();
+        }
+    }
+    {
+        let tx = tx.clone();
+        let files = opts.files.clone();
+        let mut load = opts.load.clone();
+        load.progress = Some(progress.clone());
+        if files.is_empty() {
+            let store = ingest::load_named_bytes(&BUNDLED, &load).map_err(|e| e.to_string());
+            let _ = tx.send(Msg::Loaded(store));
+        } else {
+            app.loading = Some(Loading { done: 0, total });
+            rt.spawn_blocking(move || {
+                let store = ingest::load_files(&files, &load).map_err(|e| e.to_string());
+                let _ = tx.send(Msg::Loaded(store));
+            });
+        }
+    }
+    // Replays run on their own thread, which keeps its checkpoints between requests.
+    let (replay_tx, replay_rx) = mpsc::channel::<(Arc<Store>, usize)>();
+    {
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            let mut current: Option<Arc<Store>> = None;
+            while let Ok((store, idx)) = replay_rx.recv() {
+                let mut idx = idx;
+                while let Ok((_, newer)) = replay_rx.try_recv() {
+                    idx = newer;
+                }
+                if current.as_ref().is_none_or(|c| !Arc::ptr_eq(c, &store)) {
+                    current = Some(store);
+                }
+                if let Some(s) = &current {
+                    let state = Replayer::new(s).state_at(idx);
+                    let _ = tx.send(Msg::Replay(idx, state));
+                }
+            }
+        });
+    }
+
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore_terminal();
+        default_hook(info);
+    }));
+    terminal::enable_raw_mode()?;
+    let _guard = TerminalGuard;
+    execute!(
+        std::io::stdout(),
+        terminal::EnterAlternateScreen,
+        event::EnableMouseCapture
+    )?;
+    let backend = ratatui::backend::CrosstermBackend::new(std::io::stdout());
+    let mut term = ratatui::Terminal::new(backend)?;
+    let mut dirty = true;
+    let mut last_draw = Instant::now() - Duration::from_secs(1);
+    let mut last_tick = Instant::now();
+    let code = 'main: loop {
+        // Results from the workers.
+        while let Ok(m) = rx.try_recv() {
+            dirty = true;
+            match m {
+                Msg::Loaded(Ok(store)) => app.set_store(Arc::new(store)),
+                Msg::Loaded(Err(e)) => {
+                    drop(_guard);
+                    eprintln!("heisen: {e}");
+                    break 'main 1;
+                }
+                Msg::Query(o) => app.apply_outcome(*o),
+                Msg::Completions(text, c) => {
+                    if text == app.input {
+                        app.completions = c;
+                    }
+                }
+                Msg::Replay(idx, state) => {
+                    if let Some(r) = &mut app.replay {
+                        if app.visible.get(r.pos).is_some_and(|&v| v as usize == idx) {
+                            r.state = Some(state);
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(l) = &mut app.loading {
+            let done = progress.load(Ordering::Relaxed);
+            if done != l.done {
+                l.done = done;
+                dirty = true;
+            }
+        }
+        // Replay playback.
+        let mut actions = Vec::new();
+        if let Some(r) = &app.replay {
+            if app.mode == Mode::Replay && r.playing {
+                let every = Duration::from_millis(1000 / r.speed.max(1) as u64);
+                if last_tick.elapsed() >= every {
+                    last_tick = Instant::now();
+                    actions.push(action::Action::StepForward);
+                }
+            }
+        }
+        if dirty && last_draw.elapsed() >= Duration::from_millis(16) {
+            let size = term.size()?;
+            app.list_rows = view::list_rows(size.width, size.height);
+            term.draw(|f| view::draw(&app, f))?;
+            dirty = false;
+            last_draw = Instant::now();
+        }
+        if event::poll(Duration::from_millis(30))? {
+            dirty = true;
+            let mut typed = None;
+            match event::read()? {
+                TermEvent::Key(k) if k.kind != KeyEventKind::Release => {
+                    let key = keymap::Key::from_event(k);
+                    match app.keymap.lookup(app.key_mode(), key) {
+                        Some(a) => actions.push(a),
+                        None if app.mode == Mode::Query && !key.ctrl && !key.alt => {
+                            if let crossterm::event::KeyCode::Char(c) = k.code {
+                                typed = Some(c);
+                            }
+                        }
+                        None => {}
+                    }
+                }
+                TermEvent::Mouse(m) => match m.kind {
+                    MouseEventKind::ScrollDown => actions.push(action::Action::Down),
+                    MouseEventKind::ScrollUp => actions.push(action::Action::Up),
+                    _ => {}
+                },
+                _ => {}
+            }
+            if let Some(c) = typed {
+                let fx = app::insert_char(&mut app, c);
+                if run_effects(&rt, &tx, &replay_tx, &mut app, fx) {
+                    break 'main 0;
+                }
+            }
+        }
+        for a in actions {
+            let fx = app::update(&mut app, a);
+            if run_effects(&rt, &tx, &replay_tx, &mut app, fx) {
+                break 'main 0;
+            }
+        }
+    };
+    if let Some(p) = history_path() {
+        let keep: Vec<&String> = app.history.iter().rev().take(500).rev().collect();
+        let text: String = keep.iter().map(|s| format!("{s}\n")).collect();
+        let _ = write_atomic(&p, text.as_bytes());
+    }
+    Ok(code)
+}
+
+/// Carry out effects; true means quit.
+fn run_effects(
+    rt: &tokio::runtime::Runtime,
+    tx: &mpsc::Sender<Msg>,
+    replay_tx: &mpsc::Sender<(Arc<Store>, usize)>,
+    app: &mut App,
+    fx: Vec<Effect>,
+) -> bool {
+    for e in fx {
+        match e {
+            Effect::Quit => return true,
+            Effect::RunQuery(text) => {
+                let (store, key, tx) = (app.store.clone(), app.lane_key, tx.clone());
+                rt.spawn_blocking(move || {
+                    let _ = tx.send(Msg::Query(Box::new(worker::run_query(&store, &text, key))));
+                });
+            }
+            Effect::Relane => {
+                let text = app.query.clone().unwrap_or_default();
+                app.running = Some(text.clone());
+                let (store, key, tx) = (app.store.clone(), app.lane_key, tx.clone());
+                rt.spawn_blocking(move || {
+                    let _ = tx.send(Msg::Query(Box::new(worker::run_query(&store, &text, key))));
+                });
+            }
+            Effect::Complete => {
+                let (store, text, cursor, tx) = (
+                    app.store.clone(),
+                    app.input.clone(),
+                    app.input_cursor,
+                    tx.clone(),
+                );
+                rt.spawn_blocking(move || {
+                    let c = crate::query::completions(&store, &text, cursor);
+                    let _ = tx.send(Msg::Completions(text, c));
+                });
+            }
+            Effect::Write { path, contents } => {
+                app.message = Some(
+                    match write_atomic(std::path::Path::new(&path), contents.as_bytes()) {
+                        Ok(()) => format!("wrote {path}"),
+                        Err(e) => format!("could not write {path}: {e}"),
+                    },
+                );
+            }
+            Effect::ReplayAt(i) => {
+                let _ = replay_tx.send((app.store.clone(), i));
+            }
+            Effect::Theme(name) => match theme::Theme::load(&name) {
+                Ok(t) => app.theme = t,
+                Err(e) => app.message = Some(e),
+            },
+        }
+    }
+    false
+}
