@@ -238,7 +238,18 @@ pub fn run(opts: UiOptions) -> Result<i32> {
         if event::poll(Duration::from_millis(30))? {
             dirty = true;
             let mut typed = None;
-            match event::read()? {
+            let ev = event::read()?;
+            if let Ok(path) = std::env::var("HEISEN_TRACE_INPUT") {
+                use std::io::Write;
+                if let Ok(mut f) = std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(path)
+                {
+                    let _ = writeln!(f, "{ev:?}");
+                }
+            }
+            match ev {
                 TermEvent::Key(k) if k.kind != KeyEventKind::Release => {
                     let key = keymap::Key::from_event(k);
                     match app.keymap.lookup(app.key_mode(), key) {

@@ -1,0 +1,246 @@
+//! The workbench without a terminal: pure update tests (key → action → state) and snapshots of
+//! every screen rendered on ratatui's TestBackend.
+
+use heisen::ingest::{load_named_bytes, LoadOptions};
+use heisen::replay::Replayer;
+use heisen::ui::action::Action;
+use heisen::ui::app::{self, App, Effect, Mode};
+use heisen::ui::keymap::{Key, KeyMode, Keymap};
+use heisen::ui::theme::Theme;
+use heisen::ui::{view, worker, BUNDLED};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use std::sync::Arc;
+
+fn app() -> App {
+    let store =
+        load_named_bytes(&BUNDLED, &LoadOptions::default()).expect("bundled scenario loads");
+    let mut a = App::new(
+        Arc::new(store),
+        Theme::default_theme(),
+        Keymap::default_map(),
+    );
+    a.list_rows = 12;
+    a
+}
+
+fn screen(a: &mut App, w: u16, h: u16) -> String {
+    a.list_rows = view::list_rows(w, h);
+    let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+    t.draw(|f| view::draw(a, f)).expect("draw");
+    format!("{}", t.backend())
+}
+
+fn run(a: &mut App, q: &str) {
+    let key = a.lane_key;
+    let o = worker::run_query(&a.store, q, key);
+    a.apply_outcome(o);
+}
+
+fn press(a: &mut App, keys: &str) -> Vec<Effect> {
+    let mut fx = Vec::new();
+    for k in keys.split(' ') {
+        let key = Key::parse(k).expect("key");
+        match a.keymap.lookup(a.key_mode(), key) {
+            Some(action) => fx.extend(app::update(a, action)),
+            None => panic!("{k} is not bound in {:?}", a.key_mode()),
+        }
+    }
+    fx
+}
+
+#[test]
+fn navigation_updates_are_pure() {
+    let mut a = app();
+    assert_eq!(a.selected, 0);
+    press(&mut a, "j j j");
+    assert_eq!(a.selected, 3);
+    press(&mut a, "k");
+    assert_eq!(a.selected, 2);
+    press(&mut a, "G");
+    assert_eq!(a.selected, a.visible.len() - 1);
+    assert!(a.list_offset > 0, "the list scrolls with the selection");
+    press(&mut a, "g");
+    assert_eq!((a.selected, a.list_offset), (0, 0));
+    let span = a.window.span;
+    press(&mut a, "+");
+    assert!((a.window.span - span / 2).abs() <= 2);
+    press(&mut a, "- -");
+    assert!((a.window.span - span * 2).abs() <= 4);
+    assert_eq!(press(&mut a, "L"), vec![Effect::Relane]);
+    assert_eq!(a.lane_key.as_str(), "thread");
+    assert_eq!(press(&mut a, "q"), vec![Effect::Quit]);
+}
+
+#[test]
+fn query_bar_flow() {
+    let mut a = app();
+    press(&mut a, "/");
+    assert_eq!(a.mode, Mode::Query);
+    for c in "level = error".chars() {
+        app::insert_char(&mut a, c);
+    }
+    let fx = press(&mut a, "enter");
+    assert_eq!(fx, vec![Effect::RunQuery("level = error".into())]);
+    assert_eq!(a.mode, Mode::Normal);
+    assert_eq!(a.history, ["level = error"]);
+    run(&mut a, "level = error");
+    // 10 error logs (replica lag) + 20 error spans (handler race: 10 handlers, 10 roots)
+    assert_eq!(a.visible.len(), 30);
+    // history comes back with up
+    press(&mut a, "/");
+    a.input.clear();
+    press(&mut a, "up");
+    assert_eq!(a.input, "level = error");
+    press(&mut a, "esc");
+    // an error is kept with its position
+    run(&mut a, "levle = error");
+    let (_, e) = a.query_error.clone().expect("error");
+    assert_eq!((e.start, e.end), (0, 5));
+    assert_eq!(
+        a.visible.len(),
+        30,
+        "a failed query leaves the view as it was"
+    );
+}
+
+#[test]
+fn hypothesis_counterexamples_jump() {
+    let mut a = app();
+    run(
+        &mut a,
+        r#"expect level = error when (msg ~ "db read") as r near (msg ~ "db write") as w within 150ms where r.request = w.request per request"#,
+    );
+    let v = a.verdict.clone().expect("verdict");
+    assert_eq!(v.verdict, "falsified");
+    // without `node = "replica"`, the 20 fast reads from the primary are counterexamples
+    assert_eq!(v.condition_only, 20);
+    let first = a.selected_event();
+    press(&mut a, "n");
+    assert_ne!(a.selected_event(), first);
+    assert_eq!(a.result_pos, Some(1));
+    press(&mut a, "N");
+    assert_eq!(a.result_pos, Some(0));
+}
+
+#[test]
+fn replay_compare_and_overlays() {
+    let mut a = app();
+    let fx = press(&mut a, "r");
+    assert_eq!(a.mode, Mode::Replay);
+    assert_eq!(fx, vec![Effect::ReplayAt(0)]);
+    let fx = press(&mut a, "l l");
+    assert_eq!(fx.last(), Some(&Effect::ReplayAt(2)));
+    press(&mut a, "space");
+    assert!(a.replay.as_ref().is_some_and(|r| r.playing));
+    press(&mut a, "esc");
+    assert_eq!(a.mode, Mode::Normal);
+    press(&mut a, "m");
+    assert!(a.marked.is_some());
+    a.jump_to(a.lanes[1].events[0]);
+    press(&mut a, "c");
+    assert_eq!(a.mode, Mode::Compare);
+    press(&mut a, "esc ?");
+    assert_eq!(a.mode, Mode::Help);
+    press(&mut a, "esc E");
+    assert_eq!(a.mode, Mode::Errors);
+    assert_eq!(
+        a.keymap
+            .lookup(KeyMode::Overlay, Key::parse("esc").unwrap()),
+        Some(Action::Back)
+    );
+}
+
+#[test]
+fn snapshot_normal() {
+    let mut a = app();
+    press(&mut a, "j j j j j");
+    insta::assert_snapshot!("normal_120x36", screen(&mut a, 120, 36));
+}
+
+#[test]
+fn snapshot_small_terminal() {
+    let mut a = app();
+    insta::assert_snapshot!("normal_80x24", screen(&mut a, 80, 24));
+}
+
+#[test]
+fn snapshot_query_error() {
+    let mut a = app();
+    run(&mut a, "levle >= warn");
+    press(&mut a, "/");
+    a.input = "levle >= warn".into();
+    a.input_cursor = a.input.len();
+    insta::assert_snapshot!("query_error", screen(&mut a, 100, 30));
+}
+
+#[test]
+fn snapshot_hypothesis() {
+    let mut a = app();
+    run(
+        &mut a,
+        r#"expect level = error when (msg ~ "db write") as w then (msg ~ "db read" and node = "replica") as r within 150ms where r.request = w.request per request"#,
+    );
+    insta::assert_snapshot!("hypothesis", screen(&mut a, 120, 36));
+}
+
+#[test]
+fn snapshot_side_by_side() {
+    let mut a = app();
+    press(&mut a, "L");
+    run(&mut a, "");
+    let t1 = a
+        .lanes
+        .iter()
+        .position(|l| l.name == "T1")
+        .expect("lane T1");
+    let t2 = a
+        .lanes
+        .iter()
+        .position(|l| l.name == "T2")
+        .expect("lane T2");
+    a.jump_to(a.lanes[t1].events[0]);
+    press(&mut a, "m");
+    a.jump_to(a.lanes[t2].events[0]);
+    press(&mut a, "c");
+    insta::assert_snapshot!("side_by_side", screen(&mut a, 120, 36));
+}
+
+#[test]
+fn snapshot_replay() {
+    let mut a = app();
+    for _ in 0..20 {
+        press(&mut a, "j");
+    }
+    press(&mut a, "r");
+    let idx = a.selected_event().unwrap_or(0) as usize;
+    let state = Replayer::new(&a.store).state_at(idx);
+    if let Some(r) = a.replay.as_mut() {
+        r.state = Some(state);
+    }
+    insta::assert_snapshot!("replay", screen(&mut a, 120, 36));
+}
+
+#[test]
+fn snapshot_help() {
+    let mut a = app();
+    press(&mut a, "?");
+    insta::assert_snapshot!("help", screen(&mut a, 120, 40));
+}
+
+#[test]
+fn hostile_text_is_escaped_on_screen() {
+    let evil = b"{\"ts\":1700000000000,\"level\":\"error\",\"msg\":\"\\u001b[2J\\u001b]0;pwned\\u0007 clear\",\"service\":\"\\u001b[31mred\"}\n";
+    let store = load_named_bytes(&[("evil.jsonl", evil)], &LoadOptions::default()).expect("load");
+    let mut a = App::new(
+        Arc::new(store),
+        Theme::default_theme(),
+        Keymap::default_map(),
+    );
+    let s = screen(&mut a, 100, 24);
+    assert!(
+        !s.contains('\u{1b}') && !s.contains('\u{7}'),
+        "control characters reached the screen"
+    );
+    assert!(s.contains("\\x1b[2J"), "{s}");
+}
