@@ -3,7 +3,9 @@
 //! Data flows one way: `ingest` (sniff + parse) → `model` (the store) → analyses → faces
 //! (`cli` for `--json`, and the TUI).
 
+pub mod analysis;
 pub mod cli;
+pub mod files;
 pub mod ingest;
 pub mod model;
 pub mod query;

@@ -1,9 +1,11 @@
 //! The command line: clap subcommands, each a thin face over library calls. Each command's
 //! arguments and body live in its own module.
 
+pub mod analyse;
 pub mod check;
 pub mod common;
 pub mod events;
+pub mod narrow;
 pub mod query;
 pub mod stats;
 
@@ -40,6 +42,18 @@ pub enum Command {
     Query(query::QueryArgs),
     /// Test a hypothesis: verdict, 2×2 table, counterexamples.
     Check(check::CheckArgs),
+    /// Data races and atomicity violations (lost updates) in schedules and race reports.
+    Races(analyse::RacesArgs),
+    /// The first illegal transition of each instance of a state machine.
+    Verify(analyse::VerifyArgs),
+    /// Reads that returned a value older than a write completed before them.
+    Stale(analyse::StaleArgs),
+    /// Cut the evidence down to a 1-minimal repro that keeps an oracle true.
+    Minimize(narrow::MinimizeArgs),
+    /// Replay a repro or any input step by step (TUI; --json prints the state after each step).
+    Replay(narrow::ReplayArgs),
+    /// Write a slice of the events as JSON lines or Chrome trace JSON (Perfetto).
+    Export(narrow::ExportArgs),
 }
 
 /// Parse arguments and run; returns the process exit code.
@@ -50,6 +64,12 @@ pub fn run() -> i32 {
         Some(Command::Events(a)) => events::run(a),
         Some(Command::Query(a)) => query::run(a),
         Some(Command::Check(a)) => check::run(a),
+        Some(Command::Races(a)) => analyse::races(a),
+        Some(Command::Verify(a)) => analyse::verify(a),
+        Some(Command::Stale(a)) => analyse::stale(a),
+        Some(Command::Minimize(a)) => narrow::minimize(a),
+        Some(Command::Replay(a)) => narrow::replay(a),
+        Some(Command::Export(a)) => narrow::export(a),
         None => common::open_workbench(cli.open, cli.theme),
     };
     match result {

@@ -11,6 +11,8 @@ use std::borrow::Cow;
 pub fn flatten<'a, 'j>(obj: &'j [(Cow<'a, str>, J<'a>)], out: &mut Vec<(Cow<'j, str>, &'j J<'a>)>) {
     for (k, v) in obj {
         match v {
+            // heisen's own normalised events keep attributes under "attrs": read them back as is.
+            J::Obj(inner) if k == "attrs" => flatten(inner, out),
             J::Obj(inner) if !inner.is_empty() => flatten_prefixed(k, inner, out),
             _ => out.push((Cow::Borrowed(k.as_ref()), v)),
         }
@@ -116,6 +118,11 @@ pub fn push_record(entries: &[(Cow<str>, &J)], line: u32, ctx: &Ctx, out: &mut B
     ev.level = picks
         .get(Target::Level)
         .and_then(|i| level_of(entries[i].1));
+    let mut skip_dur = None;
+    if let Some(i) = entries.iter().position(|(k, _)| k == "dur_ns") {
+        ev.dur = entries[i].1.as_i64();
+        skip_dur = Some(i);
+    }
     let text = |t: Target| {
         picks.get(t).map(|i| match entries[i].1 {
             J::Str(s) => ctx.sym(s),
@@ -130,7 +137,7 @@ pub fn push_record(entries: &[(Cow<str>, &J)], line: u32, ctx: &Ctx, out: &mut B
     ev.service = text(Target::Service);
     ev.thread = text(Target::Thread);
     for (i, (k, v)) in entries.iter().enumerate() {
-        if !picks.is_picked(i) {
+        if !picks.is_picked(i) && skip_dur != Some(i) {
             out.attr(ctx.sym(k), value_of(v, ctx));
         }
     }

@@ -52,6 +52,14 @@ fn sniff_object(text: &str) -> Format {
         if key("traceEvents") {
             return Format::Chrome;
         }
+        if key("heisen_repro") {
+            // A repro: its format is that of the lines after the header.
+            let rest = text.split_once('\n').map_or("", |(_, r)| r);
+            return match rest.trim_start().is_empty() {
+                true => Format::Schedule,
+                false => sniff_object(rest),
+            };
+        }
         if key("data") && text.contains("\"traceID\"") || key("traceID") && key("spans") {
             return Format::Jaeger;
         }

@@ -78,20 +78,7 @@ fn history_path() -> Option<std::path::PathBuf> {
     dirs::data_dir().map(|d| d.join("heisen").join("history"))
 }
 
-/// Write a file atomically: a temporary file in the same directory, then a rename.
-pub fn write_atomic(path: &std::path::Path, contents: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(contents)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
-}
+pub use crate::files::write_atomic;
 
 /// Open the workbench. Returns the exit code.
 pub fn run(opts: UiOptions) -> Result<i32> {
