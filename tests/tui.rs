@@ -244,3 +244,23 @@ fn hostile_text_is_escaped_on_screen() {
     );
     assert!(s.contains("\\x1b[2J"), "{s}");
 }
+
+#[test]
+fn analyses_as_views() {
+    let mut a = app();
+    press(&mut a, ":");
+    for c in "races".chars() {
+        app::insert_char(&mut a, c);
+    }
+    assert_eq!(
+        press(&mut a, "enter"),
+        vec![Effect::Analyse("races".into())]
+    );
+    let o = worker::run_analysis(&a.store, "races", a.lane_key);
+    a.apply_outcome(o);
+    assert_eq!(a.summary, "19 races, 10 lost updates");
+    assert!(!a.results.is_empty());
+    let first = a.selected_event();
+    press(&mut a, "n");
+    assert_ne!(a.selected_event(), first);
+}

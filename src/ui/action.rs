@@ -69,7 +69,7 @@ impl Action {
             Action::CycleLanes => "lanes by service / thread / request / trace / source",
             Action::ToggleLane => "collapse or expand the lane of the selected event",
             Action::OpenFilter => "query: filter, pattern or hypothesis",
-            Action::OpenCommand => "command (:lanes KEY, :theme NAME, :save FILE, :q)",
+            Action::OpenCommand => "command (:races, :stale, :verify SPEC.toml, :lanes KEY, :theme NAME, :save FILE, :q)",
             Action::NextResult => "next counterexample or match",
             Action::PrevResult => "previous counterexample or match",
             Action::ShowErrors => "parse errors (file:line: reason)",

@@ -60,6 +60,8 @@ pub enum Effect {
     ReplayAt(usize),
     /// Switch theme.
     Theme(String),
+    /// Run an analysis (`races`, `stale`, `verify SPEC`) and show its findings.
+    Analyse(String),
 }
 
 /// The time window of the timeline.
@@ -625,6 +627,14 @@ fn command(app: &mut App, text: &str) -> Effects {
             }
         },
         (Some("theme"), Some(t)) => vec![Effect::Theme(t.to_string())],
+        (Some(a @ ("races" | "stale")), _) => {
+            app.running = Some(a.to_string());
+            vec![Effect::Analyse(a.to_string())]
+        }
+        (Some("verify"), Some(spec)) => {
+            app.running = Some(format!("verify {spec}"));
+            vec![Effect::Analyse(format!("verify {spec}"))]
+        }
         (Some("save"), Some(path)) => {
             let lines: Vec<String> = app
                 .visible
@@ -641,7 +651,7 @@ fn command(app: &mut App, text: &str) -> Effects {
         }
         (Some(other), _) => {
             app.message = Some(format!(
-                "unknown command '{other}' (lanes KEY, theme NAME, save FILE, q)"
+                "unknown command '{other}' (lanes KEY, theme NAME, save FILE, races, stale, verify SPEC, q)"
             ));
             Vec::new()
         }

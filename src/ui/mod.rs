@@ -326,6 +326,13 @@ fn run_effects(
             Effect::ReplayAt(i) => {
                 let _ = replay_tx.send((app.store.clone(), i));
             }
+            Effect::Analyse(what) => {
+                let (store, key, tx) = (app.store.clone(), app.lane_key, tx.clone());
+                rt.spawn_blocking(move || {
+                    let o = worker::run_analysis(&store, &what, key);
+                    let _ = tx.send(Msg::Query(Box::new(o)));
+                });
+            }
             Effect::Theme(name) => match theme::Theme::load(&name) {
                 Ok(t) => app.theme = t,
                 Err(e) => app.message = Some(e),

@@ -71,3 +71,64 @@ pub fn run_query(store: &Store, text: &str, key: LaneKey) -> QueryOutcome {
         result,
     }
 }
+
+/// Run an analysis and show its findings as highlighted results to step through.
+pub fn run_analysis(store: &Store, what: &str, key: LaneKey) -> QueryOutcome {
+    use crate::analysis;
+    let all: Vec<u32> = (0..store.len() as u32).collect();
+    let err = |m: String| crate::query::QueryError::new(0, what.len(), m);
+    let result = (|| {
+        let (results, summary): (Vec<u32>, String) = if what == "races" {
+            let a = analysis::races::analyse(store, &all);
+            let mut r: Vec<u32> = a.races.iter().flat_map(|x| [x.a, x.b]).collect();
+            r.extend(a.lost_updates.iter().flat_map(|l| l.events.clone()));
+            (
+                r,
+                format!(
+                    "{} races, {} lost updates",
+                    a.races.len(),
+                    a.lost_updates.len()
+                ),
+            )
+        } else if what == "stale" {
+            let s = analysis::stale::stale_reads(store, &all);
+            let r = s.iter().flat_map(|x| [x.write, x.read]).collect();
+            (r, format!("{} stale reads", s.len()))
+        } else if let Some(path) = what.strip_prefix("verify ") {
+            let text = std::fs::read_to_string(path).map_err(|e| err(format!("{path}: {e}")))?;
+            let spec =
+                analysis::verify::Spec::parse(&text).map_err(|e| err(format!("{path}: {e}")))?;
+            let v = analysis::verify::verify(store, &spec, &all);
+            let r = v
+                .violations
+                .iter()
+                .flat_map(|x| x.previous.into_iter().chain([x.event]))
+                .collect();
+            (
+                r,
+                format!(
+                    "{} instances, {} violations",
+                    v.instances,
+                    v.violations.len()
+                ),
+            )
+        } else {
+            return Err(err(format!("unknown analysis '{what}'")));
+        };
+        let mut highlight = results.clone();
+        highlight.sort_unstable();
+        highlight.dedup();
+        Ok(Found {
+            lanes: lanes::compute(store, &all, key),
+            visible: all.clone(),
+            highlight,
+            results,
+            verdict: None,
+            summary,
+        })
+    })();
+    QueryOutcome {
+        text: String::new(),
+        result,
+    }
+}
