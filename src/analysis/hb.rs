@@ -1,21 +1,13 @@
 //! Happens-before over a schedule with vector clocks: program order, `unlock → lock` of the
 //! same lock, `spawn` → the child's first operation, the child's last operation → `join`, and
-//! `send → recv` per channel (FIFO).
+//! `send → recv` per channel (FIFO). [`Walker`] streams the clocks without keeping them;
+//! [`compute`] keeps every event's clock (for slicing small inputs).
 
-use crate::model::{Op, Store, Sym};
+use crate::model::{Event, Op, Store, Sym};
 use std::collections::{HashMap, VecDeque};
 
 /// A vector clock, indexed by thread number.
 pub type Clock = Vec<u32>;
-
-/// Vector clocks of schedule operations.
-pub struct Hb {
-    /// Thread number of each processed event (by position in the input order).
-    pub thread_of: HashMap<u32, usize>,
-    /// Clock of each processed event, after it happened.
-    pub clock_of: HashMap<u32, Clock>,
-    pub threads: Vec<Sym>,
-}
 
 fn join(a: &mut Clock, b: &Clock) {
     if a.len() < b.len() {
@@ -31,74 +23,114 @@ pub fn before(a: &Clock, ta: usize, b: &Clock) -> bool {
     a.get(ta).copied().unwrap_or(0) <= b.get(ta).copied().unwrap_or(0)
 }
 
-/// Compute clocks for the schedule operations among `events` (store order).
+/// An event's epoch: its thread and its own clock component (FastTrack).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Epoch {
+    pub thread: usize,
+    pub clock: u32,
+}
+
+impl Epoch {
+    /// Does the event with this epoch happen before a point with clock `c`?
+    pub fn before(self, c: &Clock) -> bool {
+        self.clock <= c.get(self.thread).copied().unwrap_or(0)
+    }
+}
+
+/// Streams vector clocks over schedule operations in time order.
+#[derive(Default)]
+pub struct Walker {
+    pub threads: Vec<Sym>,
+    tid: HashMap<Sym, usize>,
+    clocks: Vec<Clock>,
+    locks: HashMap<Sym, Clock>,
+    chans: HashMap<Sym, VecDeque<Clock>>,
+    spawned: HashMap<Sym, Clock>,
+}
+
+impl Walker {
+    /// Advance over one operation; returns its thread number and clock.
+    pub fn step(&mut self, e: &Event) -> Option<(usize, &Clock)> {
+        let th = e.thread?;
+        let t = match self.tid.get(&th) {
+            Some(&t) => t,
+            None => {
+                self.threads.push(th);
+                let mut c = vec![0; self.threads.len()];
+                if let Some(p) = self.spawned.remove(&th) {
+                    join(&mut c, &p);
+                }
+                self.clocks.push(c);
+                self.tid.insert(th, self.threads.len() - 1);
+                self.threads.len() - 1
+            }
+        };
+        let n = self.threads.len();
+        {
+            let c = &mut self.clocks[t];
+            if c.len() < n {
+                c.resize(n, 0);
+            }
+            c[t] += 1;
+        }
+        match (e.op, e.obj) {
+            (Some(Op::Lock), Some(l)) => {
+                if let Some(rel) = self.locks.get(&l) {
+                    join(&mut self.clocks[t], rel);
+                }
+            }
+            (Some(Op::Recv), Some(ch)) => {
+                if let Some(sent) = self.chans.get_mut(&ch).and_then(VecDeque::pop_front) {
+                    join(&mut self.clocks[t], &sent);
+                }
+            }
+            (Some(Op::Join), Some(child)) => {
+                if let Some(&ct) = self.tid.get(&child) {
+                    let cc = self.clocks[ct].clone();
+                    join(&mut self.clocks[t], &cc);
+                }
+            }
+            (Some(Op::Unlock), Some(l)) => {
+                self.locks.insert(l, self.clocks[t].clone());
+            }
+            (Some(Op::Send), Some(ch)) => {
+                let c = self.clocks[t].clone();
+                self.chans.entry(ch).or_default().push_back(c);
+            }
+            (Some(Op::Spawn), Some(child)) => {
+                self.spawned.insert(child, self.clocks[t].clone());
+            }
+            _ => {}
+        }
+        Some((t, &self.clocks[t]))
+    }
+}
+
+/// Every operation's clock.
+pub struct Hb {
+    pub thread_of: HashMap<u32, usize>,
+    pub clock_of: HashMap<u32, Clock>,
+    pub threads: Vec<Sym>,
+}
+
+/// Compute and keep the clocks of the schedule operations among `events` (store order).
 pub fn compute(store: &Store, events: &[u32]) -> Hb {
-    let mut threads: Vec<Sym> = Vec::new();
-    let mut tid: HashMap<Sym, usize> = HashMap::new();
-    let mut clocks: Vec<Clock> = Vec::new();
-    let mut locks: HashMap<Sym, Clock> = HashMap::new();
-    let mut chans: HashMap<Sym, VecDeque<Clock>> = HashMap::new();
-    let mut spawned: HashMap<Sym, Clock> = HashMap::new();
+    let mut w = Walker::default();
     let mut thread_of = HashMap::with_capacity(events.len());
     let mut clock_of = HashMap::with_capacity(events.len());
     for &i in events {
         if !super::is_schedule_op(store, i) {
             continue;
         }
-        let e = &store.events[i as usize];
-        let Some(th) = e.thread else { continue };
-        let t = *tid.entry(th).or_insert_with(|| {
-            threads.push(th);
-            let mut c = vec![0; threads.len()];
-            if let Some(p) = spawned.remove(&th) {
-                join(&mut c, &p);
-            }
-            clocks.push(c);
-            threads.len() - 1
-        });
-        let n = threads.len();
-        let c = &mut clocks[t];
-        if c.len() < n {
-            c.resize(n, 0);
+        if let Some((t, c)) = w.step(&store.events[i as usize]) {
+            thread_of.insert(i, t);
+            clock_of.insert(i, c.clone());
         }
-        c[t] += 1;
-        match (e.op, e.obj) {
-            (Some(Op::Lock), Some(l)) => {
-                if let Some(rel) = locks.get(&l) {
-                    join(c, rel);
-                }
-            }
-            (Some(Op::Recv), Some(ch)) => {
-                if let Some(sent) = chans.get_mut(&ch).and_then(VecDeque::pop_front) {
-                    join(c, &sent);
-                }
-            }
-            (Some(Op::Join), Some(child)) => {
-                if let Some(&ct) = tid.get(&child) {
-                    let cc = clocks[ct].clone();
-                    join(&mut clocks[t], &cc);
-                }
-            }
-            _ => {}
-        }
-        let c = clocks[t].clone();
-        match (e.op, e.obj) {
-            (Some(Op::Unlock), Some(l)) => {
-                locks.insert(l, c.clone());
-            }
-            (Some(Op::Send), Some(ch)) => chans.entry(ch).or_default().push_back(c.clone()),
-            (Some(Op::Spawn), Some(child)) => {
-                spawned.insert(child, c.clone());
-            }
-            _ => {}
-        }
-        thread_of.insert(i, t);
-        clock_of.insert(i, c);
     }
     Hb {
         thread_of,
         clock_of,
-        threads,
+        threads: w.threads,
     }
 }
 

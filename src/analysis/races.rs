@@ -2,7 +2,7 @@
 //! imported from Go race detector / ThreadSanitizer reports, and lost updates (two threads read
 //! the same value and both write after it), with a summary per object.
 
-use super::hb::{self, Hb};
+use super::hb::{Epoch, Walker};
 use crate::model::{Kind, Op, Store, Sym, Value};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -68,17 +68,16 @@ fn location(store: &Store, i: u32) -> String {
     e.thread.map(|t| store.s(t).to_string()).unwrap_or_default()
 }
 
-#[derive(Clone)]
+#[derive(Clone, Copy)]
 struct Access {
     idx: u32,
-    thread: usize,
+    epoch: Epoch,
 }
 
 /// Run every analysis over `events` (store order).
 pub fn analyse(store: &Store, events: &[u32]) -> Analysis {
-    let hb = hb::compute(store, events);
     let mut out = Analysis::default();
-    detect_races(store, events, &hb, &mut out);
+    detect_races(store, events, &mut out);
     imported(store, events, &mut out);
     lost_updates(store, events, &mut out);
     for r in &out.races {
@@ -87,13 +86,27 @@ pub fn analyse(store: &Store, events: &[u32]) -> Analysis {
     out
 }
 
-fn detect_races(store: &Store, events: &[u32], hb: &Hb, out: &mut Analysis) {
-    // Per object: the last write, and the reads since it (one per thread).
+fn detect_races(store: &Store, events: &[u32], out: &mut Analysis) {
+    // Per object: the last write, and the reads since it (one per thread), as epochs.
     let mut last_write: HashMap<Sym, Access> = HashMap::new();
     let mut reads: HashMap<Sym, Vec<Access>> = HashMap::new();
-    let mut seen: HashMap<(Sym, &'static str, String, String), usize> = HashMap::new();
+    let mut seen: HashMap<(Sym, &'static str, u32, u32), usize> = HashMap::new();
+    let mut loc_cache: HashMap<u32, u32> = HashMap::new();
+    let mut locs: Vec<String> = Vec::new();
+    let mut loc_id = |i: u32| -> u32 {
+        let l = location(store, i);
+        match locs.iter().position(|x| *x == l) {
+            Some(p) => p as u32,
+            None => {
+                locs.push(l);
+                (locs.len() - 1) as u32
+            }
+        }
+    };
     let mut report = |a: u32, b: u32, obj: Sym, kind: &'static str, out: &mut Analysis| {
-        let key = (obj, kind, location(store, a), location(store, b));
+        let la = *loc_cache.entry(a).or_insert_with(|| loc_id(a));
+        let lb = loc_id(b);
+        let key = (obj, kind, la, lb);
         match seen.get(&key) {
             Some(&k) => out.races[k].count += 1,
             None => {
@@ -109,45 +122,48 @@ fn detect_races(store: &Store, events: &[u32], hb: &Hb, out: &mut Analysis) {
             }
         }
     };
+    let mut walker = Walker::default();
     for &i in events {
-        let Some(&t) = hb.thread_of.get(&i) else {
+        if !super::is_schedule_op(store, i) {
+            continue;
+        }
+        let e = &store.events[i as usize];
+        let Some((t, clock)) = walker.step(e) else {
             continue;
         };
-        let e = &store.events[i as usize];
         let (Some(op), Some(obj)) = (e.op, e.obj) else {
             continue;
         };
-        let Some(clock) = hb.clock_of.get(&i) else {
-            continue;
-        };
-        let ordered = |a: &Access| {
-            hb.clock_of
-                .get(&a.idx)
-                .is_some_and(|ca| hb::before(ca, a.thread, clock))
+        let me = Access {
+            idx: i,
+            epoch: Epoch {
+                thread: t,
+                clock: clock[t],
+            },
         };
         match op {
             Op::Write => {
                 if let Some(w) = last_write.get(&obj) {
-                    if w.thread != t && !ordered(w) {
+                    if w.epoch.thread != t && !w.epoch.before(clock) {
                         report(w.idx, i, obj, "write-write", out);
                     }
                 }
                 for r in reads.remove(&obj).unwrap_or_default() {
-                    if r.thread != t && !ordered(&r) {
+                    if r.epoch.thread != t && !r.epoch.before(clock) {
                         report(r.idx, i, obj, "read-write", out);
                     }
                 }
-                last_write.insert(obj, Access { idx: i, thread: t });
+                last_write.insert(obj, me);
             }
             Op::Read => {
                 if let Some(w) = last_write.get(&obj) {
-                    if w.thread != t && !ordered(w) {
+                    if w.epoch.thread != t && !w.epoch.before(clock) {
                         report(w.idx, i, obj, "read-write", out);
                     }
                 }
                 let rs = reads.entry(obj).or_default();
-                rs.retain(|r| r.thread != t);
-                rs.push(Access { idx: i, thread: t });
+                rs.retain(|r| r.epoch.thread != t);
+                rs.push(me);
             }
             _ => {}
         }

@@ -2,6 +2,8 @@
 //! first illegal transition, with the interleaving of other instances in between.
 
 use crate::model::Store;
+use crate::query::eval::{key_of, GroupKey};
+use crate::query::field::{get, Field, FV};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -68,61 +70,79 @@ pub struct Report {
 /// How many interleaved events a violation lists.
 pub const BETWEEN_MAX: usize = 50;
 
+fn resolve(store: &Store, name: &str) -> Option<Field> {
+    crate::query::check::resolve(
+        store,
+        &crate::query::ast::FieldRef {
+            name: name.to_string(),
+            attr_only: false,
+            span: 0..0,
+        },
+    )
+    .ok()
+}
+
 /// Check `events` (store order) against a spec.
 pub fn verify(store: &Store, spec: &Spec, events: &[u32]) -> Report {
-    let known = spec.states();
+    let (Some(kf), Some(sf)) = (resolve(store, &spec.key), resolve(store, &spec.state)) else {
+        return Report::default();
+    };
+    // States as small numbers; the allowed transitions as a matrix.
+    let names: Vec<&str> = spec.states().into_iter().collect();
+    let index = |s: &str| names.iter().position(|n| *n == s);
+    let by_sym: HashMap<crate::model::Sym, usize, ahash::RandomState> = names
+        .iter()
+        .enumerate()
+        .filter_map(|(i, n)| store.strings.lookup(n).map(|s| (s, i)))
+        .collect();
+    let mut allowed = vec![vec![false; names.len()]; names.len()];
+    for (from, tos) in &spec.transitions {
+        for to in tos {
+            if let (Some(a), Some(b)) = (index(from), index(to)) {
+                allowed[a][b] = true;
+            }
+        }
+    }
+    let initial = index(&spec.initial);
     // instance → (current state, index of the last event, violated?)
-    let mut inst: HashMap<String, (String, u32, bool)> = HashMap::new();
-    let mut order: Vec<String> = Vec::new();
+    let mut inst: HashMap<GroupKey, (usize, u32, bool), ahash::RandomState> = HashMap::default();
+    let mut instances = 0usize;
     let mut violations = Vec::new();
-    let mut pos_of: HashMap<u32, usize> = HashMap::new();
     for (p, &i) in events.iter().enumerate() {
-        pos_of.insert(i, p);
-        let (Some(key), Some(state)) = (
-            super::field_text(store, i, &spec.key),
-            super::field_text(store, i, &spec.state),
-        ) else {
+        let e = &store.events[i as usize];
+        let (Some(key), Some(state)) = (key_of(store, e, kf), get(store, e, sf)) else {
             continue;
+        };
+        let st = match state {
+            FV::Sym(s) => by_sym.get(&s).copied(),
+            other => index(&other.text(store)),
         };
         let violation = match inst.get(&key) {
             None => {
-                order.push(key.clone());
-                if !known.contains(state.as_str()) {
-                    Some((None, "unknown state"))
-                } else if state != spec.initial {
-                    Some((None, "wrong initial state"))
-                } else {
-                    None
+                instances += 1;
+                match st {
+                    None => Some((None, "unknown state")),
+                    Some(s) if Some(s) != initial => Some((None, "wrong initial state")),
+                    _ => None,
                 }
             }
-            Some((_, _, true)) => {
-                continue;
-            }
-            Some((cur, prev, false)) => {
-                if !known.contains(state.as_str()) {
-                    Some((Some((cur.clone(), *prev)), "unknown state"))
-                } else if !spec
-                    .transitions
-                    .get(cur)
-                    .is_some_and(|tos| tos.contains(&state))
-                {
-                    Some((Some((cur.clone(), *prev)), "illegal transition"))
-                } else {
-                    None
-                }
-            }
+            Some((_, _, true)) => continue,
+            Some(&(cur, prev, false)) => match st {
+                None => Some((Some((cur, prev)), "unknown state")),
+                Some(s) if !allowed[cur][s] => Some((Some((cur, prev)), "illegal transition")),
+                _ => None,
+            },
         };
         match violation {
             Some((from, reason)) => {
-                let between = match &from {
+                let between = match from {
                     Some((_, prev)) => {
-                        let a = pos_of.get(prev).copied().unwrap_or(p);
+                        let a = events.binary_search(&prev).unwrap_or(p);
                         events[a + 1..p]
                             .iter()
                             .copied()
                             .filter(|&j| {
-                                super::field_text(store, j, &spec.key).as_deref()
-                                    != Some(key.as_str())
+                                key_of(store, &store.events[j as usize], kf).as_ref() != Some(&key)
                             })
                             .take(BETWEEN_MAX)
                             .collect()
@@ -130,23 +150,23 @@ pub fn verify(store: &Store, spec: &Spec, events: &[u32]) -> Report {
                     None => Vec::new(),
                 };
                 violations.push(Violation {
-                    key: key.clone(),
-                    from: from.as_ref().map(|f| f.0.clone()),
-                    to: state.clone(),
+                    key: key.text(store),
+                    from: from.map(|f| names[f.0].to_string()),
+                    to: state.text(store).into_owned(),
                     reason,
                     event: i,
                     previous: from.map(|f| f.1),
                     between,
                 });
-                inst.insert(key, (state, i, true));
+                inst.insert(key, (st.unwrap_or(0), i, true));
             }
             None => {
-                inst.insert(key, (state, i, false));
+                inst.insert(key, (st.unwrap_or(0), i, false));
             }
         }
     }
     Report {
-        instances: order.len(),
+        instances,
         violations,
     }
 }

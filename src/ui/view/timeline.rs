@@ -94,6 +94,10 @@ fn lane_cells(app: &App, lane: &Lane, width: u16, depth_rows: usize) -> Vec<Vec<
     let start = lane
         .events
         .partition_point(|&i| store.events[i as usize].ts < lo);
+    let end = lane
+        .events
+        .partition_point(|&i| store.events[i as usize].ts < hi);
+    let dense = end - start > WALK_CAP;
     let mut put = |row: usize, col: u16, ch: char, style: Style, rank: u8| {
         if let Some(slot) = rows.get_mut(row).and_then(|r| r.get_mut(col as usize)) {
             if slot.as_ref().is_none_or(|c| c.rank < rank) {
@@ -103,13 +107,10 @@ fn lane_cells(app: &App, lane: &Lane, width: u16, depth_rows: usize) -> Vec<Vec<
     };
     let mut open: Vec<i64> = Vec::new();
     let mut walked = 0;
-    for &i in &lane.events[start..] {
+    for &i in &lane.events[start..end] {
         let e = &store.events[i as usize];
-        if e.ts >= hi {
-            break;
-        }
         walked += 1;
-        if walked > WALK_CAP {
+        if dense || walked > WALK_CAP {
             // Too dense to walk: mark columns that have events.
             let counts = density(store, &lane.events, w, width);
             for (c, n) in counts.iter().enumerate() {
@@ -164,6 +165,12 @@ fn lane_depth(app: &App, lane: &Lane) -> usize {
     let start = lane
         .events
         .partition_point(|&i| store.events[i as usize].ts < w.start.saturating_sub(lane.max_dur));
+    let end = lane
+        .events
+        .partition_point(|&i| store.events[i as usize].ts < w.start + w.span);
+    if end - start > WALK_CAP {
+        return 1;
+    }
     let mut open: Vec<i64> = Vec::new();
     let mut max = 0;
     for &i in lane.events[start..].iter().take(WALK_CAP) {
