@@ -225,7 +225,10 @@ fn row(what: &str, n: usize, secs: f64, target: &str, note: String) {
 }
 
 fn main() {
-    println!("{:<44} {:>11} {:>11} {:>14}   target", "what", "events", "time", "rate");
+    println!(
+        "{:<44} {:>11} {:>11} {:>14}   target",
+        "what", "events", "time", "rate"
+    );
     // Filters over 10 M events.
     let n = scale(10_000_000);
     let (st, gen) = time(|| logs(n, 100_000, 1));

@@ -7,6 +7,7 @@ pub mod analysis;
 pub mod cli;
 pub mod files;
 pub mod ingest;
+pub mod live;
 pub mod model;
 pub mod query;
 pub mod replay;

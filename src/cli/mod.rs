@@ -7,6 +7,7 @@ pub mod common;
 pub mod events;
 pub mod narrow;
 pub mod query;
+pub mod record;
 pub mod stats;
 
 use clap::{Parser, Subcommand};
@@ -54,6 +55,8 @@ pub enum Command {
     Replay(narrow::ReplayArgs),
     /// Write a slice of the events as JSON lines or Chrome trace JSON (Perfetto).
     Export(narrow::ExportArgs),
+    /// Flight recorder: receive OTLP/HTTP and append it to an OTLP JSON lines file.
+    Record(record::RecordArgs),
 }
 
 /// Parse arguments and run; returns the process exit code.
@@ -70,6 +73,7 @@ pub fn run() -> i32 {
         Some(Command::Minimize(a)) => narrow::minimize(a),
         Some(Command::Replay(a)) => narrow::replay(a),
         Some(Command::Export(a)) => narrow::export(a),
+        Some(Command::Record(a)) => record::run(a),
         None => common::open_workbench(cli.open, cli.theme),
     };
     match result {

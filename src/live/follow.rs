@@ -1,0 +1,191 @@
+//! Following a growing file: new complete lines are parsed as they arrive; a partial last line
+//! waits for its newline; a file that is rotated (renamed and recreated) is drained and then
+//! reopened; a truncated file is read again from its start. Nothing is lost or read twice.
+
+use crate::ingest::{self, sniff, Batch, Ctx, LineFn};
+use crate::model::Format;
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
+use std::os::unix::fs::MetadataExt;
+
+/// One followed file.
+pub struct Follower {
+    pub path: String,
+    file: Option<File>,
+    inode: u64,
+    offset: u64,
+    partial: Vec<u8>,
+    lineno: u32,
+    parser: Option<LineFn>,
+    pub format: Option<Format>,
+}
+
+/// The line parser for a format that can be followed.
+pub fn line_parser(f: Format) -> Option<LineFn> {
+    Some(match f {
+        Format::Jsonl => ingest::jsonl::line,
+        Format::Logfmt => ingest::logfmt::line,
+        Format::Plain => ingest::plain::line,
+        Format::Schedule => ingest::schedule::line,
+        Format::Otlp => ingest::otlp::line,
+        _ => return None,
+    })
+}
+
+impl Follower {
+    /// Follow `path` from its start (the file may not exist yet).
+    pub fn new(path: &str) -> Follower {
+        Follower {
+            path: path.to_string(),
+            file: None,
+            inode: 0,
+            offset: 0,
+            partial: Vec::new(),
+            lineno: 0,
+            parser: None,
+            format: None,
+        }
+    }
+
+    fn open(&mut self) -> std::io::Result<bool> {
+        match File::open(&self.path) {
+            Ok(f) => {
+                self.inode = f.metadata()?.ino();
+                self.file = Some(f);
+                self.offset = 0;
+                self.partial.clear();
+                Ok(true)
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn drain(&mut self, ctx: &Ctx, out: &mut Batch) -> std::io::Result<()> {
+        let Some(f) = self.file.as_mut() else {
+            return Ok(());
+        };
+        let mut buf = Vec::new();
+        f.read_to_end(&mut buf)?;
+        self.offset += buf.len() as u64;
+        self.partial.extend_from_slice(&buf);
+        let Some(last_nl) = memchr::memrchr(b'\n', &self.partial) else {
+            return Ok(());
+        };
+        let complete: Vec<u8> = self.partial.drain(..=last_nl).collect();
+        if self.parser.is_none() {
+            let format = sniff::sniff(&complete).unwrap_or(Format::Plain);
+            if format != Format::Empty {
+                self.format = Some(format);
+                self.parser = line_parser(format);
+                if self.parser.is_none() {
+                    out.error(
+                        0,
+                        format!(
+                            "{} files cannot be followed (not a line format)",
+                            format.as_str()
+                        ),
+                    );
+                    self.parser = Some(|_, _, _, _| {});
+                }
+            }
+        }
+        let Some(parse) = self.parser else {
+            return Ok(());
+        };
+        for raw in complete.split(|&c| c == b'\n') {
+            if raw.is_empty() && self.lineno > 0 {
+                continue;
+            }
+            self.lineno += 1;
+            let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+            if raw.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            let text = String::from_utf8_lossy(raw);
+            parse(&text, self.lineno, ctx, out);
+        }
+        Ok(())
+    }
+
+    /// Read what arrived since the last poll.
+    pub fn poll(&mut self, ctx: &Ctx) -> std::io::Result<Batch> {
+        let mut out = Batch::new();
+        if self.file.is_none() && !self.open()? {
+            return Ok(out);
+        }
+        self.drain(ctx, &mut out)?;
+        match std::fs::metadata(&self.path) {
+            Ok(m) if m.ino() != self.inode => {
+                // Rotated: the old file is drained above; continue with the new one.
+                if self.open()? {
+                    self.lineno = 0;
+                    self.drain(ctx, &mut out)?;
+                }
+            }
+            Ok(m) if m.len() < self.offset => {
+                // Truncated in place: start again from the beginning.
+                if let Some(f) = self.file.as_mut() {
+                    f.seek(SeekFrom::Start(0))?;
+                }
+                self.offset = 0;
+                self.partial.clear();
+                self.lineno = 0;
+                self.drain(ctx, &mut out)?;
+            }
+            _ => {}
+        }
+        out.finish(ctx);
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Strings;
+    use std::io::Write;
+
+    fn msgs(ctx: &Ctx, b: &Batch) -> Vec<String> {
+        b.events
+            .iter()
+            .map(|e| ctx.strings.resolve(e.msg.unwrap()).to_string())
+            .collect()
+    }
+
+    #[test]
+    fn append_partial_rotate_truncate() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("app.log");
+        let ps = p.to_string_lossy().to_string();
+        let ctx = Ctx::new(Strings::new());
+        let mut f = Follower::new(&ps);
+        assert!(
+            f.poll(&ctx).unwrap().events.is_empty(),
+            "missing file: nothing yet"
+        );
+        let line = |m: &str| format!("{{\"ts\":1700000000000,\"msg\":\"{m}\"}}\n");
+        let mut w = std::fs::File::create(&p).unwrap();
+        w.write_all(line("a").as_bytes()).unwrap();
+        w.write_all(&line("b").as_bytes()[..10]).unwrap(); // partial line
+        assert_eq!(msgs(&ctx, &f.poll(&ctx).unwrap()), ["a"]);
+        w.write_all(&line("b").as_bytes()[10..]).unwrap();
+        w.write_all(line("c").as_bytes()).unwrap();
+        assert_eq!(msgs(&ctx, &f.poll(&ctx).unwrap()), ["b", "c"]);
+        // rotation: a last line lands in the old file, then a new file appears
+        w.write_all(line("d").as_bytes()).unwrap();
+        std::fs::rename(&p, dir.path().join("app.log.1")).unwrap();
+        let mut w2 = std::fs::File::create(&p).unwrap();
+        w2.write_all(line("e").as_bytes()).unwrap();
+        assert_eq!(msgs(&ctx, &f.poll(&ctx).unwrap()), ["d", "e"]);
+        // truncation
+        w2.set_len(0).unwrap();
+        let mut w3 = std::fs::OpenOptions::new().write(true).open(&p).unwrap();
+        w3.write_all(line("f").as_bytes()).unwrap();
+        assert_eq!(msgs(&ctx, &f.poll(&ctx).unwrap()), ["f"]);
+        assert!(
+            f.poll(&ctx).unwrap().events.is_empty(),
+            "nothing read twice"
+        );
+    }
+}

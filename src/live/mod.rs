@@ -1,0 +1,15 @@
+//! Live evidence: follow growing files, receive OpenTelemetry over OTLP/HTTP, and keep what
+//! arrives (`heisen record`, `--save`).
+
+pub mod follow;
+pub mod otlp_json;
+pub mod receiver;
+
+/// Warn when the receiver listens beyond this machine.
+pub fn exposure_warning(addr: &std::net::SocketAddr) -> Option<String> {
+    (!addr.ip().is_loopback()).then(|| {
+        format!(
+            "warning: listening on {addr}: anyone who can reach this port can write into the session"
+        )
+    })
+}

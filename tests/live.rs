@@ -1,0 +1,375 @@
+//! Live evidence through the real binary: the OTLP/HTTP receiver against raw HTTP requests
+//! (JSON, protobuf, gzip, bad bodies) and against the OpenTelemetry Python SDK, and following a
+//! file that grows, rotates and is truncated.
+
+use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
+use opentelemetry_proto::tonic::common::v1::{any_value, AnyValue, KeyValue};
+use opentelemetry_proto::tonic::resource::v1::Resource;
+use opentelemetry_proto::tonic::trace::v1::{ResourceSpans, ScopeSpans, Span};
+use prost::Message;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Recorder {
+    child: Child,
+    port: u16,
+    out: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Recorder {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(extra: &[&str]) -> Recorder {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path().join("rec.jsonl").to_string_lossy().to_string();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_heisen"))
+        .args(["record", "--listen", "127.0.0.1:0", "-o", &out])
+        .args(extra)
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start recorder");
+    let mut err = BufReader::new(child.stderr.take().expect("stderr"));
+    let mut line = String::new();
+    let _ = err.read_line(&mut line);
+    let port = line
+        .split("http://127.0.0.1:")
+        .nth(1)
+        .and_then(|r| r.split(' ').next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("no port in: {line}"));
+    std::thread::spawn(move || for _ in err.lines() {});
+    Recorder {
+        child,
+        port,
+        out,
+        _dir: dir,
+    }
+}
+
+/// A minimal HTTP/1.1 POST; returns the status code and the body.
+fn post(port: u16, path: &str, ctype: &str, extra: &str, body: &[u8]) -> (u16, Vec<u8>) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: {ctype}\r\n{extra}Content-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    s.write_all(head.as_bytes()).expect("write");
+    let _ = s.write_all(body);
+    let mut resp = Vec::new();
+    let _ = s.read_to_end(&mut resp);
+    let text = String::from_utf8_lossy(&resp);
+    let code = text
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = resp
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map(|i| resp[i + 4..].to_vec())
+        .unwrap_or_default();
+    (code, body)
+}
+
+fn stats(path: &str) -> serde_json::Value {
+    let out = Command::new(env!("CARGO_BIN_EXE_heisen"))
+        .args(["events", "--json", path])
+        .output()
+        .expect("events");
+    serde_json::Value::Array(
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("json"))
+            .collect(),
+    )
+}
+
+fn proto_request(n: usize) -> ExportTraceServiceRequest {
+    let kv = |k: &str, v: any_value::Value| KeyValue {
+        key: k.into(),
+        value: Some(AnyValue { value: Some(v) }),
+        ..Default::default()
+    };
+    ExportTraceServiceRequest {
+        resource_spans: vec![ResourceSpans {
+            resource: Some(Resource {
+                attributes: vec![kv(
+                    "service.name",
+                    any_value::Value::StringValue("pb-svc".into()),
+                )],
+                ..Default::default()
+            }),
+            scope_spans: vec![ScopeSpans {
+                spans: (0..n)
+                    .map(|i| Span {
+                        trace_id: vec![0xab; 16],
+                        span_id: vec![i as u8 + 1; 8],
+                        name: format!("op {i}"),
+                        start_time_unix_nano: 1_700_000_000_000_000_000 + i as u64,
+                        end_time_unix_nano: 1_700_000_000_050_000_000 + i as u64,
+                        attributes: vec![kv(
+                            "http.status_code",
+                            any_value::Value::IntValue(200 + i as i64),
+                        )],
+                        ..Default::default()
+                    })
+                    .collect(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        }],
+    }
+}
+
+#[test]
+fn receiver_statuses_and_contents() {
+    let r = start(&["--max-body", "4096"]);
+    let json = br#"{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"json-svc"}}]},"scopeSpans":[{"spans":[{"traceId":"5B8EFFF798038103D269B633813FC60C","spanId":"EEE19B7EC3C1B174","name":"GET /","startTimeUnixNano":"1700000001000000000","endTimeUnixNano":"1700000001100000000","attributes":[{"key":"user","value":{"stringValue":"bob"}}]}]}]}]}"#;
+    assert_eq!(
+        post(r.port, "/v1/traces", "application/json", "", json).0,
+        200
+    );
+    let pb = proto_request(3).encode_to_vec();
+    let (code, body) = post(r.port, "/v1/traces", "application/x-protobuf", "", &pb);
+    assert_eq!(code, 200);
+    assert!(
+        body.is_empty(),
+        "full success: an empty ExportTraceServiceResponse"
+    );
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&proto_request(2).encode_to_vec())
+        .expect("gzip");
+    let gz = gz.finish().expect("gzip");
+    assert_eq!(
+        post(
+            r.port,
+            "/v1/traces",
+            "application/x-protobuf",
+            "Content-Encoding: gzip\r\n",
+            &gz
+        )
+        .0,
+        200
+    );
+    let logs = br#"{"resourceLogs":[{"resource":{},"scopeLogs":[{"logRecords":[{"timeUnixNano":"1700000002000000000","severityNumber":17,"body":{"stringValue":"boom"}}]}]}]}"#;
+    assert_eq!(
+        post(r.port, "/v1/logs", "application/json", "", logs).0,
+        200
+    );
+    // partial success: a span without ids is rejected, the others kept
+    let partial = br#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"no ids","startTimeUnixNano":"1700000003000000000"}]}]}]}"#;
+    let (code, body) = post(r.port, "/v1/traces", "application/json", "", partial);
+    assert_eq!(code, 200);
+    assert!(String::from_utf8_lossy(&body).contains("rejectedSpans"));
+    // bad requests get the right status and the receiver keeps serving
+    assert_eq!(post(r.port, "/v1/traces", "text/plain", "", json).0, 415);
+    assert_eq!(
+        post(r.port, "/v1/traces", "application/json", "", b"not json").0,
+        400
+    );
+    assert_eq!(
+        post(
+            r.port,
+            "/v1/traces",
+            "application/x-protobuf",
+            "",
+            &pb[..pb.len() / 2]
+        )
+        .0,
+        400
+    );
+    assert_eq!(
+        post(
+            r.port,
+            "/v1/traces",
+            "application/x-protobuf",
+            "",
+            b"\xff\xff\xff garbage"
+        )
+        .0,
+        400
+    );
+    assert_eq!(
+        post(
+            r.port,
+            "/v1/traces",
+            "application/json",
+            "",
+            &vec![b' '; 8192]
+        )
+        .0,
+        413
+    );
+    assert_eq!(
+        post(r.port, "/v1/traces", "application/json", "", json).0,
+        200
+    );
+    let ev = stats(&r.out);
+    let spans: Vec<&serde_json::Value> = ev
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter(|e| e["kind"] == "span")
+        .collect();
+    assert_eq!(
+        spans.len(),
+        1 + 3 + 2 + 1 + 1,
+        "every acknowledged span is in the file"
+    );
+    let first = spans
+        .iter()
+        .find(|e| e["service"] == "json-svc")
+        .expect("json span");
+    assert_eq!(first["trace"], "5b8efff798038103d269b633813fc60c");
+    assert_eq!(first["attrs"]["user"], "bob");
+    assert_eq!(first["dur_ns"], 100_000_000);
+    let pbs: Vec<_> = spans.iter().filter(|e| e["service"] == "pb-svc").collect();
+    assert_eq!(pbs.len(), 5);
+    assert!(pbs
+        .iter()
+        .all(|e| e["trace"] == "abababababababababababababababab"));
+    assert!(pbs.iter().any(|e| e["attrs"]["http.status_code"] == 202));
+    let logs: Vec<_> = ev
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter(|e| e["kind"] == "log")
+        .collect();
+    assert_eq!(logs.len(), 1);
+    assert_eq!(logs[0]["level"], "error");
+}
+
+#[test]
+fn opentelemetry_python_sdk_client() {
+    let deps = std::env::temp_dir().join("heisen-otel-py");
+    if !deps.join("opentelemetry").exists() {
+        let ok = Command::new("python3")
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "-q",
+                "--disable-pip-version-check",
+                "--target",
+            ])
+            .arg(&deps)
+            .args([
+                "opentelemetry-sdk",
+                "opentelemetry-exporter-otlp-proto-http",
+            ])
+            .status()
+            .is_ok_and(|s| s.success());
+        if !ok {
+            eprintln!("SKIPPED: could not pip install the OpenTelemetry SDK");
+            return;
+        }
+    }
+    let r = start(&[]);
+    let out = Command::new("python3")
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/otel_sdk_client.py"
+        ))
+        .arg(format!("http://127.0.0.1:{}", r.port))
+        .env("PYTHONPATH", &deps)
+        .output()
+        .expect("python");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stdout).to_string();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let want_logs = if said.contains("3 logs") { 3 } else { 0 };
+    loop {
+        let ev = stats(&r.out);
+        let all = ev.as_array().cloned().unwrap_or_default();
+        let spans: Vec<_> = all
+            .iter()
+            .filter(|e| e["kind"] == "span")
+            .cloned()
+            .collect();
+        let logs: Vec<_> = all.iter().filter(|e| e["kind"] == "log").cloned().collect();
+        if spans.len() == 4 && logs.len() == want_logs {
+            let root = spans
+                .iter()
+                .find(|e| e["name"] == "POST /checkout")
+                .expect("root span");
+            assert_eq!(root["service"], "sdk-checkout");
+            assert_eq!(root["status"], "error");
+            assert_eq!(root["attrs"]["http.status_code"], 500);
+            assert_eq!(root["attrs"]["deployment.environment"], "prod");
+            assert!(spans
+                .iter()
+                .filter(|e| e["name"] != "POST /checkout")
+                .all(|e| e["parent"] == root["span"] && e["trace"] == root["trace"]));
+            assert!(all
+                .iter()
+                .any(|e| e["kind"] == "event" && e["name"] == "retry"));
+            if want_logs == 3 {
+                assert!(logs
+                    .iter()
+                    .any(|e| e["level"] == "error" && e["msg"] == "payment declined"));
+            }
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "got {} spans, {} logs: {said}",
+            spans.len(),
+            logs.len()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn events_follow_sees_appends_rotation_and_truncation() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let p = dir.path().join("app.log");
+    let line = |m: &str| format!("{{\"ts\":1700000000000,\"level\":\"info\",\"msg\":\"{m}\"}}\n");
+    std::fs::write(&p, line("one")).expect("write");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_heisen"))
+        .args(["events", "--follow", "--json"])
+        .arg(&p)
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("follow");
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    let stdout = child.stdout.take().expect("stdout");
+    std::thread::spawn(move || {
+        for l in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let v: serde_json::Value = serde_json::from_str(&l).unwrap_or_default();
+            let _ = tx.send(v["msg"].as_str().unwrap_or("").to_string());
+        }
+    });
+    let next = || rx.recv_timeout(Duration::from_secs(5)).unwrap_or_default();
+    assert_eq!(next(), "one");
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&p)
+        .expect("open");
+    f.write_all(line("two").as_bytes()).expect("append");
+    assert_eq!(next(), "two");
+    std::fs::rename(&p, dir.path().join("app.log.1")).expect("rotate");
+    std::fs::write(&p, line("three")).expect("recreate");
+    assert_eq!(next(), "three");
+    std::fs::write(&p, line("4")).expect("truncate");
+    assert_eq!(next(), "4");
+    assert!(
+        rx.recv_timeout(Duration::from_millis(500)).is_err(),
+        "nothing read twice"
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+}
