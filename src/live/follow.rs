@@ -115,25 +115,25 @@ impl Follower {
             return Ok(out);
         }
         self.drain(ctx, &mut out)?;
-        match std::fs::metadata(&self.path) {
-            Ok(m) if m.ino() != self.inode => {
-                // Rotated: the old file is drained above; continue with the new one.
-                if self.open()? {
-                    self.lineno = 0;
-                    self.drain(ctx, &mut out)?;
-                }
+        let meta = std::fs::metadata(&self.path).ok();
+        let rotated = meta.as_ref().is_some_and(|m| m.ino() != self.inode);
+        let truncated = meta
+            .as_ref()
+            .is_some_and(|m| m.ino() == self.inode && m.len() < self.offset);
+        // Rotated: the old file is drained above; continue with the new one.
+        if rotated && self.open()? {
+            self.lineno = 0;
+            self.drain(ctx, &mut out)?;
+        }
+        // Truncated in place: start again from the beginning.
+        if truncated {
+            if let Some(f) = self.file.as_mut() {
+                f.seek(SeekFrom::Start(0))?;
             }
-            Ok(m) if m.len() < self.offset => {
-                // Truncated in place: start again from the beginning.
-                if let Some(f) = self.file.as_mut() {
-                    f.seek(SeekFrom::Start(0))?;
-                }
-                self.offset = 0;
-                self.partial.clear();
-                self.lineno = 0;
-                self.drain(ctx, &mut out)?;
-            }
-            _ => {}
+            self.offset = 0;
+            self.partial.clear();
+            self.lineno = 0;
+            self.drain(ctx, &mut out)?;
         }
         out.finish(ctx);
         Ok(out)
