@@ -18,7 +18,13 @@ pub struct Follower {
     lineno: u32,
     parser: Option<LineFn>,
     pub format: Option<Format>,
+    /// The first bytes of the file, to tell a rewrite of the same length from no change.
+    head: Vec<u8>,
+    mtime: Option<std::time::SystemTime>,
 }
+
+/// How many leading bytes identify a file's content.
+const HEAD: usize = 256;
 
 /// The line parser for a format that can be followed.
 pub fn line_parser(f: Format) -> Option<LineFn> {
@@ -44,7 +50,18 @@ impl Follower {
             lineno: 0,
             parser: None,
             format: None,
+            head: Vec::new(),
+            mtime: None,
         }
+    }
+
+    fn read_head(&self) -> Vec<u8> {
+        let mut buf = vec![0u8; HEAD];
+        let n = File::open(&self.path)
+            .and_then(|mut f| f.read(&mut buf))
+            .unwrap_or(0);
+        buf.truncate(n);
+        buf
     }
 
     fn open(&mut self) -> std::io::Result<bool> {
@@ -54,6 +71,7 @@ impl Follower {
                 self.file = Some(f);
                 self.offset = 0;
                 self.partial.clear();
+                self.head.clear();
                 Ok(true)
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
@@ -67,6 +85,12 @@ impl Follower {
         };
         let mut buf = Vec::new();
         f.read_to_end(&mut buf)?;
+        if self.head.len() < HEAD && !buf.is_empty() {
+            let take = (HEAD - self.head.len()).min(buf.len());
+            if self.offset as usize == self.head.len() {
+                self.head.extend_from_slice(&buf[..take]);
+            }
+        }
         self.offset += buf.len() as u64;
         self.partial.extend_from_slice(&buf);
         let Some(last_nl) = memchr::memrchr(b'\n', &self.partial) else {
@@ -117,9 +141,20 @@ impl Follower {
         self.drain(ctx, &mut out)?;
         let meta = std::fs::metadata(&self.path).ok();
         let rotated = meta.as_ref().is_some_and(|m| m.ino() != self.inode);
-        let truncated = meta
-            .as_ref()
-            .is_some_and(|m| m.ino() == self.inode && m.len() < self.offset);
+        let same = meta.as_ref().filter(|m| m.ino() == self.inode);
+        let mtime = same.and_then(|m| m.modified().ok());
+        let shrunk = same.is_some_and(|m| m.len() < self.offset);
+        // Rewritten to the same length or longer: modified, yet the first bytes differ.
+        let rewritten = !shrunk
+            && mtime.is_some()
+            && mtime != self.mtime
+            && self.mtime.is_some()
+            && !self.head.is_empty()
+            && !self.read_head().starts_with(&self.head);
+        let truncated = shrunk || rewritten;
+        if mtime.is_some() {
+            self.mtime = mtime;
+        }
         // Rotated: the old file is drained above; continue with the new one.
         if rotated && self.open()? {
             self.lineno = 0;
@@ -132,6 +167,7 @@ impl Follower {
             }
             self.offset = 0;
             self.partial.clear();
+            self.head.clear();
             self.lineno = 0;
             self.drain(ctx, &mut out)?;
         }
