@@ -94,12 +94,12 @@ pub fn error_summary(store: &Store) -> Option<String> {
     ))
 }
 
-/// `heisen [FILE...]`: open the interactive workbench.
-pub fn open_workbench(args: LoadArgs, theme: String) -> Result<i32> {
-    let load = args.options()?;
-    crate::ui::run(crate::ui::UiOptions {
-        files: args.files,
-        load,
-        theme,
-    })
+/// `heisen [FILE...]`: open the interactive workbench (files and load options from `args`).
+pub fn open_workbench(args: LoadArgs, mut opts: crate::ui::UiOptions) -> Result<i32> {
+    opts.load = args.options()?;
+    opts.files = args.files;
+    if opts.follow && opts.files.is_empty() {
+        bail!("--follow needs files to follow");
+    }
+    crate::ui::run(opts)
 }

@@ -30,6 +30,15 @@ pub struct Cli {
     /// $XDG_CONFIG_HOME/heisen/themes/NAME.toml.
     #[arg(long, default_value = "dark", value_name = "NAME")]
     pub theme: String,
+    /// Keep following the files: new lines appear as they are written.
+    #[arg(long)]
+    pub follow: bool,
+    /// Receive OpenTelemetry over OTLP/HTTP on this address (e.g. 127.0.0.1:4318).
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<std::net::SocketAddr>,
+    /// Append everything received to this OTLP JSON lines file.
+    #[arg(long, value_name = "FILE", requires = "listen")]
+    pub save: Option<String>,
 }
 
 /// The headless commands.
@@ -74,7 +83,17 @@ pub fn run() -> i32 {
         Some(Command::Replay(a)) => narrow::replay(a),
         Some(Command::Export(a)) => narrow::export(a),
         Some(Command::Record(a)) => record::run(a),
-        None => common::open_workbench(cli.open, cli.theme),
+        None => common::open_workbench(
+            cli.open,
+            crate::ui::UiOptions {
+                files: Vec::new(),
+                load: Default::default(),
+                theme: cli.theme,
+                follow: cli.follow,
+                listen: cli.listen,
+                save: cli.save,
+            },
+        ),
     };
     match result {
         Ok(code) => code,

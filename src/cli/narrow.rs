@@ -125,6 +125,9 @@ pub fn replay(a: ReplayArgs) -> Result<i32> {
             files: a.load.files.clone(),
             load,
             theme: "dark".into(),
+            follow: false,
+            listen: None,
+            save: None,
         });
     }
     let store = a.load.load()?;

@@ -230,6 +230,35 @@ pub fn absorb(store: &mut Store, mut src: Source, mut batch: Batch) {
     store.sources.push(src);
 }
 
+/// Append a live batch to the source at `idx` (added when missing), keeping time order.
+pub fn absorb_live(store: &mut Store, path: &str, format: Format, mut batch: Batch) -> u32 {
+    let idx = match store.sources.iter().position(|s| s.path == path) {
+        Some(i) => i,
+        None => {
+            store.sources.push(Source::new(path, format));
+            store.sources.len() - 1
+        }
+    };
+    fill_inherited_times(&mut batch);
+    let base = store.attrs.len() as u32;
+    let seq_base = store.sources[idx].events as u32;
+    for e in &mut batch.events {
+        e.source = idx as u32;
+        e.attr_start += base;
+        e.seq += seq_base;
+    }
+    let src = &mut store.sources[idx];
+    src.events += batch.events.len() as u64;
+    for err in std::mem::take(&mut batch.errors) {
+        src.push_error(err);
+    }
+    let n = batch.events.len() as u32;
+    store.events.append(&mut batch.events);
+    store.attrs.append(&mut batch.attrs);
+    store.sort();
+    n
+}
+
 /// Detect and parse one input's bytes. The returned batch has rebased lines and sequence
 /// numbers, times filled in and shifts applied.
 pub fn parse_bytes(

@@ -158,6 +158,16 @@ pub struct App {
     pub replay: Option<Replay>,
     pub overlay_scroll: usize,
     pub summary: String,
+    /// Live ingest: events per second over the last second, and the lag behind the wall clock.
+    pub live: Option<LiveStatus>,
+}
+
+/// What the status line says about live ingest.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct LiveStatus {
+    pub rate: f64,
+    pub lag_ns: i64,
+    pub received: u64,
 }
 
 impl App {
@@ -200,7 +210,30 @@ impl App {
             replay: None,
             overlay_scroll: 0,
             summary: String::new(),
+            live: None,
         }
+    }
+
+    /// New events arrived: take the grown store, keep the user's place (or follow the end when
+    /// they were at it), and re-run the active query so filters and hypotheses stay current.
+    pub fn store_grew(&mut self, store: Arc<Store>) -> Effects {
+        let at_end = self.visible.is_empty() || self.selected + 1 >= self.visible.len();
+        let keep = self
+            .selected_event()
+            .map(|i| self.store.events[i as usize].order_key());
+        self.store = store;
+        self.visible = (0..self.store.len() as u32).collect();
+        if at_end {
+            self.select(self.visible.len().saturating_sub(1));
+        } else if let Some(k) = keep {
+            let pos = self.store.events.partition_point(|e| e.order_key() < k);
+            self.select(pos);
+        }
+        let end = self.store.time_range().map_or(0, |r| r.1);
+        if at_end && end > self.window.start + self.window.span {
+            self.window.start = end - self.window.span * 9 / 10;
+        }
+        vec![Effect::RunQuery(self.query.clone().unwrap_or_default())]
     }
 
     /// Replace the store (a load finished): everything is visible again.

@@ -46,10 +46,18 @@ pub struct UiOptions {
     pub files: Vec<String>,
     pub load: LoadOptions,
     pub theme: String,
+    /// Keep following the files.
+    pub follow: bool,
+    /// Run an OTLP/HTTP receiver.
+    pub listen: Option<std::net::SocketAddr>,
+    /// Append what the receiver gets to this OTLP JSON lines file.
+    pub save: Option<String>,
 }
 
 enum Msg {
     Loaded(Result<Store, String>),
+    /// A live batch: source name, its format, the events.
+    Live(String, crate::model::Format, ingest::Batch),
     Query(Box<QueryOutcome>),
     Completions(String, Vec<Completion>),
     Replay(usize, ReplayState),
@@ -121,7 +129,9 @@ pub fn run(opts: UiOptions) -> Result<i32> {
         let files = opts.files.clone();
         let mut load = opts.load.clone();
         load.progress = Some(progress.clone());
-        if files.is_empty() {
+        if files.is_empty() && opts.listen.is_some() {
+            let _ = tx.send(Msg::Loaded(Ok(Store::default())));
+        } else if files.is_empty() {
             let store = ingest::load_named_bytes(&BUNDLED, &load).map_err(|e| e.to_string());
             let _ = tx.send(Msg::Loaded(store));
         } else {
@@ -132,6 +142,89 @@ pub fn run(opts: UiOptions) -> Result<i32> {
             });
         }
     }
+    let live_ctx = ingest::Ctx {
+        strings: Default::default(),
+        default_offset_min: opts.load.default_offset_min,
+    };
+    let mut live_pending: Vec<(String, crate::model::Format, ingest::Batch)> = Vec::new();
+    let live_on = opts.follow || opts.listen.is_some();
+    if live_on {
+        app.live = Some(app::LiveStatus::default());
+    }
+    if let Some(addr) = opts.listen {
+        let save = match &opts.save {
+            Some(p) => Some(Arc::new(std::sync::Mutex::new(
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(p)
+                    .with_context(|| p.clone())?,
+            ))),
+            None => None,
+        };
+        let listener = rt
+            .block_on(tokio::net::TcpListener::bind(addr))
+            .with_context(|| format!("cannot listen on {addr}"))?;
+        app.message = Some(format!(
+            "receiving OTLP/HTTP on http://{}{}",
+            listener.local_addr()?,
+            crate::live::exposure_warning(&addr)
+                .map(|w| format!(" — {w}"))
+                .unwrap_or_default()
+        ));
+        let (ltx, mut lrx) = tokio::sync::mpsc::channel::<crate::live::receiver::Received>(1024);
+        let state = crate::live::receiver::Receiver {
+            ctx: live_ctx.clone(),
+            save,
+            max_body: crate::live::receiver::DEFAULT_MAX_BODY,
+            tx: ltx,
+        };
+        rt.spawn(async move {
+            let _ = axum::serve(listener, crate::live::receiver::router(state)).await;
+        });
+        let tx = tx.clone();
+        let name = format!("otlp://{addr}");
+        rt.spawn(async move {
+            while let Some(r) = lrx.recv().await {
+                if tx
+                    .send(Msg::Live(name.clone(), crate::model::Format::Otlp, r.batch))
+                    .is_err()
+                {
+                    break;
+                }
+            }
+        });
+    }
+    if opts.follow {
+        let tx = tx.clone();
+        let files = opts.files.clone();
+        let ctx = live_ctx.clone();
+        std::thread::spawn(move || {
+            let mut followers: Vec<crate::live::follow::Follower> = files
+                .iter()
+                .map(|f| crate::live::follow::Follower::new(f))
+                .collect();
+            // The initial contents come from the normal load: start at each file's end.
+            for f in &mut followers {
+                let _ = f.poll(&ctx);
+            }
+            loop {
+                std::thread::sleep(Duration::from_millis(200));
+                for f in &mut followers {
+                    if let Ok(b) = f.poll(&ctx) {
+                        if !b.events.is_empty() || b.error_count > 0 {
+                            let fmt = f.format.unwrap_or(crate::model::Format::Jsonl);
+                            if tx.send(Msg::Live(f.path.clone(), fmt, b)).is_err() {
+                                return;
+                            }
+                        }
+                    }
+                }
+            }
+        });
+    }
+    let mut live_clock = Instant::now();
+    let mut live_count = 0u64;
     // Replays run on their own thread, which keeps its checkpoints between requests.
     let (replay_tx, replay_rx) = mpsc::channel::<(Arc<Store>, usize)>();
     {
@@ -183,6 +276,10 @@ pub fn run(opts: UiOptions) -> Result<i32> {
                     break 'main 1;
                 }
                 Msg::Query(o) => app.apply_outcome(*o),
+                Msg::Live(name, fmt, batch) => {
+                    live_count += batch.events.len() as u64;
+                    live_pending.push((name, fmt, batch));
+                }
                 Msg::Completions(text, c) => {
                     if text == app.input {
                         app.completions = c;
@@ -195,6 +292,34 @@ pub fn run(opts: UiOptions) -> Result<i32> {
                         }
                     }
                 }
+            }
+        }
+        // Merge live batches at most every 250 ms, once the initial load is in.
+        if app.loading.is_none()
+            && !live_pending.is_empty()
+            && live_clock.elapsed() >= Duration::from_millis(250)
+        {
+            let mut store = (*app.store).clone();
+            // Live batches were interned in their own table: re-intern into the store's.
+            for (name, fmt, batch) in live_pending.drain(..) {
+                let batch = reintern(&live_ctx, &store.strings, batch);
+                ingest::absorb_live(&mut store, &name, fmt, batch);
+            }
+            let secs = live_clock.elapsed().as_secs_f64();
+            let now_ns = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos() as i64);
+            if let Some(l) = &mut app.live {
+                l.received += live_count;
+                l.rate = live_count as f64 / secs.max(0.001);
+                l.lag_ns = now_ns - store.time_range().map_or(now_ns, |r| r.1);
+            }
+            live_count = 0;
+            live_clock = Instant::now();
+            let fx = app.store_grew(Arc::new(store));
+            dirty = true;
+            if run_effects(&rt, &tx, &replay_tx, &mut app, fx) {
+                break 'main 0;
             }
         }
         if let Some(l) = &mut app.loading {
@@ -276,6 +401,36 @@ pub fn run(opts: UiOptions) -> Result<i32> {
         let _ = write_atomic(&p, text.as_bytes());
     }
     Ok(code)
+}
+
+/// Move a batch's interned strings from one table to another.
+fn reintern(from: &ingest::Ctx, to: &crate::model::Strings, mut b: ingest::Batch) -> ingest::Batch {
+    let map = |s: crate::model::Sym| to.intern(from.strings.resolve(s));
+    let mv = |v: crate::model::Value| match v {
+        crate::model::Value::Str(s) => crate::model::Value::Str(map(s)),
+        other => other,
+    };
+    for e in &mut b.events {
+        for f in [
+            &mut e.service,
+            &mut e.thread,
+            &mut e.trace,
+            &mut e.span,
+            &mut e.parent,
+            &mut e.request,
+            &mut e.name,
+            &mut e.msg,
+            &mut e.obj,
+        ] {
+            *f = f.map(map);
+        }
+        e.value = mv(e.value);
+    }
+    for a in &mut b.attrs {
+        a.key = map(a.key);
+        a.value = mv(a.value);
+    }
+    b
 }
 
 /// Carry out effects; true means quit.

@@ -204,6 +204,16 @@ pub fn draw_status(app: &App, area: Rect, buf: &mut Buffer) {
             t.fg("level_warn"),
         ));
     }
+    if let Some(l) = &app.live {
+        spans.push(Span::styled(
+            format!(
+                " · live {:.0} ev/s, lag {}",
+                l.rate,
+                time::format_duration(l.lag_ns.max(0))
+            ),
+            t.fg("ok"),
+        ));
+    }
     spans.push(Span::raw(format!(
         " · lanes: {} · {cursor}",
         app.lane_key.as_str()
