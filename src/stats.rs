@@ -37,7 +37,92 @@ pub struct SourceStats {
     /// Clock correction applied at load time (`--shift`), e.g. `+2h`.
     pub shift: Option<String>,
     pub lanes: HashMap<&'static str, LaneSummary>,
+    /// Clock problems seen in this source.
+    pub clock: ClockFlags,
     pub notes: Vec<String>,
+}
+
+/// What looks wrong with a source's clock.
+#[derive(Clone, Debug, Serialize, Default, PartialEq)]
+pub struct ClockFlags {
+    /// The source's times sit this many whole hours from the other sources' (local time
+    /// written without an offset?). `None` when it agrees with them, or is alone.
+    pub offset_hours: Option<i64>,
+    /// The `--shift` that would line it up.
+    pub suggested_shift: Option<String>,
+    /// Times that go backwards in file order by more than a second.
+    pub backwards_jumps: u64,
+    pub worst_backwards_jump_ns: i64,
+    /// Line of the worst backwards jump.
+    pub worst_backwards_jump_line: Option<u32>,
+}
+
+/// Hours are "near whole" within this tolerance.
+const HOUR_TOLERANCE_NS: i64 = 5 * 60 * 1_000_000_000;
+/// Backwards jumps smaller than this are ordinary interleaving of concurrent writers.
+const JUMP_TOLERANCE_NS: i64 = 1_000_000_000;
+
+fn clock_flags(store: &Store) -> Vec<ClockFlags> {
+    let n = store.sources.len();
+    let mut by_source: Vec<Vec<(u32, i64, u32)>> = vec![Vec::new(); n];
+    for e in &store.events {
+        by_source[e.source as usize].push((e.seq, e.ts, e.line));
+    }
+    let medians: Vec<Option<i64>> = by_source
+        .iter()
+        .map(|v| {
+            let mut t: Vec<i64> = v.iter().map(|x| x.1).collect();
+            t.sort_unstable();
+            t.get(t.len() / 2).copied()
+        })
+        .collect();
+    const HOUR: i64 = 3_600_000_000_000;
+    by_source
+        .iter_mut()
+        .enumerate()
+        .map(|(i, evs)| {
+            let mut f = ClockFlags::default();
+            let others: Vec<i64> = medians
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .filter_map(|(_, m)| *m)
+                .collect();
+            if let (Some(me), false) = (medians[i], others.is_empty()) {
+                let mut o = others.clone();
+                o.sort_unstable();
+                let d = me.saturating_sub(o[o.len() / 2]);
+                let hours = (d as f64 / HOUR as f64).round() as i64;
+                // Only a source with times written without a zone can be in the wrong one.
+                let naive = store.sources[i].naive_times > 0;
+                if naive && hours != 0 && (d - hours * HOUR).abs() <= HOUR_TOLERANCE_NS {
+                    f.offset_hours = Some(hours);
+                    let path = &store.sources[i].path;
+                    let file = std::path::Path::new(path)
+                        .file_name()
+                        .map_or(path.clone(), |x| x.to_string_lossy().into_owned());
+                    f.suggested_shift = Some(format!(
+                        "{file}={}{}h",
+                        if hours > 0 { "-" } else { "+" },
+                        hours.abs()
+                    ));
+                }
+            }
+            evs.sort_unstable_by_key(|x| x.0);
+            let mut max_ts = i64::MIN;
+            for &(_, ts, line) in evs.iter() {
+                if ts < max_ts.saturating_sub(JUMP_TOLERANCE_NS) {
+                    f.backwards_jumps += 1;
+                    if max_ts.saturating_sub(ts) > f.worst_backwards_jump_ns {
+                        f.worst_backwards_jump_ns = max_ts.saturating_sub(ts);
+                        f.worst_backwards_jump_line = Some(line);
+                    }
+                }
+                max_ts = max_ts.max(ts);
+            }
+            f
+        })
+        .collect()
 }
 
 /// Totals over all sources.
@@ -132,11 +217,32 @@ pub fn compute(store: &Store, tz_given: bool) -> Stats {
                     format!("{sign}{}", time::format_duration(src.shift_ns.abs()))
                 }),
                 lanes: lane_map,
+                clock: ClockFlags::default(),
                 notes: src.notes.clone(),
             }
         })
         .collect();
     let all = store.time_range();
+    let flags = clock_flags(store);
+    let mut sources = sources;
+    for (s, f) in sources.iter_mut().zip(flags) {
+        if let Some(h) = f.offset_hours {
+            s.notes.push(format!(
+                "times sit {}{h}h from the other sources: local time written without an offset? try --shift {}",
+                if h > 0 { "+" } else { "" },
+                f.suggested_shift.clone().unwrap_or_default()
+            ));
+        }
+        if f.backwards_jumps > 0 {
+            s.notes.push(format!(
+                "the clock jumps backwards {} times (worst {} at line {})",
+                f.backwards_jumps,
+                time::format_duration(f.worst_backwards_jump_ns),
+                f.worst_backwards_jump_line.unwrap_or(0)
+            ));
+        }
+        s.clock = f;
+    }
     Stats {
         total: Totals {
             sources: n,

@@ -2,10 +2,12 @@
 //! clocks), state-machine checking, stale reads, and delta-debugging minimisation. Each takes
 //! the store and a set of event indices, so the minimiser can run them on subsets.
 
+pub mod diff;
 pub mod hb;
 pub mod minimize;
 pub mod races;
 pub mod stale;
+pub mod suggest;
 pub mod verify;
 
 use crate::model::{Format, Kind, Store};

@@ -4,6 +4,7 @@
 pub mod analyse;
 pub mod check;
 pub mod common;
+pub mod compare;
 pub mod events;
 pub mod narrow;
 pub mod query;
@@ -66,6 +67,10 @@ pub enum Command {
     Export(narrow::ExportArgs),
     /// Flight recorder: receive OTLP/HTTP and append it to an OTLP JSON lines file.
     Record(record::RecordArgs),
+    /// Diff two runs (files, or groups FILE@trace=ID): first divergence, reorderings, timing, environment.
+    Diff(compare::DiffArgs),
+    /// Rank what distinguishes groups with an outcome from groups without, as hypotheses to check.
+    Suggest(compare::SuggestArgs),
 }
 
 /// Parse arguments and run; returns the process exit code.
@@ -83,6 +88,8 @@ pub fn run() -> i32 {
         Some(Command::Replay(a)) => narrow::replay(a),
         Some(Command::Export(a)) => narrow::export(a),
         Some(Command::Record(a)) => record::run(a),
+        Some(Command::Diff(a)) => compare::diff(a),
+        Some(Command::Suggest(a)) => compare::suggest(a),
         None => common::open_workbench(
             cli.open,
             crate::ui::UiOptions {

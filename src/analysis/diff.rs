@@ -1,0 +1,370 @@
+//! Diff of two runs: events reduced to templates, lanes matched by name and aligned with a
+//! Myers diff; the first divergence, reorderings, templates only on one side, timing per name,
+//! and the environment (attributes constant within each run but different between them).
+
+use crate::model::{Event, Kind, Store};
+use crate::text::template;
+use serde::Serialize;
+use similar::{capture_diff_slices, Algorithm, DiffOp};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// One side of a diff: a store and the events taken from it.
+pub struct Side<'a> {
+    pub store: &'a Store,
+    pub events: Vec<u32>,
+}
+
+/// The template of an event: its span name, its operation, or its masked message.
+pub fn event_template(store: &Store, e: &Event) -> String {
+    match (e.kind, e.op, e.name, e.msg) {
+        (Kind::Op, Some(op), ..) => format!("{} {}", op.as_str(), store.opt(e.obj).unwrap_or("")),
+        (_, _, Some(n), _) => store.s(n).to_string(),
+        (_, _, None, Some(m)) => template(store.s(m).lines().next().unwrap_or("")),
+        _ => e.kind.as_str().to_string(),
+    }
+}
+
+/// The lane an event is aligned in: its service, else its thread, else its source file.
+pub fn lane(store: &Store, e: &Event) -> String {
+    store
+        .opt(e.service)
+        .or(store.opt(e.thread))
+        .map(str::to_string)
+        .unwrap_or_else(|| {
+            std::path::Path::new(store.source_path(e))
+                .file_name()
+                .map_or_else(String::new, |f| f.to_string_lossy().into_owned())
+        })
+}
+
+/// Where the runs first differ.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Divergence {
+    pub lane: String,
+    /// Events of the lane both runs share before the divergence.
+    pub common_prefix: usize,
+    pub position_a: usize,
+    pub position_b: usize,
+    /// The diverging events (store indices of each side), if any.
+    #[serde(skip)]
+    pub event_a: Option<u32>,
+    #[serde(skip)]
+    pub event_b: Option<u32>,
+    pub template_a: Option<String>,
+    pub template_b: Option<String>,
+}
+
+/// The same templates in a different order within a lane.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Reordering {
+    pub lane: String,
+    pub a_order: Vec<String>,
+    pub b_order: Vec<String>,
+}
+
+/// A template's count on each side.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Count {
+    pub template: String,
+    pub a: usize,
+    pub b: usize,
+}
+
+/// Duration statistics of one name on one side.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Timing {
+    pub count: usize,
+    pub p50_ns: i64,
+    pub p99_ns: i64,
+}
+
+/// Timing of a span name / template on both sides.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct TimingDiff {
+    pub name: String,
+    pub a: Option<Timing>,
+    pub b: Option<Timing>,
+    /// b.p50 / a.p50
+    pub ratio: Option<f64>,
+}
+
+/// An attribute constant within each run but different between them.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct EnvDiff {
+    pub key: String,
+    pub a: String,
+    pub b: String,
+}
+
+/// An attribute constant within one template in each run, with different values.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct AttrChange {
+    pub template: String,
+    pub key: String,
+    pub a: String,
+    pub b: String,
+}
+
+/// The whole diff.
+#[derive(Clone, Debug, Serialize, PartialEq, Default)]
+pub struct RunDiff {
+    pub events_a: usize,
+    pub events_b: usize,
+    pub first_divergence: Option<Divergence>,
+    pub reorderings: Vec<Reordering>,
+    pub only_in_a: Vec<Count>,
+    pub only_in_b: Vec<Count>,
+    /// Templates on both sides with different counts.
+    pub count_changes: Vec<Count>,
+    pub timing: Vec<TimingDiff>,
+    pub environment: Vec<EnvDiff>,
+    /// Per template: attributes constant in each run that differ between them (a status code,
+    /// a retry count, a feature flag on one kind of span).
+    pub attribute_changes: Vec<AttrChange>,
+}
+
+fn lanes(side: &Side) -> BTreeMap<String, Vec<(u32, String)>> {
+    let mut m: BTreeMap<String, Vec<(u32, String)>> = BTreeMap::new();
+    for &i in &side.events {
+        let e = &side.store.events[i as usize];
+        m.entry(lane(side.store, e))
+            .or_default()
+            .push((i, event_template(side.store, e)));
+    }
+    m
+}
+
+fn pct(sorted: &[i64], p: f64) -> i64 {
+    let k = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[k.min(sorted.len() - 1)]
+}
+
+fn timings(side: &Side) -> HashMap<String, Timing> {
+    let mut d: HashMap<String, Vec<i64>> = HashMap::new();
+    for &i in &side.events {
+        let e = &side.store.events[i as usize];
+        if let Some(dur) = e.dur {
+            d.entry(event_template(side.store, e))
+                .or_default()
+                .push(dur);
+        }
+    }
+    d.into_iter()
+        .map(|(k, mut v)| {
+            v.sort_unstable();
+            (
+                k,
+                Timing {
+                    count: v.len(),
+                    p50_ns: pct(&v, 0.5),
+                    p99_ns: pct(&v, 0.99),
+                },
+            )
+        })
+        .collect()
+}
+
+/// Attributes with exactly one value across a side (and present on at least half its events).
+fn constants(side: &Side) -> BTreeMap<String, String> {
+    let mut vals: HashMap<String, (BTreeSet<String>, usize)> = HashMap::new();
+    for &i in &side.events {
+        let e = &side.store.events[i as usize];
+        for a in side.store.attrs(e) {
+            let v = vals.entry(side.store.s(a.key).to_string()).or_default();
+            if v.0.len() < 2 {
+                v.0.insert(a.value.to_text(&side.store.strings));
+            }
+            v.1 += 1;
+        }
+    }
+    let half = side.events.len().div_ceil(2);
+    vals.into_iter()
+        .filter(|(_, (v, n))| v.len() == 1 && *n >= half)
+        .filter_map(|(k, (v, _))| v.into_iter().next().map(|x| (k, x)))
+        .collect()
+}
+
+/// Per (template, attribute): the single value it has across the side, if it has one.
+fn template_constants(side: &Side) -> BTreeMap<(String, String), String> {
+    let mut vals: HashMap<(String, String), BTreeSet<String>> = HashMap::new();
+    for &i in &side.events {
+        let e = &side.store.events[i as usize];
+        let t = event_template(side.store, e);
+        for a in side.store.attrs(e) {
+            let v = vals
+                .entry((t.clone(), side.store.s(a.key).to_string()))
+                .or_default();
+            if v.len() < 2 {
+                v.insert(a.value.to_text(&side.store.strings));
+            }
+        }
+    }
+    vals.into_iter()
+        .filter(|(_, v)| v.len() == 1)
+        .filter_map(|(k, v)| v.into_iter().next().map(|x| (k, x)))
+        .collect()
+}
+
+/// Compare two runs.
+pub fn diff(a: &Side, b: &Side) -> RunDiff {
+    let (la, lb) = (lanes(a), lanes(b));
+    let mut out = RunDiff {
+        events_a: a.events.len(),
+        events_b: b.events.len(),
+        ..Default::default()
+    };
+    let names: BTreeSet<&String> = la.keys().chain(lb.keys()).collect();
+    let empty = Vec::new();
+    let mut first: Option<(i64, Divergence)> = None;
+    for name in names {
+        let ea = la.get(name).unwrap_or(&empty);
+        let eb = lb.get(name).unwrap_or(&empty);
+        let ta: Vec<&str> = ea.iter().map(|x| x.1.as_str()).collect();
+        let tb: Vec<&str> = eb.iter().map(|x| x.1.as_str()).collect();
+        let ops = capture_diff_slices(Algorithm::Myers, &ta, &tb);
+        // The first non-equal op of the lane.
+        let mut prefix = 0;
+        for op in &ops {
+            match *op {
+                DiffOp::Equal { len, .. } => prefix += len,
+                DiffOp::Delete { old_index, .. }
+                | DiffOp::Insert { old_index, .. }
+                | DiffOp::Replace { old_index, .. } => {
+                    let new_index = match *op {
+                        DiffOp::Delete { new_index, .. }
+                        | DiffOp::Insert { new_index, .. }
+                        | DiffOp::Replace { new_index, .. } => new_index,
+                        _ => 0,
+                    };
+                    let event_a = ea.get(old_index).map(|x| x.0);
+                    let event_b = eb.get(new_index).map(|x| x.0);
+                    // Order lanes' divergences by time since each run's start.
+                    let rel = |side: &Side, ev: Option<u32>| -> Option<i64> {
+                        let t0 = side
+                            .events
+                            .first()
+                            .map(|&i| side.store.events[i as usize].ts)?;
+                        ev.map(|i| side.store.events[i as usize].ts - t0)
+                    };
+                    let when = rel(a, event_a)
+                        .into_iter()
+                        .chain(rel(b, event_b))
+                        .min()
+                        .unwrap_or(i64::MAX);
+                    let d = Divergence {
+                        lane: name.clone(),
+                        common_prefix: prefix,
+                        position_a: old_index,
+                        position_b: new_index,
+                        event_a,
+                        event_b,
+                        template_a: ta.get(old_index).map(|s| s.to_string()),
+                        template_b: tb.get(new_index).map(|s| s.to_string()),
+                    };
+                    if first.as_ref().is_none_or(|(w, _)| when < *w) {
+                        first = Some((when, d));
+                    }
+                    break;
+                }
+            }
+        }
+        // Reordering: the same multiset of templates in a different order.
+        if ta != tb {
+            let mut sa = ta.clone();
+            let mut sb = tb.clone();
+            sa.sort_unstable();
+            sb.sort_unstable();
+            if sa == sb {
+                let start = ta.iter().zip(&tb).position(|(x, y)| x != y).unwrap_or(0);
+                let end = ta.len()
+                    - ta.iter()
+                        .rev()
+                        .zip(tb.iter().rev())
+                        .position(|(x, y)| x != y)
+                        .unwrap_or(0);
+                out.reorderings.push(Reordering {
+                    lane: name.clone(),
+                    a_order: ta[start..end].iter().map(|s| s.to_string()).collect(),
+                    b_order: tb[start..end].iter().map(|s| s.to_string()).collect(),
+                });
+            }
+        }
+    }
+    out.first_divergence = first.map(|f| f.1);
+    // Template counts.
+    let mut counts: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    for (side, lanes) in [(0, &la), (1, &lb)] {
+        for evs in lanes.values() {
+            for (_, t) in evs {
+                let c = counts.entry(t.clone()).or_default();
+                if side == 0 {
+                    c.0 += 1;
+                } else {
+                    c.1 += 1;
+                }
+            }
+        }
+    }
+    for (t, (ca, cb)) in counts {
+        let c = Count {
+            template: t,
+            a: ca,
+            b: cb,
+        };
+        match (ca, cb) {
+            (_, 0) => out.only_in_a.push(c),
+            (0, _) => out.only_in_b.push(c),
+            (x, y) if x != y => out.count_changes.push(c),
+            _ => {}
+        }
+    }
+    // Timing.
+    let (tma, tmb) = (timings(a), timings(b));
+    let names: BTreeSet<&String> = tma.keys().chain(tmb.keys()).collect();
+    for n in names {
+        let (x, y) = (tma.get(n).cloned(), tmb.get(n).cloned());
+        let ratio = match (&x, &y) {
+            (Some(x), Some(y)) if x.p50_ns > 0 => Some(y.p50_ns as f64 / x.p50_ns as f64),
+            _ => None,
+        };
+        out.timing.push(TimingDiff {
+            name: n.clone(),
+            a: x,
+            b: y,
+            ratio,
+        });
+    }
+    // Environment.
+    let (ca, cb) = (constants(a), constants(b));
+    for (k, va) in &ca {
+        if let Some(vb) = cb.get(k) {
+            if va != vb {
+                out.environment.push(EnvDiff {
+                    key: k.clone(),
+                    a: va.clone(),
+                    b: vb.clone(),
+                });
+            }
+        }
+    }
+    let env_keys: BTreeSet<&String> = out.environment.iter().map(|e| &e.key).collect();
+    let (ta, tb) = (template_constants(a), template_constants(b));
+    let mut changes = Vec::new();
+    for ((t, k), va) in &ta {
+        if env_keys.contains(k) {
+            continue;
+        }
+        if let Some(vb) = tb.get(&(t.clone(), k.clone())) {
+            if va != vb {
+                changes.push(AttrChange {
+                    template: t.clone(),
+                    key: k.clone(),
+                    a: va.clone(),
+                    b: vb.clone(),
+                });
+            }
+        }
+    }
+    out.attribute_changes = changes;
+    out
+}

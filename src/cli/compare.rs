@@ -1,0 +1,244 @@
+//! `heisen diff` and `heisen suggest`: why does prod differ from dev.
+
+use super::analyse::ev;
+use super::common::{print_json, LoadArgs};
+use crate::analysis::{diff, suggest};
+use crate::model::{time, Store};
+use crate::query::{self, Compiled, QueryResult};
+use crate::text::sanitize;
+use anyhow::{bail, Result};
+use clap::Args;
+use serde_json::{json, Value};
+
+/// Arguments of `heisen diff`.
+#[derive(Args, Debug)]
+pub struct DiffArgs {
+    /// Run A: a file, or a group in it: FILE@trace=ID, FILE@request=ID (any field or attribute).
+    pub a: String,
+    /// Run B, likewise.
+    pub b: String,
+    /// Zone for times written without one.
+    #[arg(long, value_name = "OFFSET")]
+    pub tz: Option<String>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Load one side: the file and, with `@key=value`, only that group's events.
+fn side(spec: &str, tz: &Option<String>) -> Result<(Store, Vec<u32>)> {
+    let (file, group) = match spec.rsplit_once('@') {
+        Some((f, g)) if g.contains('=') && std::path::Path::new(f).exists() => (f, Some(g)),
+        _ => (spec, None),
+    };
+    let load = LoadArgs {
+        files: vec![file.to_string()],
+        tz: tz.clone(),
+        shift: Vec::new(),
+    };
+    let store = load.load()?;
+    let events = match group {
+        None => (0..store.len() as u32).collect(),
+        Some(g) => {
+            let (k, v) = g.split_once('=').unwrap_or((g, ""));
+            let q = format!("{k} = {}", crate::query::ast::quote(v));
+            match query::compile(&store, &q) {
+                Ok(c) => match query::run(&store, &c) {
+                    QueryResult::Events(e) => e,
+                    _ => Vec::new(),
+                },
+                Err(e) => bail!("{spec}: {}", e.message),
+            }
+        }
+    };
+    if events.is_empty() {
+        bail!("{spec}: no events in this group");
+    }
+    Ok((store, events))
+}
+
+/// Run `heisen diff`.
+pub fn diff(a: DiffArgs) -> Result<i32> {
+    let (sa, ea) = side(&a.a, &a.tz)?;
+    let (sb, eb) = side(&a.b, &a.tz)?;
+    let d = diff::diff(
+        &diff::Side {
+            store: &sa,
+            events: ea,
+        },
+        &diff::Side {
+            store: &sb,
+            events: eb,
+        },
+    );
+    if a.json {
+        let mut v = serde_json::to_value(&d)?;
+        if let (Some(fd), Value::Object(m)) = (&d.first_divergence, &mut v) {
+            if let Some(Value::Object(f)) = m.get_mut("first_divergence") {
+                f.insert("a".into(), fd.event_a.map_or(Value::Null, |i| ev(&sa, i)));
+                f.insert("b".into(), fd.event_b.map_or(Value::Null, |i| ev(&sb, i)));
+            }
+        }
+        print_json(&v)?;
+        return Ok(0);
+    }
+    println!(
+        "A: {} ({} events)   B: {} ({} events)",
+        a.a, d.events_a, a.b, d.events_b
+    );
+    match &d.first_divergence {
+        Some(f) => {
+            println!(
+                "first divergence in lane {} after {} common events (A #{}, B #{}):",
+                sanitize(&f.lane, true),
+                f.common_prefix,
+                f.position_a + 1,
+                f.position_b + 1
+            );
+            println!(
+                "  A: {}",
+                f.template_a
+                    .as_deref()
+                    .map_or("(nothing)".into(), |t| sanitize(t, true))
+            );
+            println!(
+                "  B: {}",
+                f.template_b
+                    .as_deref()
+                    .map_or("(nothing)".into(), |t| sanitize(t, true))
+            );
+        }
+        None => println!("no divergence: the same templates in the same order in every lane"),
+    }
+    for r in &d.reorderings {
+        println!("reordered in lane {}:", sanitize(&r.lane, true));
+        println!("  A: {}", sanitize(&r.a_order.join(" → "), true));
+        println!("  B: {}", sanitize(&r.b_order.join(" → "), true));
+    }
+    for (label, list) in [("only in A", &d.only_in_a), ("only in B", &d.only_in_b)] {
+        for c in list {
+            println!("{label}: {} ×{}", sanitize(&c.template, true), c.a.max(c.b));
+        }
+    }
+    for c in &d.count_changes {
+        println!(
+            "count: {} A ×{} B ×{}",
+            sanitize(&c.template, true),
+            c.a,
+            c.b
+        );
+    }
+    for t in d
+        .timing
+        .iter()
+        .filter(|t| t.ratio.is_some_and(|r| !(0.67..=1.5).contains(&r)))
+    {
+        let f = |x: &Option<diff::Timing>| {
+            x.as_ref().map_or("-".into(), |x| {
+                format!(
+                    "n={} p50 {} p99 {}",
+                    x.count,
+                    time::format_duration(x.p50_ns),
+                    time::format_duration(x.p99_ns)
+                )
+            })
+        };
+        println!(
+            "timing: {} A {} · B {} · ×{:.2}",
+            sanitize(&t.name, true),
+            f(&t.a),
+            f(&t.b),
+            t.ratio.unwrap_or(0.0)
+        );
+    }
+    for c in &d.attribute_changes {
+        println!(
+            "changed: {} on {}: {} in A, {} in B",
+            sanitize(&c.key, true),
+            sanitize(&c.template, true),
+            sanitize(&c.a, true),
+            sanitize(&c.b, true)
+        );
+    }
+    for e in &d.environment {
+        println!(
+            "environment: {} = {} in A, {} in B",
+            sanitize(&e.key, true),
+            sanitize(&e.a, true),
+            sanitize(&e.b, true)
+        );
+    }
+    Ok(0)
+}
+
+/// Arguments of `heisen suggest`.
+#[derive(Args, Debug)]
+pub struct SuggestArgs {
+    #[command(flatten)]
+    pub load: LoadArgs,
+    /// The outcome to explain (a filter), e.g. 'level = error'.
+    #[arg(long)]
+    pub outcome: String,
+    /// What a group is: request, trace, thread, an attribute.
+    #[arg(long)]
+    pub per: String,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// How many suggestions.
+    #[arg(long, default_value_t = 10)]
+    pub top: usize,
+}
+
+/// Run `heisen suggest`.
+pub fn suggest(a: SuggestArgs) -> Result<i32> {
+    if let Err(e) = query::parse(&a.outcome) {
+        eprintln!("{}", e.render(&a.outcome));
+        return Ok(2);
+    }
+    let store = a.load.load()?;
+    let pred = match super::query::compile_or_report(&store, &a.outcome) {
+        Ok(Compiled::Filter(p)) => p,
+        Ok(_) => {
+            eprintln!("heisen: --outcome takes a filter (e.g. 'level = error')");
+            return Ok(2);
+        }
+        Err(code) => return Ok(code),
+    };
+    let key = match query::check::resolve(
+        &store,
+        &query::ast::FieldRef {
+            name: a.per.clone(),
+            attr_only: false,
+            span: 0..a.per.len(),
+        },
+    ) {
+        Ok(k) => k,
+        Err(e) => {
+            eprintln!("{}", e.render(&a.per));
+            return Ok(2);
+        }
+    };
+    let s = suggest::suggest(&store, &pred, a.outcome.trim(), key, &a.per, a.top);
+    if a.json {
+        print_json(&json!({"statistic": "ochiai", "suggestions": s}))?;
+    } else {
+        println!("ranked by Ochiai = both / sqrt((both + outcome_only) · (both + condition_only))");
+        for x in &s {
+            println!(
+                "{:.3}  {}   [both {}, condition only {}, outcome only {}, neither {}]",
+                x.score,
+                sanitize(&x.predicate, true),
+                x.counts.both,
+                x.counts.condition_only,
+                x.counts.outcome_only,
+                x.counts.neither
+            );
+            println!(
+                "       heisen check … --hypothesis '{}'",
+                sanitize(&x.hypothesis, true)
+            );
+        }
+    }
+    Ok(0)
+}

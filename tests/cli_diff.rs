@@ -1,0 +1,219 @@
+//! Why prod differs from dev: run diff, suggested hypotheses, clock skew — each scenario with
+//! its exact answer, through the binary.
+
+use serde_json::Value;
+use std::process::Command;
+
+fn heisen(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_heisen"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("run heisen")
+}
+
+fn json(args: &[&str]) -> Value {
+    let out = heisen(args);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("json")
+}
+
+#[test]
+fn promise_all_reordering() {
+    let d = json(&[
+        "diff",
+        "sample-traces/promise-all/dev.jsonl",
+        "sample-traces/promise-all/prod.jsonl",
+        "--json",
+    ]);
+    let f = &d["first_divergence"];
+    assert_eq!(f["lane"], "web");
+    assert_eq!(f["common_prefix"], 3);
+    assert_eq!(f["template_a"], "settings applied theme=dark");
+    assert_eq!(f["b"]["msg"], "profile applied user=42");
+    let r = &d["reorderings"][0];
+    assert_eq!(r["lane"], "web");
+    assert_eq!(
+        r["a_order"],
+        serde_json::json!(["settings applied theme=dark", "profile applied user=<*>"])
+    );
+    assert_eq!(
+        r["b_order"],
+        serde_json::json!(["profile applied user=<*>", "settings applied theme=dark"])
+    );
+    assert!(d["only_in_a"].as_array().is_some_and(Vec::is_empty));
+}
+
+#[test]
+fn dependency_drift() {
+    let d = json(&[
+        "diff",
+        "sample-traces/dep-drift/dev.jsonl",
+        "sample-traces/dep-drift/prod.jsonl",
+        "--json",
+    ]);
+    let env = d["environment"].as_array().expect("environment");
+    assert!(
+        env.iter()
+            .any(|e| e["key"] == "http.client.version" && e["a"] == "2.28.1" && e["b"] == "2.31.0"),
+        "{env:?}"
+    );
+    let ch = d["attribute_changes"].as_array().expect("changes");
+    assert!(
+        ch.iter().any(|c| c["template"] == "GET /auth/session"
+            && c["key"] == "http.status_code"
+            && c["a"] == "301"
+            && c["b"] == "200"),
+        "{ch:?}"
+    );
+    assert_eq!(
+        d["only_in_b"][0]["template"],
+        "session payload is not JSON (got text/html)"
+    );
+    let s = json(&[
+        "suggest",
+        "sample-traces/dep-drift/dev.jsonl",
+        "sample-traces/dep-drift/prod.jsonl",
+        "--outcome",
+        "level = error",
+        "--per",
+        "trace",
+        "--json",
+    ]);
+    let top = &s["suggestions"][0];
+    assert_eq!(top["predicate"], r#"http.client.version = "2.31.0""#);
+    assert_eq!(top["counts"]["both"], 8);
+    assert_eq!(top["counts"]["condition_only"], 0);
+    assert_eq!(top["score"], 1.0);
+    // every suggestion is a hypothesis `check` accepts, with the same counts
+    let h = top["hypothesis"].as_str().expect("hypothesis");
+    let v = json(&[
+        "check",
+        "sample-traces/dep-drift/dev.jsonl",
+        "sample-traces/dep-drift/prod.jsonl",
+        "--hypothesis",
+        h,
+        "--json",
+    ]);
+    assert_eq!(v["verdict"], "supported");
+    assert_eq!(v["both"], 8);
+}
+
+#[test]
+fn every_suggestion_checks() {
+    let s = json(&[
+        "suggest",
+        "sample-traces/bad-pod/app.jsonl",
+        "--outcome",
+        "level = error",
+        "--per",
+        "request",
+        "--json",
+        "--top",
+        "20",
+    ]);
+    let list = s["suggestions"].as_array().expect("suggestions");
+    assert_eq!(list[0]["predicate"], r#"hostname = "pod-2""#);
+    for x in list {
+        let h = x["hypothesis"].as_str().expect("hypothesis");
+        let v = json(&[
+            "check",
+            "sample-traces/bad-pod/app.jsonl",
+            "--hypothesis",
+            h,
+            "--json",
+        ]);
+        assert_eq!(v["both"], x["counts"]["both"], "{h}");
+        assert_eq!(v["condition_only"], x["counts"]["condition_only"], "{h}");
+    }
+}
+
+#[test]
+fn time_zone_drift() {
+    let s = json(&[
+        "stats",
+        "sample-traces/tz-drift/api.jsonl",
+        "sample-traces/tz-drift/worker.log",
+        "--json",
+    ]);
+    assert_eq!(
+        s["sources"][0]["clock"]["offset_hours"],
+        Value::Null,
+        "the api writes Z: not suspect"
+    );
+    assert_eq!(s["sources"][1]["clock"]["offset_hours"], 2);
+    assert_eq!(
+        s["sources"][1]["clock"]["suggested_shift"],
+        "worker.log=-2h"
+    );
+    assert_eq!(s["sources"][1]["assumed_utc"], true);
+    let shifted = json(&[
+        "stats",
+        "sample-traces/tz-drift/api.jsonl",
+        "sample-traces/tz-drift/worker.log",
+        "--shift",
+        "worker.log=-2h",
+        "--json",
+    ]);
+    assert_eq!(shifted["sources"][1]["shift"], "-2h");
+    assert_eq!(shifted["sources"][1]["clock"]["offset_hours"], Value::Null);
+    let out = heisen(&[
+        "events",
+        "--json",
+        "sample-traces/tz-drift/api.jsonl",
+        "sample-traces/tz-drift/worker.log",
+        "--shift",
+        "worker.log=-2h",
+    ]);
+    let msgs: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).expect("json")["msg"]
+                .as_str()
+                .unwrap_or("")
+                .to_string()
+        })
+        .collect();
+    for n in 0..10 {
+        assert_eq!(msgs[2 * n], format!("enqueue job {n}"));
+        assert_eq!(msgs[2 * n + 1], format!("job {n} started"));
+    }
+}
+
+#[test]
+fn cold_start() {
+    let s = json(&[
+        "suggest",
+        "sample-traces/cold-start/app.jsonl",
+        "--outcome",
+        "level = error",
+        "--per",
+        "request",
+        "--json",
+    ]);
+    let top = &s["suggestions"][0];
+    assert_eq!(top["predicate"], "faas.coldstart = true");
+    assert_eq!(top["counts"]["both"], 3);
+    assert_eq!(top["counts"]["outcome_only"], 0);
+    assert_eq!(s["statistic"], "ochiai");
+}
+
+#[test]
+fn backwards_clock_is_flagged() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let p = dir.path().join("jumpy.jsonl");
+    std::fs::write(
+        &p,
+        "{\"ts\":\"2026-11-23T09:30:10Z\",\"msg\":\"a\"}\n{\"ts\":\"2026-11-23T09:30:11Z\",\"msg\":\"b\"}\n{\"ts\":\"2026-11-23T09:29:00Z\",\"msg\":\"c\"}\n",
+    )
+    .expect("write");
+    let s = json(&["stats", &p.to_string_lossy(), "--json"]);
+    let c = &s["sources"][0]["clock"];
+    assert_eq!(c["backwards_jumps"], 1);
+    assert_eq!(c["worst_backwards_jump_ns"], 71_000_000_000i64);
+    assert_eq!(c["worst_backwards_jump_line"], 3);
+}
