@@ -3,7 +3,7 @@
 //! (set HEISEN_BENCH_SCALE=0.1 for a quick run). Times are wall clock on this machine; compare
 //! ratios within one run.
 
-use heisen::analysis::{self, minimize, races, verify};
+use heisen::analysis::{self, diff, minimize, races, suggest, verify};
 use heisen::model::{Attr, Event, Kind, Level, Op, Store, Strings, Value};
 use heisen::query::{self, QueryResult};
 use heisen::ui::app::App;
@@ -73,6 +73,48 @@ fn logs(n: usize, groups: usize, seed: u64) -> Store {
         st.attrs.push(Attr {
             key: k_code,
             value: Value::Int([200, 200, 301, 404, 500][r.gen_range(0..5)]),
+        });
+        st.events.push(e);
+    }
+    st
+}
+
+/// `n` log events over `groups` requests, each carrying `attrs` low-cardinality attributes;
+/// errors follow attribute `a7 = v3`.
+fn with_attrs(n: usize, groups: usize, attrs: usize, seed: u64) -> Store {
+    let strings = Strings::new();
+    let mut st = Store::new(strings.clone());
+    st.sources.push(heisen::model::Source::new(
+        "gen",
+        heisen::model::Format::Jsonl,
+    ));
+    let mut r = StdRng::seed_from_u64(seed);
+    let keys: Vec<_> = (0..attrs)
+        .map(|i| strings.intern(&format!("a{i}")))
+        .collect();
+    let vals: Vec<_> = (0..5).map(|i| strings.intern(&format!("v{i}"))).collect();
+    let reqs: Vec<_> = (0..groups)
+        .map(|i| strings.intern(&format!("r{i}")))
+        .collect();
+    for i in 0..n {
+        let mut e = Event::new(Kind::Log, i as i64 * 1000);
+        e.seq = i as u32;
+        e.request = Some(reqs[r.gen_range(0..groups)]);
+        e.attr_start = st.attrs.len() as u32;
+        e.attr_len = attrs as u32;
+        let mut bad = false;
+        for (k, key) in keys.iter().enumerate() {
+            let v = r.gen_range(0..vals.len());
+            bad |= k == 7 && v == 3;
+            st.attrs.push(Attr {
+                key: *key,
+                value: Value::Str(vals[v]),
+            });
+        }
+        e.level = Some(if bad && r.gen_bool(0.9) {
+            Level::Error
+        } else {
+            Level::Info
         });
         st.events.push(e);
     }
@@ -354,6 +396,72 @@ fn main() {
         ),
     );
     drop((st, all));
+    // diff of two 1 M-event runs.
+    let n = scale(1_000_000);
+    // B is A with 1 in 1000 events renamed and a few neighbours swapped: two runs of one system.
+    let a = logs(n, 1_000, 5);
+    let mut b = a.clone();
+    let other = b.strings.intern("handler Z");
+    for i in (0..b.events.len()).step_by(1000) {
+        b.events[i].name = Some(other);
+        if i + 1 < b.events.len() {
+            let (x, y) = (b.events[i].name, b.events[i + 1].name);
+            b.events[i].name = y;
+            b.events[i + 1].name = x;
+        }
+    }
+    let (d, s) = time(|| {
+        diff::diff(
+            &diff::Side {
+                store: &a,
+                events: analysis::all(&a),
+            },
+            &diff::Side {
+                store: &b,
+                events: analysis::all(&b),
+            },
+        )
+    });
+    row(
+        "diff of two runs (per-lane Myers)",
+        2 * n,
+        s,
+        "≤ 5 s",
+        format!(
+            "{} reorderings, {} env",
+            d.reorderings.len(),
+            d.environment.len()
+        ),
+    );
+    drop((a, b));
+    // suggest over 100 k groups and 50 attributes.
+    let n = scale(1_000_000);
+    let st = with_attrs(n, scale(100_000), 50, 7);
+    let q = query::compile(&st, "level = error").expect("outcome");
+    let query::Compiled::Filter(p) = q else {
+        panic!("filter")
+    };
+    let key = query::check::resolve(
+        &st,
+        &heisen::query::ast::FieldRef {
+            name: "request".into(),
+            attr_only: false,
+            span: 0..0,
+        },
+    )
+    .expect("key");
+    let (sg, s) = time(|| suggest::suggest(&st, &p, "level = error", key, "request", 10));
+    row(
+        "suggest (50 attributes)",
+        n,
+        s,
+        "≤ 5 s",
+        format!(
+            "top: {}",
+            sg.first().map_or("-".into(), |x| x.predicate.clone())
+        ),
+    );
+    drop(st);
     // minimize a 100 k-event schedule with one lost update.
     let n = scale(100_000);
     let st = one_lost_update(n);

@@ -5,7 +5,7 @@
 use crate::model::{Event, Kind, Store};
 use crate::text::template;
 use serde::Serialize;
-use similar::{capture_diff_slices, Algorithm, DiffOp};
+use similar::{capture_diff_slices_deadline, Algorithm, DiffOp};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// One side of a diff: a store and the events taken from it.
@@ -221,7 +221,10 @@ pub fn diff(a: &Side, b: &Side) -> RunDiff {
         let eb = lb.get(name).unwrap_or(&empty);
         let ta: Vec<&str> = ea.iter().map(|x| x.1.as_str()).collect();
         let tb: Vec<&str> = eb.iter().map(|x| x.1.as_str()).collect();
-        let ops = capture_diff_slices(Algorithm::Myers, &ta, &tb);
+        // Myers is O(N·D): bound a lane's alignment so a run with nothing in common cannot
+        // stall (past the deadline `similar` settles for a coarser, still valid, alignment).
+        let deadline = std::time::Instant::now() + std::time::Duration::from_millis(500);
+        let ops = capture_diff_slices_deadline(Algorithm::Myers, &ta, &tb, Some(deadline));
         // The first non-equal op of the lane.
         let mut prefix = 0;
         for op in &ops {

@@ -60,15 +60,6 @@ fn regex_of_template(t: &str) -> String {
     format!("^{}$", parts.join(".*"))
 }
 
-fn literal(v: &FV, store: &Store) -> String {
-    match v {
-        FV::Int(i) => i.to_string(),
-        FV::Float(f) => f.to_string(),
-        FV::Bool(b) => b.to_string(),
-        other => quote(&other.text(store)),
-    }
-}
-
 /// Rank predicates that separate groups with the outcome from groups without it.
 pub fn suggest(
     store: &Store,
@@ -98,91 +89,136 @@ pub fn suggest(
             out_groups.set(g);
         }
     }
-    let mut cause_like: std::collections::HashSet<String> = std::collections::HashSet::new();
-    // Candidate fields: normalised lanes and every attribute key with few values.
-    let mut values: HashMap<(String, String), Bits> = HashMap::new();
-    let mut distinct: HashMap<String, usize> = HashMap::new();
-    let mut fields: Vec<(Field, String)> = ["service", "thread", "name", "level", "status", "kind"]
+
+    // Candidate fields: normalised lanes and every attribute key with few values. Values are
+    // keyed by their typed form; text is made only for the predicates that survive.
+    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    enum V {
+        Sym(Sym),
+        Int(i64),
+        Bool(bool),
+        Float(u64),
+        Static(&'static str),
+    }
+    let vkey = |v: &FV| -> Option<V> {
+        Some(match v {
+            FV::Sym(s) => V::Sym(*s),
+            FV::Int(i) => V::Int(*i),
+            FV::Bool(b) => V::Bool(*b),
+            FV::Float(f) => V::Float(f.to_bits()),
+            FV::Level(l) => V::Static(l.as_str()),
+            FV::Text(t) => V::Static(match *t {
+                "log" | "span" | "event" | "op" | "race" | "unset" | "ok" | "error" => {
+                    crate::model::Kind::parse(t)
+                        .map(|k| k.as_str())
+                        .or_else(|| crate::model::Status::parse(t).map(|s| s.as_str()))?
+                }
+                _ => return None,
+            }),
+            _ => return None,
+        })
+    };
+    let vtext = |v: V| -> String {
+        match v {
+            V::Sym(s) => quote(store.s(s)),
+            V::Int(i) => i.to_string(),
+            V::Bool(b) => b.to_string(),
+            V::Float(f) => f64::from_bits(f).to_string(),
+            V::Static(t) => quote(t),
+        }
+    };
+    let normal: Vec<(Field, String)> = ["service", "thread", "name", "level", "status", "kind"]
         .iter()
+        .filter(|n| **n != key_name)
         .filter_map(|n| Field::normalised(n).map(|f| (f, n.to_string())))
         .collect();
-    let mut keys: Vec<Sym> = store.attrs.iter().map(|a| a.key).collect();
-    keys.sort_unstable();
-    keys.dedup();
-    fields.extend(
-        keys.into_iter()
-            .map(|k| (Field::Attr(k), store.s(k).to_string())),
-    );
-    fields.retain(|(_, name)| name != key_name);
-    // (attribute, source) → (values seen, up to 2; events carrying it)
-    type Seen = (std::collections::HashSet<String>, usize);
-    let mut per_source: HashMap<(String, u32), Seen> = HashMap::new();
+    let mut names: Vec<String> = normal.iter().map(|(_, n)| n.clone()).collect();
+    let mut attr_index: HashMap<Sym, usize> = HashMap::new();
+    for a in &store.attrs {
+        if !attr_index.contains_key(&a.key) && store.s(a.key) != key_name {
+            attr_index.insert(a.key, names.len());
+            names.push(store.s(a.key).to_string());
+        }
+    }
+    let nf = names.len();
+    let mut values: HashMap<(usize, V), (Bits, bool), ahash::RandomState> = HashMap::default();
+    let mut distinct = vec![0usize; nf];
+    // per (field, source): (a value seen, several values?, events carrying it)
+    let ns = store.sources.len().max(1);
+    let mut per_source: Vec<(Option<V>, bool, usize)> = vec![(None, false, 0); nf * ns];
     for (i, e) in store.events.iter().enumerate() {
-        for (f, name) in &fields {
-            if matches!(f, Field::Attr(_)) {
-                if let Some(v) = get(store, e, *f) {
-                    let seen = per_source.entry((name.clone(), e.source)).or_default();
-                    if seen.0.len() < 2 {
-                        seen.0.insert(literal(&v, store));
-                    }
-                    seen.1 += 1;
+        let g = group_of[i];
+        let mut visit = |fi: usize, v: V, is_attr: bool| {
+            if is_attr {
+                let ps = &mut per_source[fi * ns + (e.source as usize).min(ns - 1)];
+                match ps.0 {
+                    None => ps.0 = Some(v),
+                    Some(x) if x != v => ps.1 = true,
+                    _ => {}
                 }
+                ps.2 += 1;
+            }
+            let Some(g) = g else { return };
+            if distinct[fi] > MAX_VALUES {
+                return;
+            }
+            let entry = values.entry((fi, v)).or_insert_with(|| {
+                distinct[fi] += 1;
+                (Bits::new(n), false)
+            });
+            entry.0.set(g);
+            if !out_events.get(i) {
+                entry.1 = true;
+            }
+        };
+        for (fi, (f, _)) in normal.iter().enumerate() {
+            if let Some(v) = get(store, e, *f).as_ref().and_then(vkey) {
+                visit(fi, v, false);
             }
         }
-        let Some(g) = group_of[i] else { continue };
-        for (f, name) in &fields {
-            if distinct.get(name).is_some_and(|d| *d > MAX_VALUES) {
-                continue;
-            }
-            if let Some(v) = get(store, e, *f) {
-                let lit = literal(&v, store);
-                if !out_events.get(i) {
-                    cause_like.insert(format!("{name}\u{0}{lit}"));
-                }
-                let k = (name.clone(), lit);
-                if !values.contains_key(&k) {
-                    *distinct.entry(name.clone()).or_default() += 1;
-                }
-                values.entry(k).or_insert_with(|| Bits::new(n)).set(g);
+        for a in store.attrs(e) {
+            if let Some(&fi) = attr_index.get(&a.key) {
+                let v = match a.value {
+                    crate::model::Value::Str(s) => V::Sym(s),
+                    crate::model::Value::Int(x) => V::Int(x),
+                    crate::model::Value::Bool(b) => V::Bool(b),
+                    crate::model::Value::Float(f) => V::Float(f.to_bits()),
+                    crate::model::Value::Null => continue,
+                };
+                visit(fi, v, true);
             }
         }
     }
     // Configuration: one value per source, carried by every event of the source.
-    let config_keys: std::collections::HashSet<String> = {
-        let mut multi: std::collections::HashSet<&String> = std::collections::HashSet::new();
-        for ((name, src), (vals, count)) in &per_source {
-            let events = store
-                .sources
-                .get(*src as usize)
-                .map_or(0, |s| s.events as usize);
-            if vals.len() > 1 || *count < events {
-                multi.insert(name);
-            }
+    let mut config = vec![true; nf];
+    let mut seen_attr = vec![false; nf];
+    for (k, (first, multi, count)) in per_source.iter().enumerate() {
+        let (fi, src) = (k / ns, k % ns);
+        if first.is_none() {
+            continue;
         }
-        per_source
-            .keys()
-            .map(|(n, _)| n)
-            .filter(|n| !multi.contains(n))
-            .cloned()
-            .collect()
-    };
+        seen_attr[fi] = true;
+        let events = store.sources.get(src).map_or(0, |s| s.events as usize);
+        if *multi || *count < events {
+            config[fi] = false;
+        }
+    }
     let mut preds: Vec<(String, Bits, bool)> = values
         .into_iter()
-        .filter(|((name, _), _)| {
-            distinct
-                .get(name)
-                .is_some_and(|d| (2..=MAX_VALUES).contains(d))
-        })
-        .filter(|((name, lit), _)| cause_like.contains(&format!("{name}\u{0}{lit}")))
-        .map(|((name, lit), bits)| {
-            let config = config_keys.contains(&name);
+        .filter(|((fi, _), (_, cause))| *cause && (2..=MAX_VALUES).contains(&distinct[*fi]))
+        .map(|((fi, v), (bits, _))| {
+            let name = &names[fi];
             let field =
                 if name.contains(|c: char| !(c.is_ascii_alphanumeric() || "._-@".contains(c))) {
-                    format!("attrs.{}", quote(&name))
+                    format!("attrs.{}", quote(name))
                 } else {
-                    name
+                    name.clone()
                 };
-            (format!("{field} = {lit}"), bits, config)
+            (
+                format!("{field} = {}", vtext(v)),
+                bits,
+                config[fi] && seen_attr[fi],
+            )
         })
         .collect();
     // Message templates.
