@@ -2,25 +2,9 @@
 //! minimisation to a 1-minimal repro that replays the same way, and export.
 
 use serde_json::Value;
-use std::process::Command;
 
-fn heisen(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_heisen"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("run heisen")
-}
-
-fn json(args: &[&str]) -> Value {
-    let out = heisen(args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("json")
-}
+mod common;
+use common::{heisen, json};
 
 #[test]
 fn unsynchronised_counter() {

@@ -2,25 +2,9 @@
 //! its exact answer, through the binary.
 
 use serde_json::Value;
-use std::process::Command;
 
-fn heisen(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_heisen"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("run heisen")
-}
-
-fn json(args: &[&str]) -> Value {
-    let out = heisen(args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("json")
-}
+mod common;
+use common::{heisen, json};
 
 #[test]
 fn promise_all_reordering() {

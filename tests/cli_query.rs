@@ -5,7 +5,6 @@ use heisen::ingest::{load_named_bytes, LoadOptions};
 use heisen::model::Store;
 use heisen::query::{self, QueryResult};
 use serde_json::Value;
-use std::process::Command;
 
 const LOG: &str = r#"{"ts":"2026-11-23T09:30:00.000Z","level":"info","msg":"request started","service":"api","request_id":"r1","http":{"status_code":200},"latency":"120","x-id":"a"}
 {"ts":"2026-11-23T09:30:00.005Z","level":"warn","msg":"slow db write","service":"payments","request_id":"r1","http":{"status_code":"500"},"latency":900}
@@ -253,13 +252,8 @@ fn verdicts() {
     assert_eq!(z.verdict, "inconclusive");
 }
 
-fn heisen(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_heisen"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("run heisen")
-}
+mod common;
+use common::heisen;
 
 fn check_json(file: &str, h: &str) -> Value {
     let out = heisen(&["check", file, "--hypothesis", h, "--json"]);

@@ -51,17 +51,28 @@ fn follow(a: EventsArgs) -> Result<i32> {
         store.sort();
         let mut w = out.lock();
         for e in &store.events {
-            if a.json {
-                serde_json::to_writer(&mut w, &store.view(e))?;
-                w.write_all(b"\n")?;
-            } else {
-                writeln!(w, "{}", crate::text::sanitize(&store.line_text(e), true))?;
-            }
+            write_event(&mut w, &store, e, a.json)?;
         }
         w.flush()?;
         drop(w);
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
+}
+
+/// One event as a JSON line or a sanitised text line.
+pub fn write_event(
+    w: &mut impl Write,
+    store: &crate::model::Store,
+    e: &crate::model::Event,
+    json: bool,
+) -> Result<()> {
+    if json {
+        serde_json::to_writer(&mut *w, &store.view(e))?;
+        w.write_all(b"\n")?;
+    } else {
+        writeln!(w, "{}", crate::text::sanitize(&store.line_text(e), true))?;
+    }
+    Ok(())
 }
 
 /// Run `heisen events`.
@@ -74,12 +85,7 @@ pub fn run(a: EventsArgs) -> Result<i32> {
     let mut w = std::io::BufWriter::with_capacity(1 << 16, out.lock());
     let n = a.limit.unwrap_or(usize::MAX);
     for e in store.events.iter().take(n) {
-        if a.json {
-            serde_json::to_writer(&mut w, &store.view(e))?;
-            w.write_all(b"\n")?;
-        } else {
-            writeln!(w, "{}", crate::text::sanitize(&store.line_text(e), true))?;
-        }
+        write_event(&mut w, &store, e, a.json)?;
     }
     w.flush()?;
     if let Some(s) = error_summary(&store) {

@@ -51,13 +51,7 @@ pub fn run(a: QueryArgs) -> Result<i32> {
     match query::run_limited(&store, &q, limit) {
         QueryResult::Events(idx) => {
             for &i in idx.iter().take(limit) {
-                let e = &store.events[i as usize];
-                if a.json {
-                    serde_json::to_writer(&mut w, &store.view(e))?;
-                    writeln!(w)?;
-                } else {
-                    writeln!(w, "{}", crate::text::sanitize(&store.line_text(e), true))?;
-                }
+                super::events::write_event(&mut w, &store, &store.events[i as usize], a.json)?;
             }
             w.flush()?;
             eprintln!("heisen: {} matching events", idx.len());

@@ -3,24 +3,14 @@
 
 use super::batch::{Batch, Ctx};
 use super::json::J;
-use super::race_report::{parse, Line};
+use super::race_report::{parse, text_lines, Line};
 use crate::model::{time, Event, Kind, Level};
 
 /// Parse a whole document.
 pub fn parse_doc(text: &str, ctx: &Ctx, out: &mut Batch) {
     let is_json = text.trim_start().starts_with('{');
     if !is_json {
-        let lines: Vec<Line> = text
-            .lines()
-            .enumerate()
-            .map(|(i, t)| Line {
-                text: t,
-                lineno: i as u32 + 1,
-                ts: None,
-                test: None,
-            })
-            .collect();
-        return parse(&lines, ctx, out);
+        return parse(&text_lines(text), ctx, out);
     }
     // go test -json: one record per line; Output may hold several lines.
     let records: Vec<(u32, Option<J>)> = text

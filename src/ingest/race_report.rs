@@ -58,6 +58,19 @@ static TSAN_FRAME: LazyLock<Regex> =
 static TSAN_THREAD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s+Thread (T\d+) ?([^(]*?) ?\(tid=").expect("valid regex"));
 
+/// The lines of a plain-text document, with no times or tests known.
+pub fn text_lines(text: &str) -> Vec<Line<'_>> {
+    text.lines()
+        .enumerate()
+        .map(|(i, t)| Line {
+            text: t,
+            lineno: i as u32 + 1,
+            ts: None,
+            test: None,
+        })
+        .collect()
+}
+
 /// Parse report blocks out of lines, and push their events.
 pub fn parse(lines: &[Line], ctx: &Ctx, out: &mut Batch) {
     let mut reports: Vec<Report> = Vec::new();

@@ -2,19 +2,9 @@
 //! them in a log.
 
 use super::batch::{Batch, Ctx};
-use super::race_report::{parse, Line};
+use super::race_report::{parse, text_lines};
 
 /// Parse a whole document.
 pub fn parse_doc(text: &str, ctx: &Ctx, out: &mut Batch) {
-    let lines: Vec<Line> = text
-        .lines()
-        .enumerate()
-        .map(|(i, t)| Line {
-            text: t,
-            lineno: i as u32 + 1,
-            ts: None,
-            test: None,
-        })
-        .collect();
-    parse(&lines, ctx, out);
+    parse(&text_lines(text), ctx, out);
 }
