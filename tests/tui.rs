@@ -264,3 +264,30 @@ fn analyses_as_views() {
     press(&mut a, "n");
     assert_ne!(a.selected_event(), first);
 }
+
+#[test]
+fn suggestions_list_then_check() {
+    let mut a = app();
+    press(&mut a, ":");
+    for c in "suggest level = error per request".chars() {
+        app::insert_char(&mut a, c);
+    }
+    let fx = press(&mut a, "enter");
+    assert_eq!(
+        fx,
+        vec![Effect::Suggest {
+            outcome: "level = error".into(),
+            per: "request".into()
+        }]
+    );
+    a.suggestions = worker::run_suggest(&a.store, "level = error", "request").expect("suggest");
+    assert!(!a.suggestions.is_empty());
+    assert!(screen(&mut a, 120, 36).contains("suggested hypotheses"));
+    press(&mut a, "n");
+    assert_eq!(a.suggestion_pos, 1);
+    let fx = press(&mut a, "enter");
+    assert_eq!(
+        fx,
+        vec![Effect::RunQuery(a.suggestions[1].hypothesis.clone())]
+    );
+}

@@ -38,6 +38,8 @@ pub enum Action {
     Faster,
     Slower,
     ClearQuery,
+    /// Run the selected suggestion's hypothesis.
+    Accept,
     // Query-bar editing
     Submit,
     Complete,
@@ -69,7 +71,7 @@ impl Action {
             Action::CycleLanes => "lanes by service / thread / request / trace / source",
             Action::ToggleLane => "collapse or expand the lane of the selected event",
             Action::OpenFilter => "query: filter, pattern or hypothesis",
-            Action::OpenCommand => "command (:races, :stale, :verify SPEC.toml, :lanes KEY, :theme NAME, :save FILE, :q)",
+            Action::OpenCommand => "command (:races, :stale, :verify SPEC.toml, :suggest FILTER per KEY, :lanes KEY, :theme NAME, :save FILE, :q)",
             Action::NextResult => "next counterexample or match",
             Action::PrevResult => "previous counterexample or match",
             Action::ShowErrors => "parse errors (file:line: reason)",
@@ -84,6 +86,7 @@ impl Action {
             Action::Faster => "replay: faster",
             Action::Slower => "replay: slower",
             Action::ClearQuery => "clear the active query",
+            Action::Accept => "run the selected suggestion as a hypothesis (after :suggest)",
             Action::Submit => "run the query",
             Action::Complete => "complete field or value",
             Action::HistoryUp => "previous query in history",

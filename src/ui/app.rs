@@ -62,6 +62,11 @@ pub enum Effect {
     Theme(String),
     /// Run an analysis (`races`, `stale`, `verify SPEC`) and show its findings.
     Analyse(String),
+    /// Rank hypotheses for an outcome filter per key.
+    Suggest {
+        outcome: String,
+        per: String,
+    },
 }
 
 /// The time window of the timeline.
@@ -160,6 +165,9 @@ pub struct App {
     pub summary: String,
     /// Live ingest: events per second over the last second, and the lag behind the wall clock.
     pub live: Option<LiveStatus>,
+    /// Suggested hypotheses (after `:suggest`), and the one selected.
+    pub suggestions: Vec<crate::analysis::suggest::Suggestion>,
+    pub suggestion_pos: usize,
 }
 
 /// What the status line says about live ingest.
@@ -211,6 +219,8 @@ impl App {
             overlay_scroll: 0,
             summary: String::new(),
             live: None,
+            suggestions: Vec::new(),
+            suggestion_pos: 0,
         }
     }
 
@@ -405,6 +415,8 @@ pub fn update(app: &mut App, action: Action) -> Effects {
                 app.mode = Mode::Normal;
             } else if app.verdict.is_some() || app.query.is_some() {
                 app.verdict = None;
+            } else {
+                app.suggestions.clear();
             }
         }
         Action::Help => {
@@ -449,8 +461,26 @@ pub fn update(app: &mut App, action: Action) -> Effects {
             app.history_pos = None;
             app.completions.clear();
         }
+        Action::NextResult | Action::PrevResult
+            if !app.suggestions.is_empty() && app.verdict.is_none() =>
+        {
+            let n = app.suggestions.len();
+            app.suggestion_pos = if action == Action::NextResult {
+                (app.suggestion_pos + 1) % n
+            } else {
+                (app.suggestion_pos + n - 1) % n
+            };
+        }
         Action::NextResult => app.next_result(true),
         Action::PrevResult => app.next_result(false),
+        Action::Accept => {
+            if let Some(s) = app.suggestions.get(app.suggestion_pos) {
+                let h = s.hypothesis.clone();
+                app.history.push(h.clone());
+                app.running = Some(h.clone());
+                fx.push(Effect::RunQuery(h));
+            }
+        }
         Action::ClearQuery => {
             app.query = None;
             app.verdict = None;
@@ -663,6 +693,25 @@ fn command(app: &mut App, text: &str) -> Effects {
         (Some(a @ ("races" | "stale")), _) => {
             app.running = Some(a.to_string());
             vec![Effect::Analyse(a.to_string())]
+        }
+        (Some("suggest"), Some(_)) => {
+            let rest = text.trim_start_matches("suggest").trim();
+            match rest.rsplit_once(" per ") {
+                Some((outcome, per)) => {
+                    app.running = Some(format!("suggest {rest}"));
+                    vec![Effect::Suggest {
+                        outcome: outcome.trim().to_string(),
+                        per: per.trim().to_string(),
+                    }]
+                }
+                None => {
+                    app.message = Some(
+                        "usage: :suggest FILTER per KEY (e.g. :suggest level = error per request)"
+                            .into(),
+                    );
+                    Vec::new()
+                }
+            }
         }
         (Some("verify"), Some(spec)) => {
             app.running = Some(format!("verify {spec}"));

@@ -61,6 +61,7 @@ enum Msg {
     Query(Box<QueryOutcome>),
     Completions(String, Vec<Completion>),
     Replay(usize, ReplayState),
+    Suggestions(Result<Vec<crate::analysis::suggest::Suggestion>, crate::query::QueryError>),
 }
 
 /// Restores the terminal when dropped (normal exit, error, or unwinding panic).
@@ -285,6 +286,21 @@ pub fn run(opts: UiOptions) -> Result<i32> {
                         app.completions = c;
                     }
                 }
+                Msg::Suggestions(r) => {
+                    app.running = None;
+                    match r {
+                        Ok(list) => {
+                            app.verdict = None;
+                            app.message = Some(format!(
+                                "{} suggestions · n/N to choose · Enter runs the hypothesis",
+                                list.len()
+                            ));
+                            app.suggestions = list;
+                            app.suggestion_pos = 0;
+                        }
+                        Err(e) => app.message = Some(e.message),
+                    }
+                }
                 Msg::Replay(idx, state) => {
                     if let Some(r) = &mut app.replay {
                         if app.visible.get(r.pos).is_some_and(|&v| v as usize == idx) {
@@ -486,6 +502,14 @@ fn run_effects(
                 rt.spawn_blocking(move || {
                     let o = worker::run_analysis(&store, &what, key);
                     let _ = tx.send(Msg::Query(Box::new(o)));
+                });
+            }
+            Effect::Suggest { outcome, per } => {
+                let (store, tx) = (app.store.clone(), tx.clone());
+                rt.spawn_blocking(move || {
+                    let _ = tx.send(Msg::Suggestions(worker::run_suggest(
+                        &store, &outcome, &per,
+                    )));
                 });
             }
             Effect::Theme(name) => match theme::Theme::load(&name) {

@@ -132,3 +132,32 @@ pub fn run_analysis(store: &Store, what: &str, key: LaneKey) -> QueryOutcome {
         result,
     }
 }
+
+/// Rank hypotheses for an outcome filter per key.
+pub fn run_suggest(
+    store: &Store,
+    outcome: &str,
+    per: &str,
+) -> Result<Vec<crate::analysis::suggest::Suggestion>, crate::query::QueryError> {
+    let pred = match query::compile(store, outcome)? {
+        query::Compiled::Filter(p) => p,
+        _ => {
+            return Err(crate::query::QueryError::new(
+                0,
+                outcome.len(),
+                "the outcome of :suggest is a filter",
+            ))
+        }
+    };
+    let key = query::check::resolve(
+        store,
+        &query::ast::FieldRef {
+            name: per.to_string(),
+            attr_only: false,
+            span: 0..per.len(),
+        },
+    )?;
+    Ok(crate::analysis::suggest::suggest(
+        store, &pred, outcome, key, per, 20,
+    ))
+}

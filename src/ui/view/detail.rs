@@ -121,6 +121,9 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer, focused: bool) {
     if app.verdict.is_some() {
         return super::verdict::draw(app, area, buf, focused);
     }
+    if !app.suggestions.is_empty() {
+        return draw_suggestions(app, area, buf, focused);
+    }
     let t = &app.theme;
     let block = Block::default()
         .borders(Borders::ALL)
@@ -135,6 +138,43 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer, focused: bool) {
         .selected_event()
         .map(|i| event_lines(app, &app.store, i))
         .unwrap_or_else(|| vec![Line::from("no event selected")]);
+    Paragraph::new(lines)
+        .block(block)
+        .wrap(Wrap { trim: false })
+        .render(area, buf);
+}
+
+/// The ranked suggestions of `:suggest`, the selected one highlighted.
+fn draw_suggestions(app: &App, area: Rect, buf: &mut Buffer, focused: bool) {
+    let t = &app.theme;
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(if focused {
+            t.fg("accent")
+        } else {
+            t.fg("border")
+        })
+        .title(" suggested hypotheses · Ochiai · n/N choose · Enter check ")
+        .title_style(t.fg("title"));
+    let mut lines = Vec::new();
+    for (i, s) in app.suggestions.iter().enumerate() {
+        let style = if i == app.suggestion_pos {
+            t.selected()
+        } else {
+            t.fg("fg")
+        };
+        lines.push(Line::from(Span::styled(
+            format!("{:.3} {}", s.score, sanitize(&s.predicate, true)),
+            style,
+        )));
+        lines.push(Line::from(Span::styled(
+            format!(
+                "      both {} · cond only {} · outcome only {} · neither {}",
+                s.counts.both, s.counts.condition_only, s.counts.outcome_only, s.counts.neither
+            ),
+            t.fg("dim"),
+        )));
+    }
     Paragraph::new(lines)
         .block(block)
         .wrap(Wrap { trim: false })
