@@ -4,53 +4,97 @@
 //! (→ `service`) and threads (→ `thread`). Other phases are counted in a note.
 
 use super::batch::{Batch, Ctx};
-use super::json::{array_elements, J};
+use super::json::{array_elements, Lines, J};
 use crate::model::{Event, Kind, Sym, Value};
 use std::collections::{BTreeMap, HashMap};
 
 /// Parse a whole document.
 pub fn parse_doc(text: &str, ctx: &Ctx, out: &mut Batch) {
+    let lines = Lines::new(text);
     let trimmed = text.trim_start();
     let (events, cut) = if trimmed.starts_with('[') {
         array_elements(text)
     } else {
         match J::parse(text) {
-            Ok(j) => match j.get("traceEvents") {
-                Some(J::Arr(a)) => (a.clone(), None),
-                _ => {
-                    out.error(1, "not a Chrome trace: no traceEvents array");
+            Ok(J::Obj(entries)) => match entries.into_iter().find(|(k, _)| k == "traceEvents") {
+                Some((_, J::Arr(a))) => (a, None),
+                Some(_) => {
+                    out.error(1, "not a Chrome trace: traceEvents is not an array");
                     return;
-                }
-            },
-            Err(_) => match text
-                .find("\"traceEvents\"")
-                .and_then(|k| text[k..].find('[').map(|o| k + o))
-            {
-                Some(start) => {
-                    let (ev, cut) = array_elements(&text[start..]);
-                    (ev, cut.or(Some((0, "document truncated".into()))))
                 }
                 None => {
                     out.error(1, "not a Chrome trace: no traceEvents array");
                     return;
                 }
             },
+            Ok(_) => {
+                out.error(1, "not a Chrome trace: expected an array or an object");
+                return;
+            }
+            Err(e) => match text
+                .find("\"traceEvents\"")
+                .and_then(|k| text[k..].find('[').map(|o| k + o))
+            {
+                Some(start) => {
+                    let (ev, cut) = array_elements(&text[start..]);
+                    let cut = match cut {
+                        Some((at, why)) => (start + at, why),
+                        None => (text.len(), super::jsonl::json_error(&e)),
+                    };
+                    (ev, Some(cut))
+                }
+                None => {
+                    out.error(
+                        e.line() as u32,
+                        format!(
+                            "not a Chrome trace: {} and no traceEvents array",
+                            super::jsonl::json_error(&e)
+                        ),
+                    );
+                    return;
+                }
+            },
         }
     };
-    if let Some((_, reason)) = cut {
+    if let Some((at, reason)) = cut {
         out.error(
-            0,
+            lines.line_at(at),
             format!(
                 "{reason}; kept {} complete trace events before it",
                 events.len()
             ),
         );
     }
-    convert(&events, ctx, out);
+    convert(&events, &lines, ctx, out);
 }
 
-fn num_or_str(j: Option<&J>) -> Option<f64> {
-    j.and_then(J::as_f64)
+/// A time or duration in µs (integer, fraction, or either as text) → ns. Integers and decimal
+/// text are converted exactly (sub-µs fractions kept as ns); floats are rounded to the ns.
+fn us_to_ns(j: Option<&J>) -> Option<i64> {
+    match j? {
+        J::Int(i) => i.checked_mul(1000),
+        J::Str(s) => {
+            let s = s.trim();
+            let (neg, digits) = match s.strip_prefix('-') {
+                Some(rest) => (true, rest),
+                None => (false, s),
+            };
+            let (whole, frac) = digits.split_once('.').unwrap_or((digits, ""));
+            let ok = |p: &str| p.bytes().all(|c| c.is_ascii_digit());
+            if whole.is_empty() || !ok(whole) || !ok(frac) {
+                return us_to_ns(Some(&J::Float(s.parse().ok()?)));
+            }
+            let mut ns = whole.parse::<i64>().ok()?.checked_mul(1000)?;
+            for (i, c) in frac.bytes().take(3).enumerate() {
+                ns += (c - b'0') as i64 * 10i64.pow(2 - i as u32);
+            }
+            Some(if neg { -ns } else { ns })
+        }
+        other => {
+            let f = other.as_f64()? * 1000.0;
+            (f.is_finite() && f.abs() < 9.2e18).then(|| f.round() as i64)
+        }
+    }
 }
 
 fn key_of(j: Option<&J>) -> String {
@@ -61,13 +105,30 @@ fn key_of(j: Option<&J>) -> String {
     }
 }
 
-/// µs (possibly fractional) → ns.
-fn us_to_ns(us: f64) -> i64 {
-    (us * 1000.0).round() as i64
+/// Times before 2000-01-01 are a tracer's own clock (µs since boot or trace start), not wall-clock.
+const WALL_CLOCK_FROM_NS: i64 = 946_684_800 * 1_000_000_000;
+
+/// One `B` or `E` event, for matching per thread.
+struct Edge<'e, 'a> {
+    /// Position in the document.
+    idx: usize,
+    line: u32,
+    begin: bool,
+    ts: i64,
+    name: Option<&'e str>,
+    ev: &'e J<'a>,
+    base: Event,
 }
 
-fn convert(events: &[J], ctx: &Ctx, out: &mut Batch) {
-    // Pass 1: metadata names.
+/// An event ready to push, with its attributes; `order` keeps the document order.
+struct Ready {
+    order: usize,
+    ev: Event,
+    attrs: Vec<(Sym, Value)>,
+}
+
+fn convert(events: &[J], lines: &Lines, ctx: &Ctx, out: &mut Batch) {
+    // Pass 1: metadata names (they may come after the events they name).
     let mut procs: HashMap<String, Sym> = HashMap::new();
     let mut threads: HashMap<(String, String), Sym> = HashMap::new();
     for e in events {
@@ -88,24 +149,43 @@ fn convert(events: &[J], ctx: &Ctx, out: &mut Batch) {
             _ => {}
         }
     }
-    let mut open: HashMap<(String, String), Vec<Open>> = HashMap::new();
+    let mut ready: Vec<Ready> = Vec::new();
+    // B/E events per (pid, tid), threads in order of first appearance.
+    let mut thread_order: Vec<(String, String)> = Vec::new();
+    let mut edges: HashMap<(String, String), Vec<Edge>> = HashMap::new();
     let mut other: BTreeMap<String, u64> = BTreeMap::new();
-    for (i, e) in events.iter().enumerate() {
+    let mut wall_clock = false;
+    for (idx, e) in events.iter().enumerate() {
+        let line = lines.line_of_value(e);
+        if e.as_object().is_none() {
+            out.error(
+                line,
+                format!("trace event #{} is not an object", idx + 1),
+            );
+            continue;
+        }
         let Some(ph) = e.get("ph").and_then(J::as_str) else {
-            out.error(0, format!("trace event #{} has no phase (ph)", i + 1));
+            out.error(line, format!("trace event #{} has no phase (ph)", idx + 1));
             continue;
         };
         if ph == "M" {
             continue;
         }
-        let Some(ts) = num_or_str(e.get("ts")) else {
-            if !matches!(ph, "M") {
-                out.error(0, format!("trace event #{} ({ph}) has no ts", i + 1));
-            }
+        if !matches!(ph, "X" | "B" | "E" | "i" | "I" | "n" | "R" | "C") {
+            *other.entry(ph.to_string()).or_default() += 1;
+            continue;
+        }
+        let Some(ts) = us_to_ns(e.get("ts")) else {
+            out.error(
+                line,
+                format!("trace event #{} ({ph}) has no valid ts", idx + 1),
+            );
             continue;
         };
+        wall_clock |= ts >= WALL_CLOCK_FROM_NS;
         let (pid, tid) = (key_of(e.get("pid")), key_of(e.get("tid")));
-        let mut ev = Event::new(Kind::Span, us_to_ns(ts));
+        let mut ev = Event::new(Kind::Span, ts);
+        ev.line = line;
         ev.service = Some(
             procs
                 .get(&pid)
@@ -118,59 +198,61 @@ fn convert(events: &[J], ctx: &Ctx, out: &mut Batch) {
                 .copied()
                 .unwrap_or_else(|| ctx.sym(&format!("tid {tid}"))),
         );
-        ev.name = e
-            .get("name")
-            .and_then(J::as_str)
-            .filter(|n| !n.is_empty())
-            .map(|n| ctx.sym(n));
+        let name = e.get("name").and_then(J::as_str).filter(|n| !n.is_empty());
+        ev.name = name.map(|n| ctx.sym(n));
         match ph {
             "X" => {
-                ev.dur = num_or_str(e.get("dur")).map(|d| us_to_ns(d).max(0));
-                push_attrs(attrs(e, ctx), out);
-                out.push(ev, ctx);
-            }
-            "B" => open
-                .entry((pid, tid))
-                .or_default()
-                .push((ev, attrs(e, ctx))),
-            "E" => match open.get_mut(&(pid.clone(), tid.clone())).and_then(Vec::pop) {
-                Some((mut begin, begin_attrs)) => {
-                    begin.dur = Some((ev.ts - begin.ts).max(0));
-                    for (k, v) in begin_attrs.into_iter().chain(attrs(e, ctx)) {
-                        out.attr(k, v);
-                    }
-                    out.push(begin, ctx);
+                ev.dur = us_to_ns(e.get("dur")).map(|d| d.max(0));
+                if ev.dur.is_none() {
+                    out.note("X (complete) events without dur: spans without a duration");
                 }
-                None => out.error(
-                    0,
-                    format!(
-                        "trace event #{}: E (end) without a matching B on pid {pid} tid {tid}",
-                        i + 1
-                    ),
-                ),
-            },
-            "i" | "I" | "n" | "R" => {
+                ready.push(Ready {
+                    order: idx,
+                    ev,
+                    attrs: attrs(e, ctx),
+                });
+            }
+            "B" | "E" => {
+                let key = (pid, tid);
+                if !edges.contains_key(&key) {
+                    thread_order.push(key.clone());
+                }
+                edges.entry(key).or_default().push(Edge {
+                    idx,
+                    line,
+                    begin: ph == "B",
+                    ts,
+                    name,
+                    ev: e,
+                    base: ev,
+                });
+            }
+            _ => {
+                // i/I/n instants, R marks, C counters (their values are the args).
                 ev.kind = Kind::Event;
+                let mut a = attrs(e, ctx);
                 if let Some(s) = e.get("s").and_then(J::as_str) {
-                    out.attr(ctx.sym("scope"), ctx.str_value(s));
+                    a.push((ctx.sym("scope"), ctx.str_value(s)));
                 }
-                push_attrs(attrs(e, ctx), out);
-                out.push(ev, ctx);
+                ready.push(Ready {
+                    order: idx,
+                    ev,
+                    attrs: a,
+                });
             }
-            "C" => {
-                ev.kind = Kind::Event;
-                push_attrs(attrs(e, ctx), out);
-                out.push(ev, ctx);
-            }
-            _ => *other.entry(ph.to_string()).or_default() += 1,
         }
     }
-    let unclosed: usize = open.values().map(Vec::len).sum();
-    let mut left: Vec<_> = open.into_values().flatten().collect();
-    left.sort_by_key(|(e, _)| e.ts);
-    for (ev, a) in left {
-        push_attrs(a, out);
-        out.push(ev, ctx);
+    let mut unclosed = 0;
+    for key in &thread_order {
+        let Some(list) = edges.remove(key) else {
+            continue;
+        };
+        unclosed += match_thread(list, ctx, out, &mut ready);
+    }
+    ready.sort_by_key(|r| r.order);
+    for r in ready {
+        push_attrs(r.attrs, out);
+        out.push(r.ev, ctx);
     }
     if unclosed > 0 {
         out.note(format!(
@@ -184,10 +266,81 @@ fn convert(events: &[J], ctx: &Ctx, out: &mut Batch) {
             list.join(", ")
         ));
     }
+    if !wall_clock && !out.events.is_empty() {
+        out.note(
+            "times are the tracer's own clock (µs since it started), not wall-clock time: \
+             they show as 1970; align with --shift",
+        );
+    }
 }
 
-/// A `B` event waiting for its `E`, with its attributes.
-type Open = (Event, Vec<(Sym, Value)>);
+/// Match the `B`/`E` events of one thread into spans: in time order (files need not be sorted),
+/// an `E` closes the innermost open `B` of its name (or the innermost one when it has no name);
+/// an `E` written before its `B` at the same time closes that `B` (a zero-length span). An `E`
+/// that closes nothing is an error. Returns the number of `B`s never closed.
+fn match_thread(mut list: Vec<Edge>, ctx: &Ctx, out: &mut Batch, ready: &mut Vec<Ready>) -> usize {
+    list.sort_by_key(|x| (x.ts, x.idx));
+    let mut consumed = vec![false; list.len()];
+    let mut stack: Vec<usize> = Vec::new();
+    let close = |b: &Edge, e: &Edge, ready: &mut Vec<Ready>| {
+        let mut ev = b.base.clone();
+        ev.dur = Some((e.ts - b.ts).max(0));
+        let mut a = attrs(b.ev, ctx);
+        a.extend(attrs(e.ev, ctx));
+        ready.push(Ready {
+            order: b.idx,
+            ev,
+            attrs: a,
+        });
+    };
+    for i in 0..list.len() {
+        if consumed[i] {
+            continue;
+        }
+        if list[i].begin {
+            stack.push(i);
+            continue;
+        }
+        let end = &list[i];
+        let open = match end.name {
+            None => stack.len().checked_sub(1),
+            Some(n) => stack.iter().rposition(|&b| list[b].name == Some(n)),
+        };
+        if let Some(pos) = open {
+            let b = stack.remove(pos);
+            close(&list[b], end, ready);
+            continue;
+        }
+        // An E written before its B at the same instant.
+        let later = (i + 1..list.len())
+            .take_while(|&j| list[j].ts == end.ts)
+            .find(|&j| list[j].begin && !consumed[j] && list[j].name == end.name);
+        match later {
+            Some(j) => {
+                consumed[j] = true;
+                close(&list[j], end, ready);
+            }
+            None => out.error(
+                end.line,
+                format!(
+                    "trace event #{}: E (end){} matches no open B on this thread",
+                    end.idx + 1,
+                    end.name.map(|n| format!(" '{n}'")).unwrap_or_default()
+                ),
+            ),
+        }
+    }
+    let unclosed = stack.len();
+    for b in stack {
+        let b = &list[b];
+        ready.push(Ready {
+            order: b.idx,
+            ev: b.base.clone(),
+            attrs: attrs(b.ev, ctx),
+        });
+    }
+    unclosed
+}
 
 fn push_attrs(a: Vec<(Sym, Value)>, out: &mut Batch) {
     for (k, v) in a {

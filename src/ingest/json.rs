@@ -262,6 +262,51 @@ fn skip_ws(b: &[u8], mut i: usize) -> usize {
     i
 }
 
+/// Line numbers of values inside a parsed document, for parsers that report `file:line` for
+/// records found deep in one JSON document. Built once per document (one pass over newlines).
+pub struct Lines<'t> {
+    text: &'t str,
+    newlines: Vec<usize>,
+}
+
+impl<'t> Lines<'t> {
+    /// Index the newlines of `text`.
+    pub fn new(text: &'t str) -> Self {
+        Lines {
+            text,
+            newlines: memchr::memchr_iter(b'\n', text.as_bytes()).collect(),
+        }
+    }
+
+    /// 1-based line of a byte offset.
+    pub fn line_at(&self, offset: usize) -> u32 {
+        self.newlines.partition_point(|&n| n < offset) as u32 + 1
+    }
+
+    /// 1-based line where an object or array parsed from this text starts, found through the
+    /// first string it borrows from the text (a key without escapes). 0 when it borrows none.
+    pub fn line_of_value(&self, v: &J) -> u32 {
+        self.offset_of(v).map_or(0, |o| self.line_at(o))
+    }
+
+    fn offset_of(&self, v: &J) -> Option<usize> {
+        let base = self.text.as_ptr() as usize;
+        let within = |s: &str| {
+            let p = s.as_ptr() as usize;
+            (p >= base && p <= base + self.text.len()).then(|| p - base)
+        };
+        match v {
+            J::Str(Cow::Borrowed(s)) => within(s),
+            J::Obj(entries) => entries.iter().find_map(|(k, v)| match k {
+                Cow::Borrowed(k) => within(k),
+                Cow::Owned(_) => self.offset_of(v),
+            }),
+            J::Arr(items) => items.iter().find_map(|x| self.offset_of(x)),
+            _ => None,
+        }
+    }
+}
+
 /// 1-based line number of a byte offset.
 pub fn line_of(text: &str, offset: usize) -> u32 {
     let end = offset.min(text.len());
@@ -279,6 +324,20 @@ mod tests {
         assert!(matches!(j.get("b"), Some(J::Str(Cow::Owned(_)))));
         assert_eq!(j.get("c").unwrap().to_text(), "[1,2.5,null]");
         assert_eq!(j.get("d").unwrap().get("e"), Some(&J::Bool(true)));
+    }
+
+    #[test]
+    fn lines_of_nested_values() {
+        let text = "{\n \"a\": [\n  {\"x\": 1},\n  {\"y\\n\": {\"z\": 2}}\n ]\n}";
+        let j = J::parse(text).unwrap();
+        let lines = Lines::new(text);
+        let a = j.get("a").and_then(J::as_array).unwrap();
+        assert_eq!(lines.line_of_value(&a[0]), 3);
+        // an escaped key is skipped in favour of the first borrowed string inside
+        assert_eq!(lines.line_of_value(&a[1]), 4);
+        assert_eq!(lines.line_of_value(&J::Int(1)), 0);
+        assert_eq!(lines.line_at(0), 1);
+        assert_eq!(lines.line_at(text.len()), 6);
     }
 
     #[test]
