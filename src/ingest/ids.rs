@@ -3,7 +3,9 @@
 
 use base64::Engine;
 
-/// Normalise an id: hex is lower-cased; base64 of 8 or 16 bytes becomes hex; anything else is
+/// Normalise an id: hex is lower-cased and, when a writer stripped leading zeros (Jaeger UI
+/// fixtures have 15- and 31-digit ids), padded back to 16 or 32 digits so that the same id
+/// written by two systems compares equal; base64 of 8 or 16 bytes becomes hex; anything else is
 /// kept as written. Empty and all-zero ids are `None` (OTLP's "no parent").
 pub fn normalise(id: &str) -> Option<String> {
     let id = id.trim();
@@ -11,7 +13,12 @@ pub fn normalise(id: &str) -> Option<String> {
         return None;
     }
     let hex = if id.bytes().all(|c| c.is_ascii_hexdigit()) {
-        id.to_ascii_lowercase()
+        let width = match id.len() {
+            0..=15 => 16,
+            17..=31 => 32,
+            n => n,
+        };
+        format!("{:0>width$}", id.to_ascii_lowercase())
     } else if let Some(bytes) = base64::engine::general_purpose::STANDARD
         .decode(id)
         .ok()
@@ -49,6 +56,24 @@ mod tests {
             Some("5b8efff798038103d269b633813fc60c")
         );
         assert_eq!(normalise("0000000000000000"), None);
+        assert_eq!(normalise("0"), None);
+        // leading zeros stripped by the writer come back
+        assert_eq!(
+            normalise("a68c6983a6d81a2").as_deref(),
+            Some("0a68c6983a6d81a2")
+        );
+        assert_eq!(
+            normalise("766f1209f70a5e2e55417fc296fd101").as_deref(),
+            Some("0766f1209f70a5e2e55417fc296fd101")
+        );
+        // base64 of 8 bytes (protobuf-JSON encoders), and of another length (kept as written)
+        assert_eq!(
+            normalise("7uGbfsPBsXQ=").as_deref(),
+            Some("eee19b7ec3c1b174")
+        );
+        assert_eq!(normalise("AAECAw==").as_deref(), Some("AAECAw=="));
+        // short hex is hex, not base64
+        assert_eq!(normalise("AAEC").as_deref(), Some("000000000000aaec"));
         assert_eq!(normalise(""), None);
         assert_eq!(normalise("not-an-id").as_deref(), Some("not-an-id"));
     }

@@ -4,13 +4,14 @@
 
 use super::batch::{Batch, Ctx, INHERIT_TS};
 use super::ids;
-use super::json::{array_elements, J};
+use super::json::{array_elements, Lines, J};
 use super::jsonl::json_error;
 use crate::model::{time::NS_PER_US, Event, Kind, Level, Status, Sym, Value};
 use std::collections::HashMap;
 
 /// Parse a whole document.
 pub fn parse_doc(text: &str, ctx: &Ctx, out: &mut Batch) {
+    let lines = Lines::new(text);
     let j = match J::parse(text) {
         Ok(j) => j,
         Err(e) => {
@@ -24,7 +25,7 @@ pub fn parse_doc(text: &str, ctx: &Ctx, out: &mut Batch) {
                         spans.len()
                     ),
                 );
-                trace(&J::Arr(spans), None, ctx, out);
+                trace(&spans, None, &lines, ctx, out);
             } else {
                 out.error(e.line() as u32, json_error(&e));
             }
@@ -32,18 +33,18 @@ pub fn parse_doc(text: &str, ctx: &Ctx, out: &mut Batch) {
         }
     };
     match &j {
-        J::Arr(_) => trace(&j, None, ctx, out),
+        J::Arr(spans) => trace(spans, None, &lines, ctx, out),
         J::Obj(_) => match j.get("data") {
             Some(J::Arr(traces)) => {
                 for t in traces {
-                    trace_object(t, ctx, out);
+                    trace_object(t, &lines, ctx, out);
                 }
             }
             Some(d @ J::Obj(_)) => {
                 out.note("Jaeger UI internal trace format (not the download format): spans read, UI fields ignored");
-                trace_object(d, ctx, out);
+                trace_object(d, &lines, ctx, out);
             }
-            _ if j.get("spans").is_some() => trace_object(&j, ctx, out),
+            _ if j.get("spans").is_some() => trace_object(&j, &lines, ctx, out),
             _ => out.error(
                 1,
                 "not a Jaeger trace: expected data[], spans[] or an array of spans",
@@ -53,9 +54,14 @@ pub fn parse_doc(text: &str, ctx: &Ctx, out: &mut Batch) {
     }
 }
 
-fn trace_object(t: &J, ctx: &Ctx, out: &mut Batch) {
-    let spans = t.get("spans").cloned().unwrap_or(J::Arr(Vec::new()));
-    trace(&spans, t.get("processes"), ctx, out);
+fn trace_object(t: &J, lines: &Lines, ctx: &Ctx, out: &mut Batch) {
+    let line = lines.line_of_value(t);
+    match t.get("spans") {
+        _ if t.as_object().is_none() => out.error(line, "a Jaeger trace must be an object"),
+        Some(J::Arr(spans)) => trace(spans, t.get("processes"), lines, ctx, out),
+        Some(J::Null) | None => out.error(line, "Jaeger trace without spans"),
+        Some(_) => out.error(line, "a Jaeger trace's spans must be an array"),
+    }
 }
 
 struct Process {
@@ -92,21 +98,29 @@ fn tags(list: Option<&J>, ctx: &Ctx) -> Vec<(Sym, Value)> {
         .collect()
 }
 
-fn trace(spans: &J, processes: Option<&J>, ctx: &Ctx, out: &mut Batch) {
+fn trace(spans: &[J], processes: Option<&J>, lines: &Lines, ctx: &Ctx, out: &mut Batch) {
     let procs: HashMap<&str, Process> = processes
         .and_then(J::as_object)
         .unwrap_or(&[])
         .iter()
         .map(|(k, p)| (k.as_ref(), process(p, ctx)))
         .collect();
-    for sp in spans.as_array().unwrap_or(&[]) {
+    for sp in spans {
+        let line = lines.line_of_value(sp);
+        if sp.as_object().is_none() {
+            out.error(line, "a Jaeger span must be an object");
+            continue;
+        }
         let embedded = sp.get("process").map(|p| process(p, ctx));
         let proc_ = embedded.as_ref().or_else(|| {
             sp.get("processID")
                 .and_then(J::as_str)
                 .and_then(|id| procs.get(id))
         });
-        span(sp, proc_, ctx, out);
+        if proc_.is_none() {
+            out.note("spans whose process is missing have no service");
+        }
+        span(sp, proc_, line, ctx, out);
     }
 }
 
@@ -117,7 +131,7 @@ fn id(j: &J, key: &str, ctx: &Ctx) -> Option<Sym> {
         .map(|s| ctx.sym(&s))
 }
 
-fn span(sp: &J, proc_: Option<&Process>, ctx: &Ctx, out: &mut Batch) {
+fn span(sp: &J, proc_: Option<&Process>, line: u32, ctx: &Ctx, out: &mut Batch) {
     let start = sp.get("startTime").and_then(J::as_i64);
     let mut ev = Event::new(
         Kind::Span,
@@ -125,10 +139,11 @@ fn span(sp: &J, proc_: Option<&Process>, ctx: &Ctx, out: &mut Batch) {
     );
     if start.is_none() {
         out.error(
-            0,
+            line,
             "span without startTime; placed after the record before it",
         );
     }
+    ev.line = line;
     ev.tz_offset = Some(0);
     ev.trace = id(sp, "traceID", ctx);
     ev.span = id(sp, "spanID", ctx);
@@ -161,7 +176,12 @@ fn span(sp: &J, proc_: Option<&Process>, ctx: &Ctx, out: &mut Batch) {
     let mut status = Status::Unset;
     for (k, v) in tags(sp.get("tags"), ctx) {
         let key = ctx.strings.resolve(k);
-        if key == "error" && matches!(v, Value::Bool(true)) {
+        let truthy = match v {
+            Value::Bool(b) => b,
+            Value::Str(t) => ctx.strings.resolve(t).eq_ignore_ascii_case("true"),
+            _ => false,
+        };
+        if key == "error" && truthy {
             status = Status::Error;
         }
         if key == "otel.status_code" {
@@ -185,7 +205,17 @@ fn span(sp: &J, proc_: Option<&Process>, ctx: &Ctx, out: &mut Batch) {
     out.push(ev, ctx);
     for log in sp.get("logs").and_then(J::as_array).unwrap_or(&[]) {
         let ts = log.get("timestamp").and_then(J::as_i64);
-        let mut le = Event::new(Kind::Event, ts.map_or(INHERIT_TS, |t| t * NS_PER_US));
+        let mut le = Event::new(
+            Kind::Event,
+            ts.map_or(INHERIT_TS, |t| t.saturating_mul(NS_PER_US)),
+        );
+        if ts.is_none() {
+            out.error(
+                line,
+                "span log without timestamp; placed after the record before it",
+            );
+        }
+        le.line = line;
         le.tz_offset = Some(0);
         le.trace = trace;
         le.span = span_id;

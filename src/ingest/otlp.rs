@@ -4,7 +4,7 @@
 use super::batch::{Batch, Ctx, INHERIT_TS};
 use super::fields::{classify, Target};
 use super::ids;
-use super::json::{array_elements, line_of, J};
+use super::json::{array_elements, Lines, J};
 use super::jsonl::json_error;
 use crate::model::{Event, Kind, Level, Status, Sym, Value};
 
@@ -26,15 +26,16 @@ pub fn line(text: &str, lineno: u32, ctx: &Ctx, out: &mut Batch) {
 /// Parse a whole document. A truncated document keeps every complete `resourceSpans` /
 /// `resourceLogs` element before the cut.
 pub fn parse_doc(text: &str, ctx: &Ctx, out: &mut Batch) {
+    let lines = Lines::new(text);
     match J::parse(text) {
         Ok(j) => {
-            if !data(&j, 0, ctx, out) {
+            if !data_at(&j, Pos::Doc(&lines), ctx, out) {
                 out.error(1, "not an OTLP document (no resourceSpans or resourceLogs)");
             }
         }
         Err(e) => {
             let line = e.line() as u32;
-            let salvaged = salvage(text, ctx, out);
+            let salvaged = salvage(text, &lines, ctx, out);
             out.error(
                 line,
                 format!(
@@ -47,7 +48,7 @@ pub fn parse_doc(text: &str, ctx: &Ctx, out: &mut Batch) {
 }
 
 /// Read the complete elements of the first resourceSpans/resourceLogs array of a broken document.
-fn salvage(text: &str, ctx: &Ctx, out: &mut Batch) -> usize {
+fn salvage(text: &str, lines: &Lines, ctx: &Ctx, out: &mut Batch) -> usize {
     for key in ["\"resourceSpans\"", "\"resourceLogs\""] {
         let Some(k) = text.find(key) else { continue };
         let Some(open) = text[k..].find('[') else {
@@ -55,12 +56,12 @@ fn salvage(text: &str, ctx: &Ctx, out: &mut Batch) -> usize {
         };
         let start = k + open;
         let (elems, _) = array_elements(&text[start..]);
-        let line = line_of(text, start);
+        let pos = Pos::Doc(lines);
         for el in &elems {
             if key.contains("Spans") {
-                resource_spans(el, line, ctx, out);
+                resource_spans(el, pos, ctx, out);
             } else {
-                resource_logs(el, line, ctx, out);
+                resource_logs(el, pos, ctx, out);
             }
         }
         return elems.len();
@@ -68,23 +69,85 @@ fn salvage(text: &str, ctx: &Ctx, out: &mut Batch) -> usize {
     0
 }
 
-/// Handle a TracesData / LogsData object (optionally wrapped in `result`). False when it is neither.
-pub fn data(j: &J, line: u32, ctx: &Ctx, out: &mut Batch) -> bool {
-    let j = j.get("result").unwrap_or(j);
-    let mut any = false;
-    if let Some(rs) = j.get("resourceSpans").and_then(J::as_array) {
-        any = true;
-        for r in rs {
-            resource_spans(r, line, ctx, out);
+/// Where the records of a request are: one line of a JSON-lines file, or positions inside a
+/// document.
+#[derive(Clone, Copy)]
+enum Pos<'l, 't> {
+    Line(u32),
+    Doc(&'l Lines<'t>),
+}
+
+impl Pos<'_, '_> {
+    fn of(&self, v: &J) -> u32 {
+        match self {
+            Pos::Line(l) => *l,
+            Pos::Doc(lines) => lines.line_of_value(v),
         }
     }
-    if let Some(rl) = j.get("resourceLogs").and_then(J::as_array) {
-        any = true;
-        for r in rl {
-            resource_logs(r, line, ctx, out);
+}
+
+/// Handle a TracesData / LogsData object (optionally wrapped in `result`) from one line (`line`
+/// is its number, 0 when it has none). False when it is neither.
+pub fn data(j: &J, line: u32, ctx: &Ctx, out: &mut Batch) -> bool {
+    data_at(j, Pos::Line(line), ctx, out)
+}
+
+fn data_at(j: &J, pos: Pos, ctx: &Ctx, out: &mut Batch) -> bool {
+    let j = j.get("result").unwrap_or(j);
+    let mut any = false;
+    for (key, logs) in [("resourceSpans", false), ("resourceLogs", true)] {
+        match j.get(key) {
+            None | Some(J::Null) => {}
+            Some(J::Arr(rs)) => {
+                any = true;
+                for r in rs {
+                    if r.as_object().is_none() {
+                        out.error(pos.of(j), format!("an element of {key} is not an object"));
+                    } else if logs {
+                        resource_logs(r, pos, ctx, out);
+                    } else {
+                        resource_spans(r, pos, ctx, out);
+                    }
+                }
+            }
+            Some(_) => {
+                any = true;
+                out.error(pos.of(j), format!("{key} is not an array"));
+            }
+        }
+    }
+    if !any {
+        for other in ["resourceMetrics", "resourceProfiles"] {
+            if j.get(other).is_some() {
+                out.note(format!(
+                    "OTLP {other} skipped: only traces and logs become events"
+                ));
+                return true;
+            }
         }
     }
     any
+}
+
+/// The array under `key` (or its legacy name) of a resource or scope block; an error when it
+/// has another type.
+fn list<'j, 'a>(
+    parent: &'j J<'a>,
+    keys: &[&str],
+    pos: Pos,
+    out: &mut Batch,
+) -> &'j [J<'a>] {
+    for k in keys {
+        match parent.get(k) {
+            None | Some(J::Null) => continue,
+            Some(J::Arr(a)) => return a,
+            Some(_) => {
+                out.error(pos.of(parent), format!("{k} is not an array"));
+                return &[];
+            }
+        }
+    }
+    &[]
 }
 
 /// The resource's service name and its other attributes.
@@ -125,32 +188,30 @@ fn scope_attrs(s: &J, ctx: &Ctx) -> Vec<(Sym, Value)> {
     out
 }
 
-fn resource_spans(r: &J, line: u32, ctx: &Ctx, out: &mut Batch) {
+fn resource_spans(r: &J, pos: Pos, ctx: &Ctx, out: &mut Batch) {
     let res = resource(r, ctx);
-    let scopes = r
-        .get("scopeSpans")
-        .or_else(|| r.get("instrumentationLibrarySpans"))
-        .and_then(J::as_array)
-        .unwrap_or(&[]);
-    for s in scopes {
+    for s in list(r, &["scopeSpans", "instrumentationLibrarySpans"], pos, out) {
         let scope = scope_attrs(s, ctx);
-        for sp in s.get("spans").and_then(J::as_array).unwrap_or(&[]) {
-            span(sp, &res, &scope, line, ctx, out);
+        for sp in list(s, &["spans"], pos, out) {
+            if sp.as_object().is_none() {
+                out.error(pos.of(s), "a span is not an object");
+                continue;
+            }
+            span(sp, &res, &scope, pos.of(sp), ctx, out);
         }
     }
 }
 
-fn resource_logs(r: &J, line: u32, ctx: &Ctx, out: &mut Batch) {
+fn resource_logs(r: &J, pos: Pos, ctx: &Ctx, out: &mut Batch) {
     let res = resource(r, ctx);
-    let scopes = r
-        .get("scopeLogs")
-        .or_else(|| r.get("instrumentationLibraryLogs"))
-        .and_then(J::as_array)
-        .unwrap_or(&[]);
-    for s in scopes {
+    for s in list(r, &["scopeLogs", "instrumentationLibraryLogs"], pos, out) {
         let scope = scope_attrs(s, ctx);
-        for rec in s.get("logRecords").and_then(J::as_array).unwrap_or(&[]) {
-            log_record(rec, &res, &scope, line, ctx, out);
+        for rec in list(s, &["logRecords"], pos, out) {
+            if rec.as_object().is_none() {
+                out.error(pos.of(s), "a log record is not an object");
+                continue;
+            }
+            log_record(rec, &res, &scope, pos.of(rec), ctx, out);
         }
     }
 }
@@ -267,11 +328,14 @@ fn status(j: Option<&J>) -> (Status, Option<String>) {
         return (Status::Unset, None);
     };
     let code = match st.get("code") {
-        Some(J::Int(1)) => Status::Ok,
-        Some(J::Int(2)) => Status::Error,
         Some(J::Str(s)) if s.ends_with("OK") => Status::Ok,
         Some(J::Str(s)) if s.ends_with("ERROR") => Status::Error,
-        _ => Status::Unset,
+        Some(c) => match c.as_i64() {
+            Some(1) => Status::Ok,
+            Some(2) => Status::Error,
+            _ => Status::Unset,
+        },
+        None => Status::Unset,
     };
     let msg = st
         .get("message")
@@ -321,13 +385,28 @@ fn span(sp: &J, res: &Resource, scope: &[(Sym, Value)], line: u32, ctx: &Ctx, ou
         out.attr(ctx.sym("status.message"), ctx.str_value(&m));
     }
     push_attrs(&mut ev, sp.get("attributes"), ctx, out);
+    let links: Vec<String> = list(sp, &["links"], Pos::Line(line), out)
+        .iter()
+        .filter_map(|l| {
+            let t = ids::normalise(l.get("traceId")?.as_str()?)?;
+            let s = ids::normalise(l.get("spanId")?.as_str()?)?;
+            Some(format!("{t}:{s}"))
+        })
+        .collect();
+    if !links.is_empty() {
+        out.attr(ctx.sym("span.links"), ctx.str_value(&links.join(",")));
+    }
     let (trace, span_id, service, thread) = (ev.trace, ev.span, ev.service, ev.thread);
     out.push(ev, ctx);
-    for e in sp.get("events").and_then(J::as_array).unwrap_or(&[]) {
-        let mut se = Event::new(
-            Kind::Event,
-            nanos(e.get("timeUnixNano")).unwrap_or(INHERIT_TS),
-        );
+    for e in list(sp, &["events"], Pos::Line(line), out) {
+        let t = nanos(e.get("timeUnixNano"));
+        if t.is_none() {
+            out.error(
+                line,
+                "span event without timeUnixNano; placed after the record before it",
+            );
+        }
+        let mut se = Event::new(Kind::Event, t.unwrap_or(INHERIT_TS));
         se.line = line;
         se.tz_offset = Some(0);
         se.trace = trace;
@@ -423,7 +502,7 @@ mod tests {
         assert_eq!(s.status, Some(Status::Error));
         assert_eq!(s.level, Some(Level::Error));
         assert_eq!(s.parent, None);
-        assert_eq!(ctx.strings.resolve(s.trace.unwrap()), "aa");
+        assert_eq!(ctx.strings.resolve(s.trace.unwrap()), "00000000000000aa");
         let attrs: Vec<(String, String)> = b.attrs[..s.attr_len as usize]
             .iter()
             .map(|a| {

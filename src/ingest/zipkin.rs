@@ -2,21 +2,23 @@
 
 use super::batch::{Batch, Ctx, INHERIT_TS};
 use super::ids;
-use super::json::{array_elements, J};
+use super::json::{array_elements, Lines, J};
 use super::jsonl::json_error;
 use crate::model::{time::NS_PER_US, Event, Kind, Level, Status, Sym};
 
-/// Parse a whole document.
+/// Parse a whole document: an array of spans, a single span, or the API's list of traces
+/// (an array of arrays of spans).
 pub fn parse_doc(text: &str, ctx: &Ctx, out: &mut Batch) {
+    let lines = Lines::new(text);
     match J::parse(text) {
-        Ok(J::Arr(spans)) => spans.iter().for_each(|s| span(s, ctx, out)),
-        Ok(obj @ J::Obj(_)) => span(&obj, ctx, out),
+        Ok(J::Arr(items)) => spans(&items, &lines, ctx, out),
+        Ok(obj @ J::Obj(_)) => span(&obj, &lines, ctx, out),
         Ok(_) => out.error(
             1,
             "not Zipkin v2: expected an array of spans or a span object",
         ),
         Err(e) => {
-            let (spans, _) = if text.trim_start().starts_with('[') {
+            let (items, _) = if text.trim_start().starts_with('[') {
                 array_elements(text)
             } else {
                 (Vec::new(), None)
@@ -26,10 +28,19 @@ pub fn parse_doc(text: &str, ctx: &Ctx, out: &mut Batch) {
                 format!(
                     "{}; kept {} complete spans before it",
                     json_error(&e),
-                    spans.len()
+                    items.len()
                 ),
             );
-            spans.iter().for_each(|s| span(s, ctx, out));
+            spans(&items, &lines, ctx, out);
+        }
+    }
+}
+
+fn spans(items: &[J], lines: &Lines, ctx: &Ctx, out: &mut Batch) {
+    for it in items {
+        match it {
+            J::Arr(trace) => spans(trace, lines, ctx, out),
+            _ => span(it, lines, ctx, out),
         }
     }
 }
@@ -41,9 +52,17 @@ fn id(j: &J, key: &str, ctx: &Ctx) -> Option<Sym> {
         .map(|s| ctx.sym(&s))
 }
 
-fn span(sp: &J, ctx: &Ctx, out: &mut Batch) {
+fn span(sp: &J, lines: &Lines, ctx: &Ctx, out: &mut Batch) {
+    let line = lines.line_of_value(sp);
     if sp.as_object().is_none() {
-        out.error(0, "a Zipkin span must be an object");
+        out.error(line, "a Zipkin span must be an object");
+        return;
+    }
+    if sp.get("binaryAnnotations").is_some() {
+        out.error(
+            line,
+            "Zipkin v1 span (binaryAnnotations) is not supported: export Zipkin v2 JSON (/api/v2)",
+        );
         return;
     }
     let ts = sp.get("timestamp").and_then(J::as_i64);
@@ -51,9 +70,20 @@ fn span(sp: &J, ctx: &Ctx, out: &mut Batch) {
         Kind::Span,
         ts.map_or(INHERIT_TS, |t| t.saturating_mul(NS_PER_US)),
     );
-    if ts.is_none() {
-        out.note("spans without a timestamp are placed right after the span before them");
+    match (ts, sp.get("timestamp")) {
+        (None, Some(bad)) => out.error(
+            line,
+            format!(
+                "unreadable timestamp {}; placed after the span before it",
+                bad.to_text()
+            ),
+        ),
+        (None, None) => {
+            out.note("spans without a timestamp are placed right after the span before them")
+        }
+        _ => {}
     }
+    ev.line = line;
     ev.tz_offset = Some(0);
     ev.trace = id(sp, "traceId", ctx);
     ev.span = id(sp, "id", ctx);
@@ -102,7 +132,17 @@ fn span(sp: &J, ctx: &Ctx, out: &mut Batch) {
     out.push(ev, ctx);
     for a in sp.get("annotations").and_then(J::as_array).unwrap_or(&[]) {
         let t = a.get("timestamp").and_then(J::as_i64);
-        let mut ae = Event::new(Kind::Event, t.map_or(INHERIT_TS, |t| t * NS_PER_US));
+        let mut ae = Event::new(
+            Kind::Event,
+            t.map_or(INHERIT_TS, |t| t.saturating_mul(NS_PER_US)),
+        );
+        if t.is_none() {
+            out.error(
+                line,
+                "annotation without timestamp; placed after the record before it",
+            );
+        }
+        ae.line = line;
         ae.tz_offset = Some(0);
         ae.trace = trace;
         ae.span = span_id;
