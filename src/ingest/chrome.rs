@@ -366,3 +366,145 @@ fn attrs(e: &J, ctx: &Ctx) -> Vec<(Sym, Value)> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Strings;
+
+    fn parse(text: &str) -> (Batch, Ctx) {
+        let ctx = Ctx::new(Strings::new());
+        let mut b = Batch::new();
+        parse_doc(text, &ctx, &mut b);
+        b.finish(&ctx);
+        (b, ctx)
+    }
+
+    /// (name, start ns, duration ns) of every span, in push order.
+    fn spans(b: &Batch, ctx: &Ctx) -> Vec<(String, i64, Option<i64>)> {
+        b.events
+            .iter()
+            .filter(|e| e.kind == Kind::Span)
+            .map(|e| {
+                let n = e.name.map(|n| ctx.strings.resolve(n).to_string());
+                (n.unwrap_or_default(), e.ts, e.dur)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn begin_end_matching() {
+        // Out of order in the file, an E written before its B at the same instant, and an
+        // E closing an outer span by name while an inner one is still open.
+        let (b, ctx) = parse(
+            r#"[
+            {"ph":"B","name":"A","ts":0,"pid":1,"tid":1},
+            {"ph":"E","name":"C","ts":2,"pid":1,"tid":1},
+            {"ph":"B","name":"C","ts":2,"pid":1,"tid":1},
+            {"ph":"B","name":"inner","ts":3,"pid":1,"tid":1},
+            {"ph":"E","name":"A","ts":10,"pid":1,"tid":1},
+            {"ph":"E","ts":12,"pid":1,"tid":1},
+            {"ph":"E","ts":1,"pid":1,"tid":2},
+            {"ph":"B","name":"late","ts":5,"pid":1,"tid":1},
+            {"ph":"E","name":"late","ts":4,"pid":1,"tid":2}
+        ]"#,
+        );
+        assert_eq!(
+            spans(&b, &ctx),
+            [
+                ("A".to_string(), 0, Some(10_000)),
+                ("C".to_string(), 2_000, Some(0)),
+                // a nameless E closes the innermost open B, which by then is `late`
+                ("inner".to_string(), 3_000, None),
+                ("late".to_string(), 5_000, Some(7_000)),
+            ]
+        );
+        // Two E events on thread 2 close nothing: errors at their lines.
+        assert_eq!(b.error_count, 2);
+        assert_eq!(b.errors[0].line, 8);
+        assert!(b.errors[0].reason.contains("#7: E (end) matches no open B"));
+        assert!(b.errors[1].reason.contains("'late'"));
+        assert!(b.notes.iter().any(|n| n.starts_with("1 B (begin) events never ended")));
+    }
+
+    #[test]
+    fn metadata_names_phases_and_args() {
+        let (b, ctx) = parse(
+            r#"{"traceEvents":[
+            {"ph":"X","name":"work","ts":"1700000000000000.5","dur":"2.25","pid":7,"tid":"3","cat":"c","args":{"n":1,"o":{"k":"v"}}},
+            {"ph":"i","name":"tick","ts":1,"pid":7,"tid":3,"s":"t"},
+            {"ph":"C","name":"heap","ts":2,"pid":7,"tid":3,"args":{"used":10,"free":2.5}},
+            {"ph":"P","ts":3,"pid":7,"tid":3},
+            {"ph":"b","ts":3,"pid":7,"tid":3,"id":"0x1"},
+            {"ph":"M","name":"process_name","pid":7,"args":{"name":"renderer"}},
+            {"ph":"M","name":"thread_name","pid":7,"tid":3,"args":{"name":"main"}}
+        ]}"#,
+        );
+        assert_eq!(b.error_count, 0, "{:?}", b.errors);
+        assert_eq!(b.events.len(), 3);
+        let x = &b.events[0];
+        // text times keep sub-µs fractions exactly
+        assert_eq!(x.ts, 1_700_000_000_000_000_500);
+        assert_eq!(x.dur, Some(2_250));
+        assert_eq!(ctx.strings.resolve(x.service.unwrap()), "renderer");
+        assert_eq!(ctx.strings.resolve(x.thread.unwrap()), "main");
+        let keys: Vec<(&str, String)> = b.attrs[..x.attr_len as usize]
+            .iter()
+            .map(|a| (ctx.strings.resolve(a.key), a.value.to_text(&ctx.strings)))
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                ("cat", "c".to_string()),
+                ("args.n", "1".to_string()),
+                ("args.o.k", "v".to_string())
+            ]
+        );
+        assert_eq!(b.events[1].kind, Kind::Event);
+        let c = &b.events[2];
+        assert_eq!(c.kind, Kind::Event);
+        let counter = &b.attrs[c.attr_start as usize..(c.attr_start + c.attr_len) as usize];
+        assert_eq!(counter[0].value, Value::Int(10));
+        assert_eq!(counter[1].value, Value::Float(2.5));
+        assert_eq!(
+            b.notes,
+            ["trace events of other phases not shown (P: 1, b: 1)"]
+        );
+    }
+
+    #[test]
+    fn truncated_documents_keep_complete_events() {
+        let (b, _) = parse("[{\"ph\":\"X\",\"ts\":1,\"dur\":1},\n{\"ph\":\"X\",\"ts\":2,\"dur\":1},\n{\"ph\":\"X\",\"ts\"");
+        assert_eq!(b.events.len(), 2);
+        assert_eq!(b.error_count, 1);
+        assert_eq!(b.errors[0].line, 3);
+        assert!(b.errors[0].reason.contains("kept 2 complete trace events"));
+        let (b, _) = parse(
+            "{\"otherData\":{},\n\"traceEvents\":[{\"ph\":\"X\",\"ts\":1,\"dur\":1},\n{\"ph\":\"B\",\"ts\":2},\n{\"ph\":",
+        );
+        assert_eq!(b.events.len(), 2);
+        assert_eq!(b.error_count, 1);
+        assert_eq!(b.errors[0].line, 4);
+        assert!(b.events[1].dur.is_none());
+    }
+
+    #[test]
+    fn bad_documents_give_reasons() {
+        for (doc, why) in [
+            ("{\"traceEvents\": 5}", "traceEvents is not an array"),
+            ("{\"x\": []}", "no traceEvents array"),
+            ("\"str\"", "expected an array or an object"),
+            ("{garbage", "no traceEvents array"),
+            ("[1, {\"ts\": 1}, {\"ph\":\"X\",\"ts\":\"soon\"}]", "is not an object"),
+        ] {
+            let (b, _) = parse(doc);
+            assert!(b.events.is_empty(), "{doc}");
+            assert!(b.error_count >= 1, "{doc}");
+            assert!(b.errors[0].reason.contains(why), "{doc}: {:?}", b.errors);
+        }
+        let (b, _) = parse("[1, {\"ts\": 1}, {\"ph\":\"X\",\"ts\":\"soon\"}]");
+        assert_eq!(b.error_count, 3);
+        assert!(b.errors[1].reason.contains("has no phase"));
+        assert!(b.errors[2].reason.contains("(X) has no valid ts"));
+    }
+}

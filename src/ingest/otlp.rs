@@ -184,6 +184,9 @@ fn scope_attrs(s: &J, ctx: &Ctx) -> Vec<(Sym, Value)> {
         {
             out.push((ctx.sym("otel.scope.version"), ctx.str_value(v)));
         }
+        for (k, v) in key_values(sc.get("attributes"), ctx) {
+            out.push((ctx.sym(&k), v));
+        }
     }
     out
 }
@@ -245,34 +248,65 @@ pub fn any_value(v: &J, ctx: &Ctx) -> Value {
     if let Some(b) = v.get("bytesValue").and_then(J::as_str) {
         return ctx.str_value(b);
     }
-    if let Some(a) = v.get("arrayValue") {
-        let items: Vec<String> = a
-            .get("values")
-            .and_then(J::as_array)
-            .unwrap_or(&[])
-            .iter()
-            .map(|x| json_text(any_value(x, ctx), ctx))
-            .collect();
-        return ctx.str_value(&format!("[{}]", items.join(",")));
-    }
-    if let Some(kv) = v.get("kvlistValue") {
-        let items: Vec<String> = key_values(kv.get("values"), ctx)
-            .into_iter()
-            .map(|(k, v)| {
-                format!(
-                    "{}:{}",
-                    serde_json::to_string(&k).unwrap_or_default(),
-                    json_text(v, ctx)
-                )
-            })
-            .collect();
-        return ctx.str_value(&format!("{{{}}}", items.join(",")));
+    if v.get("arrayValue").is_some() || v.get("kvlistValue").is_some() {
+        let mut text = String::new();
+        write_any(v, &mut text);
+        return ctx.str_value(&text);
     }
     Value::Null
 }
 
-fn json_text(v: Value, ctx: &Ctx) -> String {
-    v.to_json(&ctx.strings).to_string()
+/// Append an AnyValue as plain compact JSON (nested arrays and maps stay structured, map
+/// entries keep their order).
+fn write_any(v: &J, out: &mut String) {
+    let json_str = |s: &str, out: &mut String| {
+        out.push_str(&serde_json::to_string(s).unwrap_or_default());
+    };
+    let values = |k: &str| {
+        v.get(k)
+            .and_then(|a| a.get("values"))
+            .and_then(J::as_array)
+            .unwrap_or(&[])
+    };
+    if let Some(s) = v.get("stringValue") {
+        json_str(s.as_str().unwrap_or_default(), out);
+    } else if let Some(i) = v.get("intValue").and_then(J::as_i64) {
+        out.push_str(&i.to_string());
+    } else if let Some(f) = v.get("doubleValue").and_then(J::as_f64) {
+        J::Float(f).write_json(out);
+    } else if let Some(J::Bool(b)) = v.get("boolValue") {
+        J::Bool(*b).write_json(out);
+    } else if let Some(b) = v.get("bytesValue").and_then(J::as_str) {
+        json_str(b, out);
+    } else if v.get("arrayValue").is_some() {
+        out.push('[');
+        for (i, x) in values("arrayValue").iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            write_any(x, out);
+        }
+        out.push(']');
+    } else if v.get("kvlistValue").is_some() {
+        out.push('{');
+        let kvs = values("kvlistValue")
+            .iter()
+            .filter_map(|kv| Some((kv.get("key")?.as_str()?, kv.get("value"))));
+        for (i, (k, x)) in kvs.enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            json_str(k, out);
+            out.push(':');
+            match x {
+                Some(x) => write_any(x, out),
+                None => out.push_str("null"),
+            }
+        }
+        out.push('}');
+    } else {
+        out.push_str("null");
+    }
 }
 
 /// `[{"key":…,"value":AnyValue}]` → (key, value) pairs.
@@ -530,5 +564,160 @@ mod tests {
         assert_eq!(b.events.len(), 2);
         assert_eq!(b.events[0].level, Some(Level::Error));
         assert_eq!(b.error_count, 1);
+    }
+
+    fn attrs_of(b: &Batch, ctx: &Ctx, i: usize) -> Vec<(String, Value)> {
+        let e = &b.events[i];
+        b.attrs[e.attr_start as usize..(e.attr_start + e.attr_len) as usize]
+            .iter()
+            .map(|a| (ctx.strings.resolve(a.key).to_string(), a.value))
+            .collect()
+    }
+
+    fn text(ctx: &Ctx, v: Value) -> String {
+        v.to_text(&ctx.strings)
+    }
+
+    #[test]
+    fn any_value_kinds() {
+        let ctx = Ctx::new(Strings::new());
+        let v = |s: &str| any_value(&J::parse(s).unwrap(), &ctx);
+        assert_eq!(text(&ctx, v(r#"{"stringValue":"x"}"#)), "x");
+        assert_eq!(v(r#"{"intValue":"-12"}"#), Value::Int(-12));
+        assert_eq!(v(r#"{"intValue":7}"#), Value::Int(7));
+        assert_eq!(v(r#"{"doubleValue":2.5}"#), Value::Float(2.5));
+        assert_eq!(v(r#"{"boolValue":false}"#), Value::Bool(false));
+        assert_eq!(text(&ctx, v(r#"{"bytesValue":"AQI="}"#)), "AQI=");
+        assert_eq!(
+            text(
+                &ctx,
+                v(r#"{"arrayValue":{"values":[{"stringValue":"a"},{"intValue":"1"},{"boolValue":true}]}}"#)
+            ),
+            r#"["a",1,true]"#
+        );
+        assert_eq!(
+            text(
+                &ctx,
+                v(r#"{"kvlistValue":{"values":[{"key":"k","value":{"doubleValue":1.5}},{"key":"n","value":{"kvlistValue":{"values":[]}}},{"key":"a","value":{"arrayValue":{}}}]}}"#)
+            ),
+            r#"{"k":1.5,"n":{},"a":[]}"#
+        );
+        assert_eq!(v("{}"), Value::Null);
+    }
+
+    fn parse_line(text: &str) -> (Batch, Ctx) {
+        let ctx = Ctx::new(Strings::new());
+        let mut b = Batch::new();
+        line(text, 7, &ctx, &mut b);
+        b.finish(&ctx);
+        (b, ctx)
+    }
+
+    #[test]
+    fn jaeger_v3_result_base64_ids_links_and_events() {
+        let (b, ctx) = parse_line(
+            r#"{"result":{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"api"}}]},"instrumentationLibrarySpans":[{"instrumentationLibrary":{"name":"old","version":"0.1"},"spans":[{"traceId":"W47/95gDgQPSabYzgT/GDA==","spanId":"7uGbfsPBsXQ=","name":"q","kind":3,"startTimeUnixNano":1700000000000000000,"endTimeUnixNano":"1700000000000000900","status":{"code":"STATUS_CODE_OK"},"links":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b173"}],"events":[{"timeUnixNano":"1700000000000000100","name":"retry","attributes":[{"key":"attempt","value":{"intValue":"2"}}]}]}]}]}]}}"#,
+        );
+        assert_eq!(b.error_count, 0, "{:?}", b.errors);
+        assert_eq!(b.events.len(), 2);
+        let s = &b.events[0];
+        assert_eq!(s.line, 7);
+        assert_eq!(
+            ctx.strings.resolve(s.trace.unwrap()),
+            "5b8efff798038103d269b633813fc60c"
+        );
+        assert_eq!(ctx.strings.resolve(s.span.unwrap()), "eee19b7ec3c1b174");
+        assert_eq!(s.status, Some(Status::Ok));
+        assert_eq!(s.level, None);
+        assert_eq!(s.dur, Some(900));
+        let a: Vec<(String, String)> = attrs_of(&b, &ctx, 0)
+            .into_iter()
+            .map(|(k, v)| (k, text(&ctx, v)))
+            .collect();
+        let want = [
+            ("otel.scope.name", "old"),
+            ("otel.scope.version", "0.1"),
+            ("span.kind", "client"),
+            (
+                "span.links",
+                "5b8efff798038103d269b633813fc60c:eee19b7ec3c1b173",
+            ),
+        ];
+        let want: Vec<(String, String)> = want
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        assert_eq!(a, want);
+        let ev = &b.events[1];
+        assert_eq!(ev.kind, Kind::Event);
+        assert_eq!(ev.ts, 1_700_000_000_000_000_100);
+        assert_eq!(ctx.strings.resolve(ev.name.unwrap()), "retry");
+        assert_eq!((ev.trace, ev.span, ev.service), (s.trace, s.span, s.service));
+        assert_eq!(attrs_of(&b, &ctx, 1)[0].1, Value::Int(2));
+    }
+
+    #[test]
+    fn log_records() {
+        let (b, ctx) = parse_line(
+            r#"{"resourceLogs":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"pay"}}]},"scopeLogs":[{"logRecords":[
+            {"observedTimeUnixNano":"1700000000000000001","severityText":"warning","body":{"kvlistValue":{"values":[{"key":"a","value":{"intValue":"1"}}]}},"traceId":"5B8EFFF798038103D269B633813FC60C","spanId":"EEE19B7EC3C1B174"},
+            {"timeUnixNano":"1700000000000000002","severityNumber":"SEVERITY_NUMBER_FATAL2","body":{"stringValue":"down"}},
+            {"timeUnixNano":"1700000000000000003","severityNumber":18,"severityText":"INFO"}]}]}]}"#,
+        );
+        assert_eq!(b.error_count, 0, "{:?}", b.errors);
+        let lv: Vec<Option<Level>> = b.events.iter().map(|e| e.level).collect();
+        assert_eq!(lv, [Some(Level::Warn), Some(Level::Fatal), Some(Level::Error)]);
+        let first = &b.events[0];
+        assert_eq!(first.ts, 1_700_000_000_000_000_001);
+        assert_eq!(ctx.strings.resolve(first.msg.unwrap()), r#"{"a":1}"#);
+        assert_eq!(
+            ctx.strings.resolve(first.span.unwrap()),
+            "eee19b7ec3c1b174"
+        );
+        assert_eq!(ctx.strings.resolve(b.events[1].msg.unwrap()), "down");
+        assert_eq!(b.events[2].msg, None);
+        assert!(b.events.iter().all(|e| e.kind == Kind::Log));
+    }
+
+    #[test]
+    fn wrong_types_and_garbage_give_reasons() {
+        for (doc, n_events, why) in [
+            ("not json", 0, "invalid JSON"),
+            ("[1,2]", 0, "not an OTLP object"),
+            (r#"{"resourceSpans":{}}"#, 0, "resourceSpans is not an array"),
+            (r#"{"resourceSpans":[5]}"#, 0, "an element of resourceSpans is not an object"),
+            (r#"{"resourceSpans":[{"scopeSpans":"x"}]}"#, 0, "scopeSpans is not an array"),
+            (r#"{"resourceSpans":[{"scopeSpans":[{"spans":[1]}]}]}"#, 0, "a span is not an object"),
+            (r#"{"resourceLogs":[{"scopeLogs":[{"logRecords":{}}]}]}"#, 0, "logRecords is not an array"),
+            (
+                r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"x","startTimeUnixNano":"soon"}]}]}]}"#,
+                1,
+                "span without startTimeUnixNano",
+            ),
+            (
+                r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"startTimeUnixNano":"5","endTimeUnixNano":"4"}]}]}]}"#,
+                1,
+                "span ends before it starts",
+            ),
+        ] {
+            let (b, _) = parse_line(doc);
+            assert_eq!(b.events.len(), n_events, "{doc}");
+            assert_eq!(b.error_count, 1, "{doc}: {:?}", b.errors);
+            assert_eq!(b.errors[0].line, 7, "{doc}");
+            assert!(b.errors[0].reason.contains(why), "{doc}: {:?}", b.errors);
+        }
+        let (b, _) = parse_line(r#"{"resourceMetrics":[]}"#);
+        assert_eq!((b.events.len(), b.error_count), (0, 0));
+        assert_eq!(b.notes.len(), 1);
+    }
+
+    #[test]
+    fn document_records_carry_their_lines() {
+        let doc = "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[\n{\"name\":\"a\",\"startTimeUnixNano\":\"1\"},\n\n{\"name\":\"b\",\"startTimeUnixNano\":\"2\"}]}]}]}";
+        let ctx = Ctx::new(Strings::new());
+        let mut b = Batch::new();
+        parse_doc(doc, &ctx, &mut b);
+        let lines: Vec<u32> = b.events.iter().map(|e| e.line).collect();
+        assert_eq!(lines, [2, 4]);
     }
 }
