@@ -233,3 +233,103 @@ fn span(sp: &J, proc_: Option<&Process>, line: u32, ctx: &Ctx, out: &mut Batch) 
         out.push(le, ctx);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Strings;
+
+    fn parse(text: &str) -> (Batch, Ctx) {
+        let ctx = Ctx::new(Strings::new());
+        let mut b = Batch::new();
+        parse_doc(text, &ctx, &mut b);
+        b.finish(&ctx);
+        (b, ctx)
+    }
+
+    fn attrs(b: &Batch, ctx: &Ctx, i: usize) -> Vec<(String, Value)> {
+        let e = &b.events[i];
+        b.attrs[e.attr_start as usize..(e.attr_start + e.attr_len) as usize]
+            .iter()
+            .map(|a| (ctx.strings.resolve(a.key).to_string(), a.value))
+            .collect()
+    }
+
+    #[test]
+    fn download_format_tags_references_and_logs() {
+        let (b, ctx) = parse(
+            r#"{"data":[{"traceID":"AB12","spans":[
+              {"traceID":"AB12","spanID":"2","operationName":"get","startTime":1700000000000001,"duration":25,
+               "references":[{"refType":"FOLLOWS_FROM","traceID":"AB12","spanID":"9"},{"refType":"CHILD_OF","traceID":"AB12","spanID":"1"}],
+               "tags":[{"key":"error","type":"bool","value":"true"},{"key":"n","type":"int64","value":"42"},{"key":"f","type":"float64","value":0.5},{"key":"ok","type":"bool","value":false}],
+               "logs":[{"timestamp":1700000000000010,"fields":[{"key":"event","type":"string","value":"retry"},{"key":"message","type":"string","value":"again"},{"key":"level","type":"string","value":"warn"},{"key":"attempt","type":"int64","value":2}]}],
+               "processID":"p1"}],
+             "processes":{"p1":{"serviceName":"api","tags":[{"key":"hostname","type":"string","value":"pod-1"}]}}}]}"#,
+        );
+        assert_eq!(b.error_count, 0, "{:?}", b.errors);
+        assert_eq!(b.events.len(), 2);
+        let s = &b.events[0];
+        let r = |x: Option<Sym>| x.map(|x| ctx.strings.resolve(x).to_string());
+        assert_eq!(s.kind, Kind::Span);
+        assert_eq!(s.ts, 1_700_000_000_000_001_000);
+        assert_eq!(s.dur, Some(25_000));
+        assert_eq!(r(s.trace).as_deref(), Some("000000000000ab12"));
+        assert_eq!(r(s.parent).as_deref(), Some("0000000000000001"));
+        assert_eq!(r(s.service).as_deref(), Some("api"));
+        assert_eq!(r(s.name).as_deref(), Some("get"));
+        assert_eq!((s.status, s.level), (Some(Status::Error), Some(Level::Error)));
+        let a = attrs(&b, &ctx, 0);
+        assert_eq!(a[0], ("hostname".into(), ctx.str_value("pod-1")));
+        assert_eq!(a[1], ("error".into(), Value::Bool(true)));
+        assert_eq!(a[2], ("n".into(), Value::Int(42)));
+        assert_eq!(a[3], ("f".into(), Value::Float(0.5)));
+        assert_eq!(a[4], ("ok".into(), Value::Bool(false)));
+        assert_eq!(
+            a[5],
+            ("follows_from".into(), ctx.str_value("0000000000000009"))
+        );
+        let l = &b.events[1];
+        assert_eq!(l.kind, Kind::Event);
+        assert_eq!(l.ts, 1_700_000_000_000_010_000);
+        assert_eq!((l.trace, l.span, l.service), (s.trace, s.span, s.service));
+        assert_eq!(r(l.name).as_deref(), Some("retry"));
+        assert_eq!(r(l.msg).as_deref(), Some("again"));
+        assert_eq!(l.level, Some(Level::Warn));
+        assert_eq!(attrs(&b, &ctx, 1), [("attempt".into(), Value::Int(2))]);
+    }
+
+    #[test]
+    fn variants_and_lines() {
+        // A single trace object; an array of spans with embedded process; the UI's internal form.
+        let (b, _) = parse(r#"{"traceID":"1","spans":[{"spanID":"2","startTime":1,"processID":"x"}],"processes":{}}"#);
+        assert_eq!((b.events.len(), b.error_count), (1, 0));
+        assert_eq!(b.events[0].service, None);
+        assert_eq!(b.notes, ["spans whose process is missing have no service"]);
+        let (b, ctx) = parse("[\n{\"spanID\":\"2\",\"startTime\":1,\"process\":{\"serviceName\":\"s\"}},\n{\"spanID\":\"3\",\"startTime\":2,\"process\":{\"serviceName\":\"t\"}}\n]");
+        assert_eq!(b.events.len(), 2);
+        assert_eq!(b.events[1].line, 3);
+        assert_eq!(ctx.strings.resolve(b.events[1].service.unwrap()), "t");
+        let (b, _) = parse(r#"{"data":{"spans":[{"spanID":"2","startTime":1,"process":{"serviceName":"s"},"depth":0}]}}"#);
+        assert_eq!(b.events.len(), 1);
+        assert!(b.notes[0].starts_with("Jaeger UI internal trace format"));
+    }
+
+    #[test]
+    fn bad_documents_give_reasons() {
+        for (doc, events, why) in [
+            ("{oops", 0, "invalid JSON"),
+            ("5", 0, "expected an object or an array"),
+            (r#"{"data":5}"#, 0, "expected data[], spans[]"),
+            (r#"{"data":[{"spans":{}}]}"#, 0, "spans must be an array"),
+            (r#"{"data":[7]}"#, 0, "a Jaeger trace must be an object"),
+            (r#"{"spans":[1]}"#, 0, "a Jaeger span must be an object"),
+            (r#"{"spans":[{"spanID":"1"}]}"#, 1, "span without startTime"),
+            ("[{\"spanID\":\"1\",\"startTime\":1},{\"spanID\"", 1, "kept 1 complete spans"),
+        ] {
+            let (b, _) = parse(doc);
+            assert_eq!(b.events.len(), events, "{doc}");
+            assert_eq!(b.error_count, 1, "{doc}: {:?}", b.errors);
+            assert!(b.errors[0].reason.contains(why), "{doc}: {:?}", b.errors);
+        }
+    }
+}

@@ -151,3 +151,79 @@ fn span(sp: &J, lines: &Lines, ctx: &Ctx, out: &mut Batch) {
         out.push(ae, ctx);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Strings, Value};
+
+    fn parse(text: &str) -> (Batch, Ctx) {
+        let ctx = Ctx::new(Strings::new());
+        let mut b = Batch::new();
+        parse_doc(text, &ctx, &mut b);
+        b.finish(&ctx);
+        (b, ctx)
+    }
+
+    #[test]
+    fn span_fields_annotations_and_trace_lists() {
+        let (b, ctx) = parse(
+            r#"[[{"traceId":"A1","id":"B2","parentId":"0000000000000000","kind":"SERVER","name":"get","timestamp":1700000000000001,"duration":7,
+                "localEndpoint":{"serviceName":"api","ipv4":"10.0.0.1"},"remoteEndpoint":{"serviceName":"db","port":5432},
+                "tags":{"error":"timeout","http.status_code":"500"},"shared":true,
+                "annotations":[{"timestamp":1700000000000003,"value":"ws"}]}],
+               [{"traceId":"c3","id":"d4","timestamp":1700000000000002}]]"#,
+        );
+        assert_eq!(b.error_count, 0, "{:?}", b.errors);
+        assert_eq!(b.events.len(), 3);
+        let r = |x: Option<Sym>| x.map(|x| ctx.strings.resolve(x).to_string());
+        let s = &b.events[0];
+        assert_eq!(s.ts, 1_700_000_000_000_001_000);
+        assert_eq!(s.dur, Some(7_000));
+        assert_eq!(r(s.trace).as_deref(), Some("00000000000000a1"));
+        assert_eq!(s.parent, None);
+        assert_eq!(r(s.service).as_deref(), Some("api"));
+        assert_eq!((s.status, s.level), (Some(Status::Error), Some(Level::Error)));
+        let a: Vec<(&str, Value)> = b.attrs[..s.attr_len as usize]
+            .iter()
+            .map(|a| (ctx.strings.resolve(a.key), a.value))
+            .collect();
+        assert_eq!(
+            a,
+            [
+                ("span.kind", ctx.str_value("server")),
+                ("localEndpoint.ipv4", ctx.str_value("10.0.0.1")),
+                ("remoteEndpoint.serviceName", ctx.str_value("db")),
+                ("remoteEndpoint.port", Value::Int(5432)),
+                ("shared", Value::Bool(true)),
+                ("error", ctx.str_value("timeout")),
+                ("http.status_code", ctx.str_value("500")),
+            ]
+        );
+        let ann = &b.events[1];
+        assert_eq!(ann.kind, Kind::Event);
+        assert_eq!(ann.ts, 1_700_000_000_000_003_000);
+        assert_eq!(r(ann.name).as_deref(), Some("ws"));
+        assert_eq!((ann.span, ann.service), (s.span, s.service));
+        let plain = &b.events[2];
+        assert_eq!(plain.service, None);
+        assert_eq!((plain.status, plain.level), (Some(Status::Unset), None));
+    }
+
+    #[test]
+    fn bad_documents_give_reasons() {
+        for (doc, events, why) in [
+            ("nope", 0, "invalid JSON"),
+            ("true", 0, "expected an array of spans"),
+            ("[1]", 0, "a Zipkin span must be an object"),
+            (r#"[{"traceId":"1","id":"2","binaryAnnotations":[]}]"#, 0, "Zipkin v1"),
+            (r#"[{"traceId":"1","id":"2","timestamp":"later"}]"#, 1, "unreadable timestamp"),
+            ("[{\"traceId\":\"1\",\"id\":\"2\",\"timestamp\":1},\n{\"traceId\":", 1, "kept 1 complete spans"),
+        ] {
+            let (b, _) = parse(doc);
+            assert_eq!(b.events.len(), events, "{doc}");
+            assert_eq!(b.error_count, 1, "{doc}: {:?}", b.errors);
+            assert!(b.errors[0].reason.contains(why), "{doc}: {:?}", b.errors);
+        }
+    }
+}
