@@ -98,7 +98,8 @@ fn every_filter_operator() {
             &["request started", "panic: boom"],
         ),
         (r#"format = otlp and parent = a1"#, &["db"]),
-        (r#"line = 2"#, &["slow db write"]),
+        // the log's line 2, and the span on line 2 of the OTLP document
+        (r#"line = 2"#, &["GET /x", "slow db write"]),
         (r#"service = "nobody""#, &[]),
     ];
     for (q, want) in cases {

@@ -110,7 +110,10 @@ fn otlp_logs_levels_bodies_and_typed_attributes() {
     assert_eq!(s(&ex, e.msg), "Example log record");
     assert_eq!(s(&ex, e.trace), "5b8efff798038103d269b633813fc60c");
     assert_eq!(attr(&ex, e, "int.attribute"), Some(Value::Int(10)));
-    assert_eq!(attr(&ex, e, "double.attribute"), Some(Value::Float(637.704)));
+    assert_eq!(
+        attr(&ex, e, "double.attribute"),
+        Some(Value::Float(637.704))
+    );
     assert_eq!(attr(&ex, e, "boolean.attribute"), Some(Value::Bool(true)));
     assert_eq!(text(&ex, e, "array.attribute"), r#"["many","values"]"#);
     assert_eq!(
@@ -269,7 +272,10 @@ fn zipkin_samples() {
             (Kind::Event, "bar", 1_472_470_996_403_000_000),
         ]
     );
-    assert_eq!(text(&client, &client.events[0], "remoteEndpoint.port"), "9000");
+    assert_eq!(
+        text(&client, &client.events[0], "remoteEndpoint.port"),
+        "9000"
+    );
     assert!(client.events[1..]
         .iter()
         .all(|a| a.span == client.events[0].span && s(&client, a.service) == "frontend"));
@@ -318,9 +324,8 @@ fn chrome_samples() {
     assert_eq!(spans, 927 + 140);
     assert_eq!(big.events.len() - spans, 49 + 14); // I instants + R marks
     let notes = &big.sources[0].notes;
-    assert!(notes
-        .iter()
-        .any(|n| n == "trace events of other phases not shown (D: 7, F: 6, N: 7, O: 2, P: 22, S: 9, T: 3)"));
+    assert!(notes.iter().any(|n| n
+        == "trace events of other phases not shown (D: 7, F: 6, N: 7, O: 2, P: 22, S: 9, T: 3)"));
     let task = big
         .events
         .iter()
@@ -346,7 +351,10 @@ fn chrome_samples() {
 
     let partial = load("chrome-trace-json/speedscope_te_simple-partial_no-closing-bracket.json");
     assert_eq!(partial.events.len(), 4);
-    assert_eq!(text(&partial, by_name(&partial, "gamma"), "args.detail"), "foobar");
+    assert_eq!(
+        text(&partial, by_name(&partial, "gamma"), "args.detail"),
+        "foobar"
+    );
 }
 
 #[test]
@@ -399,6 +407,9 @@ fn bad_trace_documents_through_the_binary() {
     let out = common::heisen(&["stats", &other]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains(&other) && stderr.contains("cannot detect the format"), "{stderr}");
+    assert!(
+        stderr.contains(&other) && stderr.contains("cannot detect the format"),
+        "{stderr}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

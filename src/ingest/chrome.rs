@@ -158,10 +158,7 @@ fn convert(events: &[J], lines: &Lines, ctx: &Ctx, out: &mut Batch) {
     for (idx, e) in events.iter().enumerate() {
         let line = lines.line_of_value(e);
         if e.as_object().is_none() {
-            out.error(
-                line,
-                format!("trace event #{} is not an object", idx + 1),
-            );
+            out.error(line, format!("trace event #{} is not an object", idx + 1));
             continue;
         }
         let Some(ph) = e.get("ph").and_then(J::as_str) else {
@@ -424,7 +421,10 @@ mod tests {
         assert_eq!(b.errors[0].line, 8);
         assert!(b.errors[0].reason.contains("#7: E (end) matches no open B"));
         assert!(b.errors[1].reason.contains("'late'"));
-        assert!(b.notes.iter().any(|n| n.starts_with("1 B (begin) events never ended")));
+        assert!(b
+            .notes
+            .iter()
+            .any(|n| n.starts_with("1 B (begin) events never ended")));
     }
 
     #[test]
@@ -495,7 +495,10 @@ mod tests {
             ("{\"x\": []}", "no traceEvents array"),
             ("\"str\"", "expected an array or an object"),
             ("{garbage", "no traceEvents array"),
-            ("[1, {\"ts\": 1}, {\"ph\":\"X\",\"ts\":\"soon\"}]", "is not an object"),
+            (
+                "[1, {\"ts\": 1}, {\"ph\":\"X\",\"ts\":\"soon\"}]",
+                "is not an object",
+            ),
         ] {
             let (b, _) = parse(doc);
             assert!(b.events.is_empty(), "{doc}");

@@ -3,19 +3,28 @@
 
 use base64::Engine;
 
-/// Normalise an id: hex is lower-cased and, when a writer stripped leading zeros (Jaeger UI
-/// fixtures have 15- and 31-digit ids), padded back to 16 or 32 digits so that the same id
-/// written by two systems compares equal; base64 of 8 or 16 bytes becomes hex; anything else is
+/// Normalise an id: hex is lower-cased; base64 of 8 or 16 bytes becomes hex; anything else is
 /// kept as written. Empty and all-zero ids are `None` (OTLP's "no parent").
 pub fn normalise(id: &str) -> Option<String> {
+    normalise_with(id, false)
+}
+
+/// [`normalise`], and hex written without its leading zeros (Jaeger formats its 64-bit halves
+/// with `%x`: the UI's files have 15- and 31-digit ids) is padded back to 16 or 32 digits, so
+/// that the id compares equal to the one other systems wrote.
+pub fn normalise_padded(id: &str) -> Option<String> {
+    normalise_with(id, true)
+}
+
+fn normalise_with(id: &str, pad: bool) -> Option<String> {
     let id = id.trim();
     if id.is_empty() {
         return None;
     }
     let hex = if id.bytes().all(|c| c.is_ascii_hexdigit()) {
         let width = match id.len() {
-            0..=15 => 16,
-            17..=31 => 32,
+            0..=15 if pad => 16,
+            17..=31 if pad => 32,
             n => n,
         };
         format!("{:0>width$}", id.to_ascii_lowercase())
@@ -57,14 +66,22 @@ mod tests {
         );
         assert_eq!(normalise("0000000000000000"), None);
         assert_eq!(normalise("0"), None);
-        // leading zeros stripped by the writer come back
+        // leading zeros stripped by the writer come back when asked for
         assert_eq!(
             normalise("a68c6983a6d81a2").as_deref(),
+            Some("a68c6983a6d81a2")
+        );
+        assert_eq!(
+            normalise_padded("a68c6983a6d81a2").as_deref(),
             Some("0a68c6983a6d81a2")
         );
         assert_eq!(
-            normalise("766f1209f70a5e2e55417fc296fd101").as_deref(),
+            normalise_padded("766f1209f70a5e2e55417fc296fd101").as_deref(),
             Some("0766f1209f70a5e2e55417fc296fd101")
+        );
+        assert_eq!(
+            normalise_padded("5B8EFFF798038103D269B633813FC60C").as_deref(),
+            Some("5b8efff798038103d269b633813fc60c")
         );
         // base64 of 8 bytes (protobuf-JSON encoders), and of another length (kept as written)
         assert_eq!(
@@ -73,7 +90,7 @@ mod tests {
         );
         assert_eq!(normalise("AAECAw==").as_deref(), Some("AAECAw=="));
         // short hex is hex, not base64
-        assert_eq!(normalise("AAEC").as_deref(), Some("000000000000aaec"));
+        assert_eq!(normalise("AAEC").as_deref(), Some("aaec"));
         assert_eq!(normalise(""), None);
         assert_eq!(normalise("not-an-id").as_deref(), Some("not-an-id"));
     }

@@ -127,7 +127,7 @@ fn trace(spans: &[J], processes: Option<&J>, lines: &Lines, ctx: &Ctx, out: &mut
 fn id(j: &J, key: &str, ctx: &Ctx) -> Option<Sym> {
     j.get(key)
         .and_then(J::as_str)
-        .and_then(ids::normalise)
+        .and_then(ids::normalise_padded)
         .map(|s| ctx.sym(&s))
 }
 
@@ -157,7 +157,10 @@ fn span(sp: &J, proc_: Option<&Process>, line: u32, ctx: &Ctx, out: &mut Batch) 
         .map(|s| ctx.sym(s));
     let mut follows = Vec::new();
     for r in sp.get("references").and_then(J::as_array).unwrap_or(&[]) {
-        let sid = r.get("spanID").and_then(J::as_str).and_then(ids::normalise);
+        let sid = r
+            .get("spanID")
+            .and_then(J::as_str)
+            .and_then(ids::normalise_padded);
         match (r.get("refType").and_then(J::as_str), sid) {
             (Some("CHILD_OF"), Some(s)) if ev.parent.is_none() => ev.parent = Some(ctx.sym(&s)),
             (_, Some(s)) => follows.push(s),
@@ -277,7 +280,10 @@ mod tests {
         assert_eq!(r(s.parent).as_deref(), Some("0000000000000001"));
         assert_eq!(r(s.service).as_deref(), Some("api"));
         assert_eq!(r(s.name).as_deref(), Some("get"));
-        assert_eq!((s.status, s.level), (Some(Status::Error), Some(Level::Error)));
+        assert_eq!(
+            (s.status, s.level),
+            (Some(Status::Error), Some(Level::Error))
+        );
         let a = attrs(&b, &ctx, 0);
         assert_eq!(a[0], ("hostname".into(), ctx.str_value("pod-1")));
         assert_eq!(a[1], ("error".into(), Value::Bool(true)));
@@ -301,7 +307,9 @@ mod tests {
     #[test]
     fn variants_and_lines() {
         // A single trace object; an array of spans with embedded process; the UI's internal form.
-        let (b, _) = parse(r#"{"traceID":"1","spans":[{"spanID":"2","startTime":1,"processID":"x"}],"processes":{}}"#);
+        let (b, _) = parse(
+            r#"{"traceID":"1","spans":[{"spanID":"2","startTime":1,"processID":"x"}],"processes":{}}"#,
+        );
         assert_eq!((b.events.len(), b.error_count), (1, 0));
         assert_eq!(b.events[0].service, None);
         assert_eq!(b.notes, ["spans whose process is missing have no service"]);
@@ -309,7 +317,9 @@ mod tests {
         assert_eq!(b.events.len(), 2);
         assert_eq!(b.events[1].line, 3);
         assert_eq!(ctx.strings.resolve(b.events[1].service.unwrap()), "t");
-        let (b, _) = parse(r#"{"data":{"spans":[{"spanID":"2","startTime":1,"process":{"serviceName":"s"},"depth":0}]}}"#);
+        let (b, _) = parse(
+            r#"{"data":{"spans":[{"spanID":"2","startTime":1,"process":{"serviceName":"s"},"depth":0}]}}"#,
+        );
         assert_eq!(b.events.len(), 1);
         assert!(b.notes[0].starts_with("Jaeger UI internal trace format"));
     }
@@ -324,7 +334,11 @@ mod tests {
             (r#"{"data":[7]}"#, 0, "a Jaeger trace must be an object"),
             (r#"{"spans":[1]}"#, 0, "a Jaeger span must be an object"),
             (r#"{"spans":[{"spanID":"1"}]}"#, 1, "span without startTime"),
-            ("[{\"spanID\":\"1\",\"startTime\":1},{\"spanID\"", 1, "kept 1 complete spans"),
+            (
+                "[{\"spanID\":\"1\",\"startTime\":1},{\"spanID\"",
+                1,
+                "kept 1 complete spans",
+            ),
         ] {
             let (b, _) = parse(doc);
             assert_eq!(b.events.len(), events, "{doc}");

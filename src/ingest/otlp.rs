@@ -131,12 +131,7 @@ fn data_at(j: &J, pos: Pos, ctx: &Ctx, out: &mut Batch) -> bool {
 
 /// The array under `key` (or its legacy name) of a resource or scope block; an error when it
 /// has another type.
-fn list<'j, 'a>(
-    parent: &'j J<'a>,
-    keys: &[&str],
-    pos: Pos,
-    out: &mut Batch,
-) -> &'j [J<'a>] {
+fn list<'j, 'a>(parent: &'j J<'a>, keys: &[&str], pos: Pos, out: &mut Batch) -> &'j [J<'a>] {
     for k in keys {
         match parent.get(k) {
             None | Some(J::Null) => continue,
@@ -536,7 +531,7 @@ mod tests {
         assert_eq!(s.status, Some(Status::Error));
         assert_eq!(s.level, Some(Level::Error));
         assert_eq!(s.parent, None);
-        assert_eq!(ctx.strings.resolve(s.trace.unwrap()), "00000000000000aa");
+        assert_eq!(ctx.strings.resolve(s.trace.unwrap()), "aa");
         let attrs: Vec<(String, String)> = b.attrs[..s.attr_len as usize]
             .iter()
             .map(|a| {
@@ -591,14 +586,18 @@ mod tests {
         assert_eq!(
             text(
                 &ctx,
-                v(r#"{"arrayValue":{"values":[{"stringValue":"a"},{"intValue":"1"},{"boolValue":true}]}}"#)
+                v(
+                    r#"{"arrayValue":{"values":[{"stringValue":"a"},{"intValue":"1"},{"boolValue":true}]}}"#
+                )
             ),
             r#"["a",1,true]"#
         );
         assert_eq!(
             text(
                 &ctx,
-                v(r#"{"kvlistValue":{"values":[{"key":"k","value":{"doubleValue":1.5}},{"key":"n","value":{"kvlistValue":{"values":[]}}},{"key":"a","value":{"arrayValue":{}}}]}}"#)
+                v(
+                    r#"{"kvlistValue":{"values":[{"key":"k","value":{"doubleValue":1.5}},{"key":"n","value":{"kvlistValue":{"values":[]}}},{"key":"a","value":{"arrayValue":{}}}]}}"#
+                )
             ),
             r#"{"k":1.5,"n":{},"a":[]}"#
         );
@@ -652,7 +651,10 @@ mod tests {
         assert_eq!(ev.kind, Kind::Event);
         assert_eq!(ev.ts, 1_700_000_000_000_000_100);
         assert_eq!(ctx.strings.resolve(ev.name.unwrap()), "retry");
-        assert_eq!((ev.trace, ev.span, ev.service), (s.trace, s.span, s.service));
+        assert_eq!(
+            (ev.trace, ev.span, ev.service),
+            (s.trace, s.span, s.service)
+        );
         assert_eq!(attrs_of(&b, &ctx, 1)[0].1, Value::Int(2));
     }
 
@@ -666,14 +668,14 @@ mod tests {
         );
         assert_eq!(b.error_count, 0, "{:?}", b.errors);
         let lv: Vec<Option<Level>> = b.events.iter().map(|e| e.level).collect();
-        assert_eq!(lv, [Some(Level::Warn), Some(Level::Fatal), Some(Level::Error)]);
+        assert_eq!(
+            lv,
+            [Some(Level::Warn), Some(Level::Fatal), Some(Level::Error)]
+        );
         let first = &b.events[0];
         assert_eq!(first.ts, 1_700_000_000_000_000_001);
         assert_eq!(ctx.strings.resolve(first.msg.unwrap()), r#"{"a":1}"#);
-        assert_eq!(
-            ctx.strings.resolve(first.span.unwrap()),
-            "eee19b7ec3c1b174"
-        );
+        assert_eq!(ctx.strings.resolve(first.span.unwrap()), "eee19b7ec3c1b174");
         assert_eq!(ctx.strings.resolve(b.events[1].msg.unwrap()), "down");
         assert_eq!(b.events[2].msg, None);
         assert!(b.events.iter().all(|e| e.kind == Kind::Log));
@@ -684,11 +686,31 @@ mod tests {
         for (doc, n_events, why) in [
             ("not json", 0, "invalid JSON"),
             ("[1,2]", 0, "not an OTLP object"),
-            (r#"{"resourceSpans":{}}"#, 0, "resourceSpans is not an array"),
-            (r#"{"resourceSpans":[5]}"#, 0, "an element of resourceSpans is not an object"),
-            (r#"{"resourceSpans":[{"scopeSpans":"x"}]}"#, 0, "scopeSpans is not an array"),
-            (r#"{"resourceSpans":[{"scopeSpans":[{"spans":[1]}]}]}"#, 0, "a span is not an object"),
-            (r#"{"resourceLogs":[{"scopeLogs":[{"logRecords":{}}]}]}"#, 0, "logRecords is not an array"),
+            (
+                r#"{"resourceSpans":{}}"#,
+                0,
+                "resourceSpans is not an array",
+            ),
+            (
+                r#"{"resourceSpans":[5]}"#,
+                0,
+                "an element of resourceSpans is not an object",
+            ),
+            (
+                r#"{"resourceSpans":[{"scopeSpans":"x"}]}"#,
+                0,
+                "scopeSpans is not an array",
+            ),
+            (
+                r#"{"resourceSpans":[{"scopeSpans":[{"spans":[1]}]}]}"#,
+                0,
+                "a span is not an object",
+            ),
+            (
+                r#"{"resourceLogs":[{"scopeLogs":[{"logRecords":{}}]}]}"#,
+                0,
+                "logRecords is not an array",
+            ),
             (
                 r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"x","startTimeUnixNano":"soon"}]}]}]}"#,
                 1,

@@ -180,10 +180,13 @@ mod tests {
         let s = &b.events[0];
         assert_eq!(s.ts, 1_700_000_000_000_001_000);
         assert_eq!(s.dur, Some(7_000));
-        assert_eq!(r(s.trace).as_deref(), Some("00000000000000a1"));
+        assert_eq!(r(s.trace).as_deref(), Some("a1"));
         assert_eq!(s.parent, None);
         assert_eq!(r(s.service).as_deref(), Some("api"));
-        assert_eq!((s.status, s.level), (Some(Status::Error), Some(Level::Error)));
+        assert_eq!(
+            (s.status, s.level),
+            (Some(Status::Error), Some(Level::Error))
+        );
         let a: Vec<(&str, Value)> = b.attrs[..s.attr_len as usize]
             .iter()
             .map(|a| (ctx.strings.resolve(a.key), a.value))
@@ -216,9 +219,21 @@ mod tests {
             ("nope", 0, "invalid JSON"),
             ("true", 0, "expected an array of spans"),
             ("[1]", 0, "a Zipkin span must be an object"),
-            (r#"[{"traceId":"1","id":"2","binaryAnnotations":[]}]"#, 0, "Zipkin v1"),
-            (r#"[{"traceId":"1","id":"2","timestamp":"later"}]"#, 1, "unreadable timestamp"),
-            ("[{\"traceId\":\"1\",\"id\":\"2\",\"timestamp\":1},\n{\"traceId\":", 1, "kept 1 complete spans"),
+            (
+                r#"[{"traceId":"1","id":"2","binaryAnnotations":[]}]"#,
+                0,
+                "Zipkin v1",
+            ),
+            (
+                r#"[{"traceId":"1","id":"2","timestamp":"later"}]"#,
+                1,
+                "unreadable timestamp",
+            ),
+            (
+                "[{\"traceId\":\"1\",\"id\":\"2\",\"timestamp\":1},\n{\"traceId\":",
+                1,
+                "kept 1 complete spans",
+            ),
         ] {
             let (b, _) = parse(doc);
             assert_eq!(b.events.len(), events, "{doc}");
