@@ -291,3 +291,30 @@ fn suggestions_list_then_check() {
         vec![Effect::RunQuery(a.suggestions[1].hypothesis.clone())]
     );
 }
+
+#[test]
+fn live_growth_follows_the_end_or_keeps_the_place() {
+    let mut a = app();
+    let n = a.store.len();
+    let grow = |store: &mut heisen::model::Store| {
+        let mut late = store.events[0].clone();
+        late.ts -= 1_000_000; // arrives late: goes first
+        late.seq += 1_000_000;
+        let mut newest = store.events.last().expect("events").clone();
+        newest.ts += 1_000_000;
+        newest.seq += 1_000_000;
+        store.events.insert(0, late);
+        store.events.push(newest);
+    };
+    // In the middle: the selected event stays selected although one was inserted before it.
+    press(&mut a, "j j j");
+    let before = a.store.events[a.selected_event().unwrap() as usize].clone();
+    let fx = a.store_grew(grow);
+    assert_eq!(a.store.len(), n + 2);
+    assert_eq!(a.store.events[a.selected_event().unwrap() as usize], before);
+    assert!(matches!(fx.as_slice(), [Effect::RunQuery(_)]));
+    // At the end: the view follows the newest event.
+    press(&mut a, "G");
+    a.store_grew(grow);
+    assert_eq!(a.selected_event(), Some(a.store.len() as u32 - 1));
+}

@@ -39,8 +39,7 @@ impl LoadArgs {
         Ok(LoadOptions {
             default_offset_min,
             shifts: self.shift.clone(),
-            format: None,
-            progress: None,
+            ..Default::default()
         })
     }
 

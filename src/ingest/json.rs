@@ -5,6 +5,33 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visit
 use std::borrow::Cow;
 use std::fmt;
 
+/// Append `s` as a JSON string literal (quoted and escaped).
+pub fn push_str(out: &mut String, s: &str) {
+    out.reserve(s.len() + 2);
+    out.push('"');
+    let mut start = 0;
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        let esc = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        if esc.is_empty() {
+            out.push_str(&format!("\\u{b:04x}"));
+        } else {
+            out.push_str(esc);
+        }
+        start = i + 1;
+    }
+    out.push_str(&s[start..]);
+    out.push('"');
+}
+
 /// A JSON value that borrows from the input where it can.
 #[derive(Clone, Debug, PartialEq)]
 pub enum J<'a> {
@@ -106,7 +133,7 @@ impl<'a> J<'a> {
                 &serde_json::Number::from_f64(*f)
                     .map_or_else(|| "null".to_string(), |n| n.to_string()),
             ),
-            J::Str(s) => out.push_str(&serde_json::to_string(s.as_ref()).unwrap_or_default()),
+            J::Str(s) => push_str(out, s),
             J::Arr(a) => {
                 out.push('[');
                 for (i, v) in a.iter().enumerate() {
@@ -123,7 +150,7 @@ impl<'a> J<'a> {
                     if i > 0 {
                         out.push(',');
                     }
-                    out.push_str(&serde_json::to_string(k.as_ref()).unwrap_or_default());
+                    push_str(out, k);
                     out.push(':');
                     v.write_json(out);
                 }

@@ -21,7 +21,7 @@ pub mod zipkin;
 
 pub use batch::{Batch, Ctx, INHERIT_TS};
 
-use crate::model::{time, Format, Source, Store, Strings};
+use crate::model::{time, Event, Format, Source, Store, Strings};
 use rayon::prelude::*;
 use std::io::Read;
 
@@ -73,6 +73,8 @@ pub struct LoadOptions {
     pub format: Option<Format>,
     /// Bytes parsed so far, for progress displays.
     pub progress: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
+    /// Intern into this table (shared with live parsers) instead of a new one.
+    pub strings: Option<Strings>,
 }
 
 impl LoadOptions {
@@ -168,7 +170,7 @@ pub fn read_input(path: &str) -> Result<(Input, bool), LoadError> {
 /// Load files into one store, in parallel. Fails on the first input that cannot be read or
 /// whose format cannot be detected; bad records inside an input are counted, not fatal.
 pub fn load_files(paths: &[String], opts: &LoadOptions) -> Result<Store, LoadError> {
-    let strings = Strings::new();
+    let strings = opts.strings.clone().unwrap_or_default();
     let ctx = Ctx {
         strings: strings.clone(),
         default_offset_min: opts.default_offset_min,
@@ -202,7 +204,7 @@ pub fn load_files(paths: &[String], opts: &LoadOptions) -> Result<Store, LoadErr
 
 /// Load in-memory inputs (embedded samples, tests) as if they were files.
 pub fn load_named_bytes(inputs: &[(&str, &[u8])], opts: &LoadOptions) -> Result<Store, LoadError> {
-    let strings = Strings::new();
+    let strings = opts.strings.clone().unwrap_or_default();
     let ctx = Ctx {
         strings: strings.clone(),
         default_offset_min: opts.default_offset_min,
@@ -230,33 +232,55 @@ pub fn absorb(store: &mut Store, mut src: Source, mut batch: Batch) {
     store.sources.push(src);
 }
 
-/// Append a live batch to the source at `idx` (added when missing), keeping time order.
-pub fn absorb_live(store: &mut Store, path: &str, format: Format, mut batch: Batch) -> u32 {
-    let idx = match store.sources.iter().position(|s| s.path == path) {
-        Some(i) => i,
-        None => {
-            store.sources.push(Source::new(path, format));
-            store.sources.len() - 1
+/// A batch that arrived live, with the name and format of where it came from.
+pub struct LiveBatch {
+    pub path: String,
+    pub format: Format,
+    pub batch: Batch,
+}
+
+/// Append live batches (each to its source, added when missing), keeping time order. Returns
+/// the number of events added.
+pub fn absorb_live(store: &mut Store, batches: impl IntoIterator<Item = LiveBatch>) -> usize {
+    let old = store.events.len();
+    for LiveBatch {
+        path,
+        format,
+        mut batch,
+    } in batches
+    {
+        let idx = match store.sources.iter().position(|s| s.path == path) {
+            Some(i) => i,
+            None => {
+                store.sources.push(Source::new(path, format));
+                store.sources.len() - 1
+            }
+        };
+        fill_inherited_times(&mut batch);
+        let base = store.attrs.len() as u32;
+        let seq_base = store.sources[idx].events as u32;
+        for e in &mut batch.events {
+            e.source = idx as u32;
+            e.attr_start += base;
+            e.seq += seq_base;
         }
-    };
-    fill_inherited_times(&mut batch);
-    let base = store.attrs.len() as u32;
-    let seq_base = store.sources[idx].events as u32;
-    for e in &mut batch.events {
-        e.source = idx as u32;
-        e.attr_start += base;
-        e.seq += seq_base;
+        let src = &mut store.sources[idx];
+        src.events += batch.events.len() as u64;
+        for err in std::mem::take(&mut batch.errors) {
+            src.push_error(err);
+        }
+        store.events.append(&mut batch.events);
+        store.attrs.append(&mut batch.attrs);
     }
-    let src = &mut store.sources[idx];
-    src.events += batch.events.len() as u64;
-    for err in std::mem::take(&mut batch.errors) {
-        src.push_error(err);
+    // Only the tail from the first place a new event goes is re-sorted: late events (clock
+    // skew, batching) cost their distance from the end, not a sort of the whole store.
+    store.events[old..].par_sort_unstable_by_key(Event::order_key);
+    if let Some(first) = store.events.get(old).map(Event::order_key) {
+        let from = store.events[..old].partition_point(|e| e.order_key() <= first);
+        // Two sorted runs: the stable sort merges them in one pass.
+        store.events[from..].sort_by_key(Event::order_key);
     }
-    let n = batch.events.len() as u32;
-    store.events.append(&mut batch.events);
-    store.attrs.append(&mut batch.attrs);
-    store.sort();
-    n
+    store.events.len() - old
 }
 
 /// Detect and parse one input's bytes. The returned batch has rebased lines and sequence
@@ -517,6 +541,46 @@ mod tests {
         assert_eq!(one.attrs, many.attrs);
         assert_eq!(many.events.len(), 500);
         assert_eq!(many.events[499].line, text.lines().count() as u32);
+    }
+
+    #[test]
+    fn live_batches_take_their_time_order_and_keep_their_attributes() {
+        let ctx = Ctx::new(Strings::new());
+        let batch = |times: &[i64]| {
+            let text: String = times
+                .iter()
+                .map(|t| {
+                    let ms = 1_700_000_000_000i64 + t;
+                    format!("{{\"ts\":{ms},\"msg\":\"m{t}\",\"k\":{t}}}\n")
+                })
+                .collect();
+            parse_chunk(text.as_bytes(), &ctx, jsonl::line)
+        };
+        let live = |path: &str, times: &[i64]| LiveBatch {
+            path: path.into(),
+            format: Format::Jsonl,
+            batch: batch(times),
+        };
+        let mut store = Store::new(ctx.strings.clone());
+        assert_eq!(absorb_live(&mut store, [live("a.log", &[10, 20, 30])]), 3);
+        // Out of order within a batch, and late against the store; two sources at once.
+        let n = absorb_live(
+            &mut store,
+            [live("a.log", &[40, 15, 5]), live("b.log", &[20])],
+        );
+        assert_eq!(n, 4);
+        let t = |e: &Event| e.ts / 1_000_000 - 1_700_000_000_000;
+        let times: Vec<i64> = store.events.iter().map(t).collect();
+        assert_eq!(times, [5, 10, 15, 20, 20, 30, 40]);
+        for e in &store.events {
+            let k = store.attr(e, "k").and_then(|v| v.as_f64(&store.strings));
+            assert_eq!(k, Some(t(e) as f64));
+        }
+        assert_eq!(store.sources[0].events, 6);
+        assert_eq!(store.sources[1].events, 1);
+        // Same time: source order decides, as in a load.
+        assert_eq!(store.events[3].source, 0);
+        assert_eq!(store.events[4].source, 1);
     }
 
     #[test]

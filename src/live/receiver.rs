@@ -3,6 +3,7 @@
 //! (if any) before it is acknowledged, and parsed into events sent to the store's owner.
 
 use super::otlp_json;
+use crate::ingest::json::J;
 use crate::ingest::{otlp, Batch, Ctx};
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
@@ -49,25 +50,27 @@ fn plain(status: StatusCode, msg: impl Into<String>) -> Response {
     (status, [(header::CONTENT_TYPE, "text/plain")], msg.into()).into_response()
 }
 
-fn count_items(v: &serde_json::Value, signal: Signal) -> (usize, usize) {
+/// The array under `key`, or nothing.
+fn items<'j, 'a>(j: &'j J<'a>, key: &str) -> &'j [J<'a>] {
+    j.get(key).and_then(J::as_array).unwrap_or_default()
+}
+
+/// Items in a request (spans or log records) and how many lack a trace or span id.
+fn count_items(v: &J, signal: Signal) -> (usize, usize) {
     let (outer, mid, inner) = match signal {
         Signal::Traces => ("resourceSpans", "scopeSpans", "spans"),
         Signal::Logs => ("resourceLogs", "scopeLogs", "logRecords"),
     };
     let mut total = 0;
     let mut rejected = 0;
-    for r in v[outer].as_array().into_iter().flatten() {
-        for s in r[mid].as_array().into_iter().flatten() {
-            for item in s[inner].as_array().into_iter().flatten() {
+    for r in items(v, outer) {
+        for s in items(r, mid) {
+            for item in items(s, inner) {
                 total += 1;
-                let bad = match signal {
-                    Signal::Traces => {
-                        item["traceId"].as_str().is_none_or(str::is_empty)
-                            || item["spanId"].as_str().is_none_or(str::is_empty)
-                    }
-                    Signal::Logs => false,
-                };
-                rejected += usize::from(bad);
+                let missing = |k: &str| item.get(k).and_then(J::as_str).is_none_or(str::is_empty);
+                rejected += usize::from(
+                    signal == Signal::Traces && (missing("traceId") || missing("spanId")),
+                );
             }
         }
     }
@@ -114,49 +117,71 @@ async fn handle(rx: Receiver, signal: Signal, headers: HeaderMap, body: Bytes) -
     } else {
         body.to_vec()
     };
-    let json = if proto {
-        match signal {
+    // One OTLP/JSON line per request: protobuf is re-encoded; a JSON body only loses its
+    // line breaks (which JSON allows only between tokens).
+    let line = if proto {
+        let enc = match signal {
             Signal::Traces => {
                 ExportTraceServiceRequest::decode(&body[..]).map(|r| otlp_json::traces(&r))
             }
             Signal::Logs => {
                 ExportLogsServiceRequest::decode(&body[..]).map(|r| otlp_json::logs(&r))
             }
+        };
+        match enc {
+            Ok(l) => l,
+            Err(e) => {
+                return plain(
+                    StatusCode::BAD_REQUEST,
+                    format!("protobuf body does not decode: {e}"),
+                )
+            }
         }
-        .map_err(|e| format!("protobuf body does not decode: {e}"))
     } else {
-        serde_json::from_slice::<serde_json::Value>(&body)
-            .map_err(|e| format!("JSON body does not decode: {e}"))
-            .and_then(|v| {
-                let key = if signal == Signal::Traces {
-                    "resourceSpans"
-                } else {
-                    "resourceLogs"
-                };
-                if v.get(key).is_some_and(serde_json::Value::is_array) {
-                    Ok(v)
-                } else {
-                    Err(format!("JSON body has no {key} array"))
-                }
-            })
+        let mut body = body;
+        for b in &mut body {
+            if matches!(*b, b'\n' | b'\r') {
+                *b = b' ';
+            }
+        }
+        match String::from_utf8(body) {
+            Ok(s) => s,
+            Err(e) => {
+                return plain(
+                    StatusCode::BAD_REQUEST,
+                    format!("JSON body does not decode: {e}"),
+                )
+            }
+        }
     };
-    let json = match json {
+    let json = match J::parse(&line) {
         Ok(j) => j,
-        Err(e) => return plain(StatusCode::BAD_REQUEST, e),
+        Err(e) => {
+            return plain(
+                StatusCode::BAD_REQUEST,
+                format!("JSON body does not decode: {e}"),
+            )
+        }
     };
+    let key = match signal {
+        Signal::Traces => "resourceSpans",
+        Signal::Logs => "resourceLogs",
+    };
+    if json.get(key).and_then(J::as_array).is_none() {
+        return plain(
+            StatusCode::BAD_REQUEST,
+            format!("JSON body has no {key} array"),
+        );
+    }
     let (total, rejected) = count_items(&json, signal);
-    let line = json.to_string();
     if let Some(f) = &rx.save {
-        let ok = f
-            .lock()
-            .map(|mut f| {
-                f.write_all(line.as_bytes())
-                    .and_then(|_| f.write_all(b"\n"))
-                    .and_then(|_| f.flush())
-            })
-            .map_err(|_| ())
-            .and_then(|r| r.map_err(|_| ()));
-        if ok.is_err() {
+        let saved = f.lock().map_err(|_| ()).and_then(|mut f| {
+            f.write_all(line.as_bytes())
+                .and_then(|_| f.write_all(b"\n"))
+                .and_then(|_| f.flush())
+                .map_err(|_| ())
+        });
+        if saved.is_err() {
             return plain(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "could not save the request",
@@ -164,9 +189,7 @@ async fn handle(rx: Receiver, signal: Signal, headers: HeaderMap, body: Bytes) -
         }
     }
     let mut batch = Batch::new();
-    let parsed = crate::ingest::json::J::parse(&line)
-        .map(|j| otlp::data(&j, 0, &rx.ctx, &mut batch))
-        .unwrap_or(false);
+    let parsed = otlp::data(&json, 0, &rx.ctx, &mut batch);
     batch.finish(&rx.ctx);
     if parsed {
         let (spans, logs) = if signal == Signal::Traces {

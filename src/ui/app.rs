@@ -101,6 +101,9 @@ pub struct Replay {
 pub struct QueryOutcome {
     pub text: String,
     pub result: Result<Found, QueryError>,
+    /// Events in the store the query ran on. The store only grows, so an outcome for a
+    /// shorter store is stale (its indices are off) and a newer run is on its way.
+    pub store_len: usize,
 }
 
 /// What a successful query found.
@@ -226,12 +229,13 @@ impl App {
 
     /// New events arrived: take the grown store, keep the user's place (or follow the end when
     /// they were at it), and re-run the active query so filters and hypotheses stay current.
-    pub fn store_grew(&mut self, store: Arc<Store>) -> Effects {
+    pub fn store_grew(&mut self, grow: impl FnOnce(&mut Store)) -> Effects {
         let at_end = self.visible.is_empty() || self.selected + 1 >= self.visible.len();
         let keep = self
             .selected_event()
             .map(|i| self.store.events[i as usize].order_key());
-        self.store = store;
+        // Copy-on-write: the store is copied only while a worker still reads the old one.
+        grow(Arc::make_mut(&mut self.store));
         self.visible = (0..self.store.len() as u32).collect();
         if at_end {
             self.select(self.visible.len().saturating_sub(1));
@@ -244,6 +248,11 @@ impl App {
             self.window.start = end - self.window.span * 9 / 10;
         }
         vec![Effect::RunQuery(self.query.clone().unwrap_or_default())]
+    }
+
+    /// True while a worker still holds the store, so growing it now would copy it.
+    pub fn store_shared(&self) -> bool {
+        Arc::strong_count(&self.store) > 1
     }
 
     /// Replace the store (a load finished): everything is visible again.
@@ -312,6 +321,9 @@ impl App {
 
     /// Apply a query outcome from the worker.
     pub fn apply_outcome(&mut self, o: QueryOutcome) {
+        if o.store_len != self.store.len() {
+            return;
+        }
         self.running = None;
         match o.result {
             Err(e) => {

@@ -125,13 +125,16 @@ pub fn run(opts: UiOptions) -> Result<i32> {
             app.history = h.lines().map(str::to_string).collect();
         }
     }
+    // One string table for the initial load and everything that arrives live.
+    let strings = crate::model::Strings::new();
     {
         let tx = tx.clone();
         let files = opts.files.clone();
         let mut load = opts.load.clone();
         load.progress = Some(progress.clone());
+        load.strings = Some(strings.clone());
         if files.is_empty() && opts.listen.is_some() {
-            let _ = tx.send(Msg::Loaded(Ok(Store::default())));
+            let _ = tx.send(Msg::Loaded(Ok(Store::new(strings.clone()))));
         } else if files.is_empty() {
             let store = ingest::load_named_bytes(&BUNDLED, &load).map_err(|e| e.to_string());
             let _ = tx.send(Msg::Loaded(store));
@@ -144,7 +147,7 @@ pub fn run(opts: UiOptions) -> Result<i32> {
         }
     }
     let live_ctx = ingest::Ctx {
-        strings: Default::default(),
+        strings,
         default_offset_min: opts.load.default_offset_min,
     };
     let mut live_pending: Vec<(String, crate::model::Format, ingest::Batch)> = Vec::new();
@@ -270,7 +273,16 @@ pub fn run(opts: UiOptions) -> Result<i32> {
         while let Ok(m) = rx.try_recv() {
             dirty = true;
             match m {
-                Msg::Loaded(Ok(store)) => app.set_store(Arc::new(store)),
+                Msg::Loaded(Ok(store)) => {
+                    app.set_store(Arc::new(store));
+                    // A query typed while loading ran on the empty store: run it again.
+                    if let Some(q) = app.running.clone() {
+                        let fx = vec![app::Effect::RunQuery(q)];
+                        if run_effects(&rt, &tx, &replay_tx, &mut app, fx) {
+                            break 'main 0;
+                        }
+                    }
+                }
                 Msg::Loaded(Err(e)) => {
                     drop(_guard);
                     eprintln!("heisen: {e}");
@@ -310,17 +322,26 @@ pub fn run(opts: UiOptions) -> Result<i32> {
                 }
             }
         }
-        // Merge live batches at most every 250 ms, once the initial load is in.
+        // Merge live batches at most every 250 ms, once the initial load is in, and while no
+        // worker still reads the store (which would force a copy) unless that lasts 2 s.
         if app.loading.is_none()
             && !live_pending.is_empty()
             && live_clock.elapsed() >= Duration::from_millis(250)
+            && (!app.store_shared() || live_clock.elapsed() >= Duration::from_secs(2))
         {
-            let mut store = (*app.store).clone();
-            // Live batches were interned in their own table: re-intern into the store's.
-            for (name, fmt, batch) in live_pending.drain(..) {
-                let batch = reintern(&live_ctx, &store.strings, batch);
-                ingest::absorb_live(&mut store, &name, fmt, batch);
-            }
+            let mut newest = i64::MIN;
+            let fx = app.store_grew(|store| {
+                let batches = live_pending.drain(..).map(|(path, format, batch)| {
+                    let last = batch.events.iter().map(|e| e.ts).max();
+                    newest = newest.max(last.unwrap_or(newest));
+                    ingest::LiveBatch {
+                        path,
+                        format,
+                        batch,
+                    }
+                });
+                ingest::absorb_live(store, batches);
+            });
             let secs = live_clock.elapsed().as_secs_f64();
             let now_ns = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
@@ -328,11 +349,12 @@ pub fn run(opts: UiOptions) -> Result<i32> {
             if let Some(l) = &mut app.live {
                 l.received += live_count;
                 l.rate = live_count as f64 / secs.max(0.001);
-                l.lag_ns = now_ns - store.time_range().map_or(now_ns, |r| r.1);
+                if newest > i64::MIN {
+                    l.lag_ns = now_ns - newest;
+                }
             }
             live_count = 0;
             live_clock = Instant::now();
-            let fx = app.store_grew(Arc::new(store));
             dirty = true;
             if run_effects(&rt, &tx, &replay_tx, &mut app, fx) {
                 break 'main 0;
@@ -417,36 +439,6 @@ pub fn run(opts: UiOptions) -> Result<i32> {
         let _ = write_atomic(&p, text.as_bytes());
     }
     Ok(code)
-}
-
-/// Move a batch's interned strings from one table to another.
-fn reintern(from: &ingest::Ctx, to: &crate::model::Strings, mut b: ingest::Batch) -> ingest::Batch {
-    let map = |s: crate::model::Sym| to.intern(from.strings.resolve(s));
-    let mv = |v: crate::model::Value| match v {
-        crate::model::Value::Str(s) => crate::model::Value::Str(map(s)),
-        other => other,
-    };
-    for e in &mut b.events {
-        for f in [
-            &mut e.service,
-            &mut e.thread,
-            &mut e.trace,
-            &mut e.span,
-            &mut e.parent,
-            &mut e.request,
-            &mut e.name,
-            &mut e.msg,
-            &mut e.obj,
-        ] {
-            *f = f.map(map);
-        }
-        e.value = mv(e.value);
-    }
-    for a in &mut b.attrs {
-        a.key = map(a.key);
-        a.value = mv(a.value);
-    }
-    b
 }
 
 /// Carry out effects; true means quit.

@@ -69,6 +69,7 @@ pub fn run_query(store: &Store, text: &str, key: LaneKey) -> QueryOutcome {
     QueryOutcome {
         text: text.to_string(),
         result,
+        store_len: store.len(),
     }
 }
 
@@ -130,6 +131,7 @@ pub fn run_analysis(store: &Store, what: &str, key: LaneKey) -> QueryOutcome {
     QueryOutcome {
         text: String::new(),
         result,
+        store_len: store.len(),
     }
 }
 
