@@ -1,7 +1,8 @@
 //! Speed of the query language, the analyses and rendering on generated stores, measured in one
 //! run and printed as a table with the targets. `cargo bench --bench workbench`
-//! (set HEISEN_BENCH_SCALE=0.1 for a quick run). Times are wall clock on this machine; compare
-//! ratios within one run.
+//! (HEISEN_BENCH_SCALE=0.1 for a quick run; HEISEN_BENCH_ONLY=suggest,diff for some of the
+//! sections filters, query, races, verify, diff, suggest, minimize). Times are wall clock on
+//! this machine; compare ratios within one run.
 
 use heisen::analysis::{self, diff, minimize, races, suggest, verify};
 use heisen::model::{Attr, Event, Kind, Level, Op, Store, Strings, Value};
@@ -111,6 +112,12 @@ fn with_attrs(n: usize, groups: usize, attrs: usize, seed: u64) -> Store {
                 value: Value::Str(vals[v]),
             });
         }
+        // Messages of 10 templates (with an id each) feed the template and `near` candidates.
+        let step = r.gen_range(0..10);
+        e.msg = Some(strings.intern(&format!(
+            "step {step} done for order {}",
+            i * 7919 % 100_003
+        )));
         e.level = Some(if bad && r.gen_bool(0.9) {
             Level::Error
         } else {
@@ -266,11 +273,42 @@ fn row(what: &str, n: usize, secs: f64, target: &str, note: String) {
     );
 }
 
+/// Sections to run: `HEISEN_BENCH_ONLY=suggest,diff` (all when unset).
+fn selected(section: &str) -> bool {
+    std::env::var("HEISEN_BENCH_ONLY")
+        .map(|v| v.split(',').any(|x| x.trim() == section))
+        .unwrap_or(true)
+}
+
 fn main() {
     println!(
         "{:<44} {:>11} {:>11} {:>14}   target",
         "what", "events", "time", "rate"
     );
+    if selected("filters") {
+        filters_and_render();
+    }
+    if selected("query") {
+        pattern_and_hypothesis();
+    }
+    if selected("races") {
+        race_detection();
+    }
+    if selected("verify") {
+        verify_orders();
+    }
+    if selected("diff") {
+        diff_runs();
+    }
+    if selected("suggest") {
+        suggestions();
+    }
+    if selected("minimize") {
+        minimization();
+    }
+}
+
+fn filters_and_render() {
     // Filters over 10 M events.
     let n = scale(10_000_000);
     let (st, gen) = time(|| logs(n, 100_000, 1));
@@ -330,6 +368,9 @@ fn main() {
     );
     drop(app);
     drop(store);
+}
+
+fn pattern_and_hypothesis() {
     // A near pattern over 1 M events.
     let n = scale(1_000_000);
     let st = logs(n, 100_000, 2);
@@ -363,6 +404,9 @@ fn main() {
         format!("{g} groups"),
     );
     drop(st);
+}
+
+fn race_detection() {
     // Races over 10 M schedule operations.
     let n = scale(10_000_000);
     let st = schedule(n, 3);
@@ -380,7 +424,11 @@ fn main() {
         ),
     );
     drop((st, all));
+}
+
+fn verify_orders() {
     // verify over 10 M events.
+    let n = scale(10_000_000);
     let (st, spec) = orders(n);
     let all = analysis::all(&st);
     let (r, s) = time(|| verify::verify(&st, &spec, &all));
@@ -396,6 +444,9 @@ fn main() {
         ),
     );
     drop((st, all));
+}
+
+fn diff_runs() {
     // diff of two 1 M-event runs.
     let n = scale(1_000_000);
     // B is A with 1 in 1000 events renamed and a few neighbours swapped: two runs of one system.
@@ -434,6 +485,9 @@ fn main() {
         ),
     );
     drop((a, b));
+}
+
+fn suggestions() {
     // suggest over 100 k groups and 50 attributes.
     let n = scale(1_000_000);
     let st = with_attrs(n, scale(100_000), 50, 7);
@@ -452,7 +506,7 @@ fn main() {
     .expect("key");
     let (sg, s) = time(|| suggest::suggest(&st, &p, "level = error", key, "request", 10));
     row(
-        "suggest (50 attributes)",
+        "suggest (50 attributes, 10 templates)",
         n,
         s,
         "≤ 5 s",
@@ -462,6 +516,9 @@ fn main() {
         ),
     );
     drop(st);
+}
+
+fn minimization() {
     // minimize a 100 k-event schedule with one lost update.
     let n = scale(100_000);
     let st = one_lost_update(n);

@@ -87,33 +87,77 @@ fn dependency_drift() {
     assert_eq!(v["both"], 8);
 }
 
-#[test]
-fn every_suggestion_checks() {
+/// Every suggestion for `file` is a hypothesis `check` accepts with the same counts.
+fn suggestions_check(file: &str, outcome: &str, per: &str) -> Vec<Value> {
     let s = json(&[
         "suggest",
-        "sample-traces/bad-pod/app.jsonl",
+        file,
         "--outcome",
-        "level = error",
+        outcome,
         "--per",
-        "request",
+        per,
         "--json",
         "--top",
         "20",
     ]);
-    let list = s["suggestions"].as_array().expect("suggestions");
-    assert_eq!(list[0]["predicate"], r#"hostname = "pod-2""#);
-    for x in list {
+    let list = s["suggestions"].as_array().expect("suggestions").clone();
+    for x in &list {
         let h = x["hypothesis"].as_str().expect("hypothesis");
-        let v = json(&[
-            "check",
-            "sample-traces/bad-pod/app.jsonl",
-            "--hypothesis",
-            h,
-            "--json",
-        ]);
-        assert_eq!(v["both"], x["counts"]["both"], "{h}");
-        assert_eq!(v["condition_only"], x["counts"]["condition_only"], "{h}");
+        let v = json(&["check", file, "--hypothesis", h, "--json"]);
+        for k in ["both", "condition_only", "outcome_only", "neither"] {
+            assert_eq!(v[k], x["counts"][k], "{k} of {h}");
+        }
     }
+    list
+}
+
+#[test]
+fn every_suggestion_checks() {
+    let list = suggestions_check(
+        "sample-traces/bad-pod/app.jsonl",
+        "level = error",
+        "request",
+    );
+    assert_eq!(list[0]["predicate"], r#"hostname = "pod-2""#);
+    let list = suggestions_check(
+        "sample-traces/replica-lag/app.jsonl",
+        "level = error",
+        "request",
+    );
+    assert_eq!(list[0]["predicate"], r#"node = "replica""#);
+    // Co-occurrences are offered, but never of the outcome's own events.
+    assert!(list
+        .iter()
+        .any(|x| x["predicate"].as_str().unwrap().contains(" near ")));
+    assert!(!list.iter().any(|x| x["predicate"]
+        .as_str()
+        .unwrap()
+        .contains("not found after create")));
+}
+
+#[test]
+fn suggest_finds_the_handler_race_as_a_near_co_occurrence() {
+    let list = suggestions_check(
+        "sample-traces/handler-race/traces.jsonl",
+        "status = error",
+        "trace",
+    );
+    let top = &list[0];
+    assert_eq!(
+        top["predicate"],
+        r#"(name = "handler X") as a near (name = "handler X") as b within 10ms where a.trace != b.trace"#
+    );
+    assert_eq!(top["score"], 1.0);
+    assert_eq!(top["counts"]["both"], 10);
+    assert_eq!(top["counts"]["condition_only"], 0);
+    assert_eq!(top["counts"]["outcome_only"], 0);
+    assert_eq!(top["counts"]["neither"], 20);
+    // Pairs that select the same groups are shown once.
+    let near = list
+        .iter()
+        .filter(|x| x["score"] == 1.0 && x["predicate"].as_str().unwrap().contains(" near "))
+        .count();
+    assert_eq!(near, 1);
 }
 
 #[test]

@@ -2,6 +2,8 @@
 //! clocks), state-machine checking, stale reads, and delta-debugging minimisation. Each takes
 //! the store and a set of event indices, so the minimiser can run them on subsets.
 
+pub mod bits;
+pub mod cooccur;
 pub mod diff;
 pub mod hb;
 pub mod minimize;

@@ -1,14 +1,19 @@
 //! Hypotheses from data: for groups with and without the outcome, rank candidate predicates —
 //! `attr = value` for low-cardinality attributes and fields, a message template being present,
-//! a span slower than its name's p90 — by the Ochiai coefficient
+//! a span slower than its name's p90, and a `near … within` co-occurrence of two event kinds
+//! (span names or message templates) from different groups — by the Ochiai coefficient
 //! `both / sqrt((both + outcome_only) · (both + condition_only))`, with the counts behind it.
 //! Each suggestion is a complete `expect … when … per KEY` that `heisen check` accepts.
 
+use super::bits::Bits;
+use super::cooccur::{near_pairs, Labelled};
 use crate::model::{Store, Sym};
 use crate::query::ast::quote;
 use crate::query::check::Pred;
 use crate::query::eval::{filter, key_of, GroupKey};
 use crate::query::field::{get, Field, FV};
+use lasso::Key;
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -16,6 +21,10 @@ use std::collections::HashMap;
 pub const MAX_VALUES: usize = 20;
 /// How many message templates are considered.
 pub const MAX_TEMPLATES: usize = 200;
+/// How many event kinds (span names, templates) are paired for `near` co-occurrences.
+pub const MAX_NEAR_LABELS: usize = 12;
+/// The windows tried for `near` co-occurrences.
+pub const NEAR_WINDOWS_NS: [i64; 3] = [1_000_000, 10_000_000, 100_000_000];
 
 /// The 2×2 counts behind a score.
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -41,23 +50,167 @@ pub struct Suggestion {
     pub configuration: bool,
 }
 
-struct Bits(Vec<u64>);
-
-impl Bits {
-    fn new(n: usize) -> Bits {
-        Bits(vec![0; n.div_ceil(64)])
-    }
-    fn set(&mut self, i: usize) {
-        self.0[i / 64] |= 1 << (i % 64);
-    }
-    fn get(&self, i: usize) -> bool {
-        self.0[i / 64] >> (i % 64) & 1 == 1
-    }
-}
-
 fn regex_of_template(t: &str) -> String {
     let parts: Vec<String> = t.split("<*>").map(regex::escape).collect();
     format!("^{}$", parts.join(".*"))
+}
+
+/// A value, keyed by its typed form; text is made only for the predicates that survive.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum V {
+    Sym(Sym),
+    Int(i64),
+    Bool(bool),
+    Float(u64),
+    Static(&'static str),
+}
+
+impl V {
+    fn of_field(v: &FV) -> Option<V> {
+        Some(match v {
+            FV::Sym(s) => V::Sym(*s),
+            FV::Int(i) => V::Int(*i),
+            FV::Bool(b) => V::Bool(*b),
+            FV::Float(f) => V::Float(f.to_bits()),
+            FV::Level(l) => V::Static(l.as_str()),
+            FV::Text(t) => V::Static(
+                crate::model::Kind::parse(t)
+                    .map(|k| k.as_str())
+                    .or_else(|| crate::model::Status::parse(t).map(|s| s.as_str()))?,
+            ),
+            _ => return None,
+        })
+    }
+
+    fn of_attr(v: crate::model::Value) -> Option<V> {
+        use crate::model::Value as M;
+        Some(match v {
+            M::Str(s) => V::Sym(s),
+            M::Int(x) => V::Int(x),
+            M::Bool(b) => V::Bool(b),
+            M::Float(f) => V::Float(f.to_bits()),
+            M::Null => return None,
+        })
+    }
+
+    fn text(self, store: &Store) -> String {
+        match self {
+            V::Sym(s) => quote(store.s(s)),
+            V::Int(i) => i.to_string(),
+            V::Bool(b) => b.to_string(),
+            V::Float(f) => f64::from_bits(f).to_string(),
+            V::Static(t) => quote(t),
+        }
+    }
+}
+
+/// The values one field takes on grouped events, while they are few.
+#[derive(Clone, Default)]
+struct Seen {
+    /// Value, the groups with it, and whether it was seen off the outcome's own events.
+    values: Vec<(V, Bits, bool)>,
+    /// More than [`MAX_VALUES`] values: not a candidate.
+    overflow: bool,
+}
+
+impl Seen {
+    fn add(&mut self, v: V, group: usize, cause: bool, groups: usize) {
+        if self.overflow {
+            return;
+        }
+        if let Some(x) = self.values.iter_mut().find(|x| x.0 == v) {
+            x.1.set(group);
+            x.2 |= cause;
+        } else if self.values.len() >= MAX_VALUES {
+            self.overflow = true;
+            self.values = Vec::new();
+        } else {
+            let mut bits = Bits::new(groups);
+            bits.set(group);
+            self.values.push((v, bits, cause));
+        }
+    }
+
+    fn merge(&mut self, other: Seen) {
+        if other.overflow {
+            self.overflow = true;
+            self.values = Vec::new();
+        }
+        for (v, bits, cause) in other.values {
+            if self.overflow {
+                return;
+            }
+            if let Some(x) = self.values.iter_mut().find(|x| x.0 == v) {
+                x.1.or(&bits);
+                x.2 |= cause;
+            } else if self.values.len() >= MAX_VALUES {
+                self.overflow = true;
+                self.values = Vec::new();
+            } else {
+                self.values.push((v, bits, cause));
+            }
+        }
+    }
+}
+
+/// Per (attribute, source): the first value, whether there were others, how many events.
+type PerSource = (Option<V>, bool, usize);
+
+/// What one chunk of events says about the candidate fields.
+struct Scan {
+    fields: Vec<Seen>,
+    per_source: Vec<PerSource>,
+}
+
+impl Scan {
+    fn merge(mut self, other: Scan) -> Scan {
+        for (a, b) in self.fields.iter_mut().zip(other.fields) {
+            a.merge(b);
+        }
+        for (a, b) in self.per_source.iter_mut().zip(other.per_source) {
+            match (a.0, b.0) {
+                (None, _) => a.0 = b.0,
+                (Some(x), Some(y)) if x != y => a.1 = true,
+                _ => {}
+            }
+            a.1 |= b.1;
+            a.2 += b.2;
+        }
+        self
+    }
+}
+
+/// A field in a predicate: attribute names with unusual characters are quoted.
+fn field_ref(name: &str) -> String {
+    if name.contains(|c: char| !(c.is_ascii_alphanumeric() || "._-@".contains(c))) {
+        format!("attrs.{}", quote(name))
+    } else {
+        name.to_string()
+    }
+}
+
+/// The predicate for one message template.
+fn template_pred(t: &str) -> String {
+    if t.contains("<*>") {
+        format!("msg ~ {}", quote(&regex_of_template(t)))
+    } else {
+        format!("msg = {}", quote(t))
+    }
+}
+
+/// An event kind for `near` co-occurrences.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Label {
+    Name(Sym),
+    Template(u32),
+}
+
+/// What a candidate is, for ranking ties and exact re-counting.
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Plain,
+    Configuration,
+    Near,
 }
 
 /// Rank predicates that separate groups with the outcome from groups without it.
@@ -70,16 +223,19 @@ pub fn suggest(
     top: usize,
 ) -> Vec<Suggestion> {
     // Groups.
-    let mut gid: HashMap<GroupKey, usize> = HashMap::new();
-    let mut group_of: Vec<Option<usize>> = Vec::with_capacity(store.len());
-    for e in &store.events {
-        let g = key_of(store, e, key).map(|k| {
-            let n = gid.len();
-            *gid.entry(k).or_insert(n)
-        });
-        group_of.push(g);
-    }
+    let mut gid: HashMap<GroupKey, usize, ahash::RandomState> = HashMap::default();
+    let group_of: Vec<Option<usize>> = store
+        .events
+        .iter()
+        .map(|e| {
+            key_of(store, e, key).map(|k| {
+                let n = gid.len();
+                *gid.entry(k).or_insert(n)
+            })
+        })
+        .collect();
     let n = gid.len();
+    drop(gid);
     let mut out_groups = Bits::new(n);
     // Events of the outcome itself: a predicate seen only on them is a symptom, not a cause.
     let mut out_events = Bits::new(store.len());
@@ -90,109 +246,181 @@ pub fn suggest(
         }
     }
 
-    // Candidate fields: normalised lanes and every attribute key with few values. Values are
-    // keyed by their typed form; text is made only for the predicates that survive.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    enum V {
-        Sym(Sym),
-        Int(i64),
-        Bool(bool),
-        Float(u64),
-        Static(&'static str),
-    }
-    let vkey = |v: &FV| -> Option<V> {
-        Some(match v {
-            FV::Sym(s) => V::Sym(*s),
-            FV::Int(i) => V::Int(*i),
-            FV::Bool(b) => V::Bool(*b),
-            FV::Float(f) => V::Float(f.to_bits()),
-            FV::Level(l) => V::Static(l.as_str()),
-            FV::Text(t) => V::Static(match *t {
-                "log" | "span" | "event" | "op" | "race" | "unset" | "ok" | "error" => {
-                    crate::model::Kind::parse(t)
-                        .map(|k| k.as_str())
-                        .or_else(|| crate::model::Status::parse(t).map(|s| s.as_str()))?
-                }
-                _ => return None,
-            }),
-            _ => return None,
+    let mut preds = field_candidates(store, key_name, &group_of, &out_events, n);
+    preds.extend(event_candidates(
+        store,
+        key_name,
+        &group_of,
+        &out_events,
+        &out_groups,
+        n,
+    ));
+
+    // Score: Ochiai over the 2×2 counts.
+    let total_out = out_groups.count();
+    let score = |both: usize, cond: usize, outcome_only: usize| {
+        both as f64 / (((both + outcome_only) * (both + cond)) as f64).sqrt()
+    };
+    let mut scored: Vec<(Suggestion, Kind)> = preds
+        .into_iter()
+        .filter_map(|(p, bits, kind)| {
+            let both = bits.count_and(&out_groups);
+            if both == 0 {
+                return None;
+            }
+            let cond = bits.count() - both;
+            let outcome_only = total_out - both;
+            Some((
+                Suggestion {
+                    hypothesis: format!("expect {outcome_text} when {p} per {key_name}"),
+                    predicate: p,
+                    configuration: kind == Kind::Configuration,
+                    score: score(both, cond, outcome_only),
+                    counts: Counts {
+                        both,
+                        condition_only: cond,
+                        outcome_only,
+                        neither: n - both - cond - outcome_only,
+                    },
+                },
+                kind,
+            ))
+        })
+        .filter(|(s, _)| crate::query::parse(&s.hypothesis).is_ok())
+        .collect();
+    let rank = |list: &mut Vec<(Suggestion, Kind)>| {
+        list.sort_by(|(a, _), (b, _)| {
+            b.score
+                .partial_cmp(&a.score)
+                .unwrap_or(std::cmp::Ordering::Equal)
+                .then(b.configuration.cmp(&a.configuration))
+                .then(a.counts.condition_only.cmp(&b.counts.condition_only))
+                .then(a.predicate.len().cmp(&b.predicate.len()))
+                .then(a.predicate.cmp(&b.predicate))
         })
     };
-    let vtext = |v: V| -> String {
-        match v {
-            V::Sym(s) => quote(store.s(s)),
-            V::Int(i) => i.to_string(),
-            V::Bool(b) => b.to_string(),
-            V::Float(f) => f64::from_bits(f).to_string(),
-            V::Static(t) => quote(t),
+    rank(&mut scored);
+    scored.truncate(top);
+    // A co-occurrence was counted over event kinds; its hypothesis matches by filters, which
+    // may cover more events. Re-count the ones shown with the evaluator `check` uses.
+    let mut recounted = false;
+    for (s, kind) in &mut scored {
+        if *kind != Kind::Near {
+            continue;
         }
-    };
+        if let Ok(crate::query::Compiled::Hypothesis(h)) =
+            crate::query::compile(store, &s.hypothesis)
+        {
+            if let crate::query::QueryResult::Hypothesis(v) =
+                crate::query::run(store, &crate::query::Compiled::Hypothesis(h))
+            {
+                s.counts = Counts {
+                    both: v.both,
+                    condition_only: v.condition_only,
+                    outcome_only: v.outcome_only,
+                    neither: v.neither,
+                };
+                s.score = if v.both == 0 {
+                    0.0
+                } else {
+                    score(v.both, v.condition_only, v.outcome_only)
+                };
+                recounted = true;
+            }
+        }
+    }
+    if recounted {
+        rank(&mut scored);
+    }
+    scored.into_iter().map(|(s, _)| s).collect()
+}
+
+/// `field = value` candidates: normalised lanes and every attribute with few values, scanned
+/// in parallel chunks. An attribute with one value per source on all its events is
+/// configuration (resource attributes, versions, flags).
+fn field_candidates(
+    store: &Store,
+    key_name: &str,
+    group_of: &[Option<usize>],
+    out_events: &Bits,
+    n: usize,
+) -> Vec<(String, Bits, Kind)> {
     let normal: Vec<(Field, String)> = ["service", "thread", "name", "level", "status", "kind"]
         .iter()
-        .filter(|n| **n != key_name)
-        .filter_map(|n| Field::normalised(n).map(|f| (f, n.to_string())))
+        .filter(|f| **f != key_name)
+        .filter_map(|f| Field::normalised(f).map(|x| (x, f.to_string())))
         .collect();
-    let mut names: Vec<String> = normal.iter().map(|(_, n)| n.clone()).collect();
-    let mut attr_index: HashMap<Sym, usize> = HashMap::new();
+    let mut names: Vec<String> = normal.iter().map(|(_, f)| f.clone()).collect();
+    // Attribute key → field number, by the key's interned index.
+    let mut field_of: Vec<u32> = Vec::new();
     for a in &store.attrs {
-        if !attr_index.contains_key(&a.key) && store.s(a.key) != key_name {
-            attr_index.insert(a.key, names.len());
-            names.push(store.s(a.key).to_string());
+        let k = a.key.into_usize();
+        if k >= field_of.len() {
+            field_of.resize(k + 1, u32::MAX - 1);
+        }
+        if field_of[k] == u32::MAX - 1 {
+            let name = store.s(a.key);
+            field_of[k] = if name == key_name {
+                u32::MAX
+            } else {
+                names.push(name.to_string());
+                (names.len() - 1) as u32
+            };
         }
     }
     let nf = names.len();
-    let mut values: HashMap<(usize, V), (Bits, bool), ahash::RandomState> = HashMap::default();
-    let mut distinct = vec![0usize; nf];
-    // per (field, source): (a value seen, several values?, events carrying it)
     let ns = store.sources.len().max(1);
-    let mut per_source: Vec<(Option<V>, bool, usize)> = vec![(None, false, 0); nf * ns];
-    for (i, e) in store.events.iter().enumerate() {
-        let g = group_of[i];
-        let mut visit = |fi: usize, v: V, is_attr: bool| {
-            if is_attr {
-                let ps = &mut per_source[fi * ns + (e.source as usize).min(ns - 1)];
-                match ps.0 {
-                    None => ps.0 = Some(v),
-                    Some(x) if x != v => ps.1 = true,
-                    _ => {}
+    let chunk = (store.len() / (rayon::current_num_threads() * 4)).max(4096);
+    let empty = || Scan {
+        fields: vec![Seen::default(); nf],
+        per_source: vec![(None, false, 0); nf * ns],
+    };
+    let scan = store
+        .events
+        .par_chunks(chunk)
+        .enumerate()
+        .map(|(c, events)| {
+            let mut scan = empty();
+            for (j, e) in events.iter().enumerate() {
+                let i = c * chunk + j;
+                let g = group_of[i];
+                let cause = !out_events.get(i);
+                if let Some(g) = g {
+                    for (fi, (f, _)) in normal.iter().enumerate() {
+                        if let Some(v) = get(store, e, *f).as_ref().and_then(V::of_field) {
+                            scan.fields[fi].add(v, g, cause, n);
+                        }
+                    }
                 }
-                ps.2 += 1;
+                let src = (e.source as usize).min(ns - 1);
+                for a in store.attrs(e) {
+                    let fi = field_of[a.key.into_usize()];
+                    if fi >= u32::MAX - 1 {
+                        continue;
+                    }
+                    let Some(v) = V::of_attr(a.value) else {
+                        continue;
+                    };
+                    let fi = fi as usize;
+                    let ps = &mut scan.per_source[fi * ns + src];
+                    match ps.0 {
+                        None => ps.0 = Some(v),
+                        Some(x) if x != v => ps.1 = true,
+                        _ => {}
+                    }
+                    ps.2 += 1;
+                    if let Some(g) = g {
+                        scan.fields[fi].add(v, g, cause, n);
+                    }
+                }
             }
-            let Some(g) = g else { return };
-            if distinct[fi] > MAX_VALUES {
-                return;
-            }
-            let entry = values.entry((fi, v)).or_insert_with(|| {
-                distinct[fi] += 1;
-                (Bits::new(n), false)
-            });
-            entry.0.set(g);
-            if !out_events.get(i) {
-                entry.1 = true;
-            }
-        };
-        for (fi, (f, _)) in normal.iter().enumerate() {
-            if let Some(v) = get(store, e, *f).as_ref().and_then(vkey) {
-                visit(fi, v, false);
-            }
-        }
-        for a in store.attrs(e) {
-            if let Some(&fi) = attr_index.get(&a.key) {
-                let v = match a.value {
-                    crate::model::Value::Str(s) => V::Sym(s),
-                    crate::model::Value::Int(x) => V::Int(x),
-                    crate::model::Value::Bool(b) => V::Bool(b),
-                    crate::model::Value::Float(f) => V::Float(f.to_bits()),
-                    crate::model::Value::Null => continue,
-                };
-                visit(fi, v, true);
-            }
-        }
-    }
+            scan
+        })
+        .reduce(empty, Scan::merge);
     // Configuration: one value per source, carried by every event of the source.
     let mut config = vec![true; nf];
     let mut seen_attr = vec![false; nf];
-    for (k, (first, multi, count)) in per_source.iter().enumerate() {
+    for (k, (first, multi, count)) in scan.per_source.iter().enumerate() {
         let (fi, src) = (k / ns, k % ns);
         if first.is_none() {
             continue;
@@ -203,48 +431,76 @@ pub fn suggest(
             config[fi] = false;
         }
     }
-    let mut preds: Vec<(String, Bits, bool)> = values
-        .into_iter()
-        .filter(|((fi, _), (_, cause))| *cause && (2..=MAX_VALUES).contains(&distinct[*fi]))
-        .map(|((fi, v), (bits, _))| {
-            let name = &names[fi];
-            let field =
-                if name.contains(|c: char| !(c.is_ascii_alphanumeric() || "._-@".contains(c))) {
-                    format!("attrs.{}", quote(name))
-                } else {
-                    name.clone()
-                };
-            (
-                format!("{field} = {}", vtext(v)),
-                bits,
-                config[fi] && seen_attr[fi],
-            )
-        })
-        .collect();
-    // Message templates.
-    let mut tcount: HashMap<String, usize> = HashMap::new();
-    for e in &store.events {
-        if let Some(m) = e.msg {
-            *tcount
-                .entry(crate::text::template(
-                    store.s(m).lines().next().unwrap_or(""),
-                ))
-                .or_default() += 1;
+    let mut out = Vec::new();
+    for (fi, seen) in scan.fields.into_iter().enumerate() {
+        if seen.overflow || seen.values.len() < 2 {
+            continue;
+        }
+        let kind = if config[fi] && seen_attr[fi] {
+            Kind::Configuration
+        } else {
+            Kind::Plain
+        };
+        for (v, bits, cause) in seen.values {
+            if cause {
+                out.push((
+                    format!("{} = {}", field_ref(&names[fi]), v.text(store)),
+                    bits,
+                    kind,
+                ));
+            }
         }
     }
-    let mut tlist: Vec<(String, usize)> =
-        tcount.into_iter().filter(|(t, _)| !t.is_empty()).collect();
-    tlist.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    tlist.truncate(MAX_TEMPLATES);
-    let tindex: HashMap<&str, usize> = tlist
+    out
+}
+
+/// Candidates about events: a message template being present, a span slower than its
+/// name's p90, and `near` co-occurrences of two event kinds from different groups.
+fn event_candidates(
+    store: &Store,
+    key_name: &str,
+    group_of: &[Option<usize>],
+    out_events: &Bits,
+    out_groups: &Bits,
+    n: usize,
+) -> Vec<(String, Bits, Kind)> {
+    let mut out = Vec::new();
+    // Templates, computed once per distinct message.
+    let mut tnames: Vec<String> = Vec::new();
+    let mut tid: HashMap<String, u32, ahash::RandomState> = HashMap::default();
+    let mut msg_t: HashMap<Sym, u32, ahash::RandomState> = HashMap::default();
+    let mut tcount: Vec<usize> = Vec::new();
+    let ev_t: Vec<Option<u32>> = store
+        .events
         .iter()
-        .enumerate()
-        .map(|(i, (t, _))| (t.as_str(), i))
+        .map(|e| {
+            let m = e.msg?;
+            let t = *msg_t.entry(m).or_insert_with(|| {
+                let t = crate::text::template(store.s(m).lines().next().unwrap_or(""));
+                let next = tnames.len() as u32;
+                *tid.entry(t.clone()).or_insert_with(|| {
+                    tnames.push(t);
+                    tcount.push(0);
+                    next
+                })
+            });
+            tcount[t as usize] += 1;
+            (!tnames[t as usize].is_empty()).then_some(t)
+        })
         .collect();
-    let mut tbits: Vec<Bits> = tlist.iter().map(|_| Bits::new(n)).collect();
-    let mut tcause: Vec<bool> = vec![false; tlist.len()];
+    let mut order: Vec<usize> = (0..tnames.len())
+        .filter(|&t| !tnames[t].is_empty())
+        .collect();
+    order.sort_by(|&a, &b| tcount[b].cmp(&tcount[a]).then(tnames[a].cmp(&tnames[b])));
+    order.truncate(MAX_TEMPLATES);
+    let mut tslot: Vec<Option<usize>> = vec![None; tnames.len()];
+    for (slot, &t) in order.iter().enumerate() {
+        tslot[t] = Some(slot);
+    }
+    let mut tbits: Vec<Bits> = order.iter().map(|_| Bits::new(n)).collect();
+    let mut tcause: Vec<bool> = vec![false; order.len()];
     // Spans slower than their name's p90.
-    let mut durs: HashMap<Sym, Vec<i64>> = HashMap::new();
+    let mut durs: HashMap<Sym, Vec<i64>, ahash::RandomState> = HashMap::default();
     for e in &store.events {
         if let (Some(nm), Some(d)) = (e.name, e.dur) {
             durs.entry(nm).or_default().push(d);
@@ -259,96 +515,162 @@ pub fn suggest(
             (k, v[i])
         })
         .collect();
-    let mut slow: HashMap<Sym, Bits> = HashMap::new();
-    let mut slow_cause: std::collections::HashSet<Sym> = std::collections::HashSet::new();
+    let mut slow: HashMap<Sym, (Bits, bool)> = HashMap::new();
+    // Event kinds for co-occurrences, with the outcome groups each is seen in.
+    // (groups, seen on a child span, seen off the outcome's own events)
+    let mut labels: HashMap<Label, (Bits, bool, bool), ahash::RandomState> = HashMap::default();
     for (i, e) in store.events.iter().enumerate() {
         let Some(g) = group_of[i] else { continue };
-        if let Some(m) = e.msg {
-            let t = crate::text::template(store.s(m).lines().next().unwrap_or(""));
-            if let Some(&ti) = tindex.get(t.as_str()) {
-                tbits[ti].set(g);
-                if !out_events.get(i) {
-                    tcause[ti] = true;
-                }
-            }
+        let cause = !out_events.get(i);
+        if let Some(slot) = ev_t[i].and_then(|t| tslot[t as usize]) {
+            tbits[slot].set(g);
+            tcause[slot] |= cause;
         }
         if let (Some(nm), Some(d)) = (e.name, e.dur) {
             if p90.get(&nm).is_some_and(|p| d > *p) {
-                slow.entry(nm).or_insert_with(|| Bits::new(n)).set(g);
-                if !out_events.get(i) {
-                    slow_cause.insert(nm);
-                }
+                let s = slow.entry(nm).or_insert_with(|| (Bits::new(n), false));
+                s.0.set(g);
+                s.1 |= cause;
             }
         }
-    }
-    for (((t, _), bits), cause) in tlist.iter().zip(tbits).zip(tcause) {
-        if !cause {
-            continue;
-        }
-        let pred = if t.contains("<*>") {
-            format!("msg ~ {}", quote(&regex_of_template(t)))
-        } else {
-            format!("msg = {}", quote(t))
+        let label = match (e.name, ev_t[i]) {
+            (Some(nm), _) => Label::Name(nm),
+            (None, Some(t)) => Label::Template(t),
+            _ => continue,
         };
-        preds.push((pred, bits, false));
+        let l = labels
+            .entry(label)
+            .or_insert_with(|| (Bits::new(n), false, false));
+        l.0.set(g);
+        l.1 |= e.parent.is_some();
+        l.2 |= cause;
     }
-    for (nm, bits) in slow {
-        if !slow_cause.contains(&nm) {
-            continue;
+    for (slot, bits) in tbits.into_iter().enumerate() {
+        if tcause[slot] {
+            out.push((template_pred(&tnames[order[slot]]), bits, Kind::Plain));
         }
-        let p = p90[&nm];
-        preds.push((
-            format!("name = {} and dur > {p}ns", quote(store.s(nm))),
-            bits,
-            false,
-        ));
     }
-    // Score.
-    let total_out = (0..n).filter(|&g| out_groups.get(g)).count();
-    let mut scored: Vec<Suggestion> = preds
+    for (nm, (bits, cause)) in slow {
+        if cause {
+            out.push((
+                format!("name = {} and dur > {}ns", quote(store.s(nm)), p90[&nm]),
+                bits,
+                Kind::Plain,
+            ));
+        }
+    }
+    out.extend(near_candidates(
+        store,
+        key_name,
+        group_of,
+        out_groups,
+        labels,
+        (&ev_t, &tnames),
+        n,
+    ));
+    out
+}
+
+/// `near` co-occurrences of the event kinds seen in most outcome groups, one window per pair
+/// (the best-scoring), kept only when stricter than the first kind's mere presence.
+fn near_candidates(
+    store: &Store,
+    key_name: &str,
+    group_of: &[Option<usize>],
+    out_groups: &Bits,
+    labels: HashMap<Label, (Bits, bool, bool), ahash::RandomState>,
+    (ev_t, tnames): (&[Option<u32>], &[String]),
+    n: usize,
+) -> Vec<(String, Bits, Kind)> {
+    if key_name.is_empty()
+        || !key_name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+    {
+        return Vec::new();
+    }
+    let total_out = out_groups.count();
+    let ochiai = |bits: &Bits| {
+        let both = bits.count_and(out_groups);
+        if both == 0 {
+            return 0.0;
+        }
+        both as f64 / ((total_out * bits.count()) as f64).sqrt()
+    };
+    // Kinds seen in most outcome groups first; then the more specific (child spans, rarer).
+    let mut chosen: Vec<(Label, Bits, bool)> = labels
         .into_iter()
-        .filter_map(|(p, bits, configuration)| {
-            let mut both = 0;
-            let mut cond = 0;
-            for g in 0..n {
-                if bits.get(g) {
-                    if out_groups.get(g) {
-                        both += 1;
-                    } else {
-                        cond += 1;
-                    }
-                }
-            }
-            if both == 0 {
-                return None;
-            }
-            let outcome_only = total_out - both;
-            let neither = n - both - cond - outcome_only;
-            let score = both as f64 / (((both + outcome_only) * (both + cond)) as f64).sqrt();
-            Some(Suggestion {
-                hypothesis: format!("expect {outcome_text} when {p} per {key_name}"),
-                predicate: p,
-                configuration,
-                score,
-                counts: Counts {
-                    both,
-                    condition_only: cond,
-                    outcome_only,
-                    neither,
-                },
+        .filter(|(_, (bits, _, cause))| *cause && bits.count_and(out_groups) > 0)
+        .map(|(l, (bits, child, _))| (l, bits, child))
+        .collect();
+    chosen.sort_by(|(la, a, ca), (lb, b, cb)| {
+        b.count_and(out_groups)
+            .cmp(&a.count_and(out_groups))
+            .then(cb.cmp(ca))
+            .then(a.count().cmp(&b.count()))
+            .then(label_text(store, *la, tnames).cmp(&label_text(store, *lb, tnames)))
+    });
+    chosen.truncate(MAX_NEAR_LABELS);
+    let index: HashMap<Label, u32> = chosen
+        .iter()
+        .enumerate()
+        .map(|(i, (l, _, _))| (*l, i as u32))
+        .collect();
+    let events: Vec<Labelled> = store
+        .events
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| {
+            let g = group_of[i]?;
+            let label = match e.name {
+                Some(nm) => Label::Name(nm),
+                None => Label::Template(ev_t[i]?),
+            };
+            Some(Labelled {
+                ts: e.ts,
+                label: *index.get(&label)?,
+                group: g as u32,
             })
         })
-        .filter(|s| crate::query::parse(&s.hypothesis).is_ok())
         .collect();
-    scored.sort_by(|a, b| {
-        b.score
-            .partial_cmp(&a.score)
-            .unwrap_or(std::cmp::Ordering::Equal)
-            .then(b.configuration.cmp(&a.configuration))
-            .then(a.counts.condition_only.cmp(&b.counts.condition_only))
-            .then(a.predicate.len().cmp(&b.predicate.len()))
-            .then(a.predicate.cmp(&b.predicate))
-    });
-    scored.truncate(top);
-    scored
+    let mut best: HashMap<(u32, u32), (f64, i64, Bits)> = HashMap::new();
+    for p in near_pairs(&events, chosen.len(), n, &NEAR_WINDOWS_NS) {
+        let s = ochiai(&p.groups);
+        let slot = best.entry((p.a, p.b)).or_insert((-1.0, 0, Bits::new(0)));
+        if s > slot.0 || (s == slot.0 && p.window_ns < slot.1) {
+            *slot = (s, p.window_ns, p.groups);
+        }
+    }
+    let mut out: Vec<(String, Bits, Kind)> = Vec::new();
+    let mut pairs: Vec<_> = best.into_iter().collect();
+    // A kind near itself ("two requests in handler X") first; of pairs that select the same
+    // groups only the first is kept.
+    pairs.sort_by_key(|((a, b), _)| (a != b, *a, *b));
+    let mut seen: Vec<&Bits> = Vec::new();
+    for ((a, b), (s, w, bits)) in &pairs {
+        if *s <= ochiai(&chosen[*a as usize].1) + 1e-12 || seen.contains(&bits) {
+            continue;
+        }
+        seen.push(bits);
+        let (a, b, w) = (*a, *b, *w);
+        let pa = label_text(store, chosen[a as usize].0, tnames);
+        let pb = label_text(store, chosen[b as usize].0, tnames);
+        out.push((
+            format!(
+                "({pa}) as a near ({pb}) as b within {}ms where a.{key_name} != b.{key_name}",
+                w / 1_000_000
+            ),
+            bits.clone(),
+            Kind::Near,
+        ));
+    }
+    out
+}
+
+/// The filter matching one event kind.
+fn label_text(store: &Store, l: Label, tnames: &[String]) -> String {
+    match l {
+        Label::Name(nm) => format!("name = {}", quote(store.s(nm))),
+        Label::Template(t) => template_pred(&tnames[t as usize]),
+    }
 }
