@@ -318,3 +318,39 @@ fn live_growth_follows_the_end_or_keeps_the_place() {
     a.store_grew(grow);
     assert_eq!(a.selected_event(), Some(a.store.len() as u32 - 1));
 }
+
+#[test]
+fn side_by_side_uses_the_diff_alignment() {
+    let dev = std::fs::read("sample-traces/promise-all/dev.jsonl").expect("dev");
+    let prod = std::fs::read("sample-traces/promise-all/prod.jsonl").expect("prod");
+    let store = load_named_bytes(
+        &[("dev.jsonl", dev.as_slice()), ("prod.jsonl", prod.as_slice())],
+        &LoadOptions::default(),
+    )
+    .expect("loads");
+    let mut a = App::new(
+        Arc::new(store),
+        Theme::default_theme(),
+        Keymap::default_map(),
+    );
+    a.lane_key = heisen::model::LaneKey::Source;
+    run(&mut a, "");
+    let lane = |a: &App, name: &str| {
+        a.lanes
+            .iter()
+            .find(|l| l.name.contains(name))
+            .map(|l| l.events[0])
+            .expect("lane")
+    };
+    a.jump_to(lane(&a, "dev"));
+    press(&mut a, "m");
+    a.jump_to(lane(&a, "prod"));
+    press(&mut a, "c");
+    let c = a.compare.as_ref().expect("comparing");
+    // Started, both fetches sent: the same three events; then settings and profile swap.
+    assert_eq!(c.first, Some(3));
+    use heisen::analysis::diff::RowKind;
+    assert!(c.rows[..3].iter().all(|r| r.kind == RowKind::Same));
+    assert_eq!(c.rows.last().map(|r| r.kind), Some(RowKind::Same));
+    insta::assert_snapshot!("side_by_side_divergence", screen(&mut a, 120, 30));
+}

@@ -205,6 +205,92 @@ fn template_constants(side: &Side) -> BTreeMap<(String, String), String> {
         .collect()
 }
 
+/// Myers over templates, bounded: it is O(N·D), so a lane with nothing in common settles for
+/// a coarser, still valid, alignment after 500 ms instead of stalling.
+fn myers(ta: &[&str], tb: &[&str]) -> Vec<DiffOp> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_millis(500);
+    capture_diff_slices_deadline(Algorithm::Myers, ta, tb, Some(deadline))
+}
+
+/// How the two events of an aligned row relate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RowKind {
+    /// The same template on both sides.
+    Same,
+    /// Different templates at the same place.
+    Changed,
+    OnlyA,
+    OnlyB,
+}
+
+/// One row of an alignment: the event of each side (store indices), if any.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Row {
+    pub a: Option<u32>,
+    pub b: Option<u32>,
+    pub kind: RowKind,
+}
+
+/// Align two event sequences (one lane each) by template, as `diff` aligns lanes: matched
+/// events share a row; the first row that is not `Same` is the divergence.
+pub fn align(a: &Side, b: &Side) -> (Vec<Row>, Option<usize>) {
+    let ta: Vec<String> = a
+        .events
+        .iter()
+        .map(|&i| event_template(a.store, &a.store.events[i as usize]))
+        .collect();
+    let tb: Vec<String> = b
+        .events
+        .iter()
+        .map(|&i| event_template(b.store, &b.store.events[i as usize]))
+        .collect();
+    let ra: Vec<&str> = ta.iter().map(String::as_str).collect();
+    let rb: Vec<&str> = tb.iter().map(String::as_str).collect();
+    let mut rows = Vec::with_capacity(a.events.len().max(b.events.len()));
+    let row = |i: Option<usize>, j: Option<usize>, kind| Row {
+        a: i.map(|i| a.events[i]),
+        b: j.map(|j| b.events[j]),
+        kind,
+    };
+    for op in myers(&ra, &rb) {
+        match op {
+            DiffOp::Equal {
+                old_index,
+                new_index,
+                len,
+            } => rows.extend(
+                (0..len).map(|k| row(Some(old_index + k), Some(new_index + k), RowKind::Same)),
+            ),
+            DiffOp::Delete {
+                old_index, old_len, ..
+            } => rows.extend((0..old_len).map(|k| row(Some(old_index + k), None, RowKind::OnlyA))),
+            DiffOp::Insert {
+                new_index, new_len, ..
+            } => rows.extend((0..new_len).map(|k| row(None, Some(new_index + k), RowKind::OnlyB))),
+            DiffOp::Replace {
+                old_index,
+                old_len,
+                new_index,
+                new_len,
+            } => rows.extend((0..old_len.max(new_len)).map(|k| {
+                let (i, j) = (
+                    (k < old_len).then_some(old_index + k),
+                    (k < new_len).then_some(new_index + k),
+                );
+                let kind = match (i, j) {
+                    (Some(_), Some(_)) => RowKind::Changed,
+                    (Some(_), None) => RowKind::OnlyA,
+                    _ => RowKind::OnlyB,
+                };
+                row(i, j, kind)
+            })),
+        }
+    }
+    let first = rows.iter().position(|r| r.kind != RowKind::Same);
+    (rows, first)
+}
+
 /// Compare two runs.
 pub fn diff(a: &Side, b: &Side) -> RunDiff {
     let (la, lb) = (lanes(a), lanes(b));
@@ -221,10 +307,7 @@ pub fn diff(a: &Side, b: &Side) -> RunDiff {
         let eb = lb.get(name).unwrap_or(&empty);
         let ta: Vec<&str> = ea.iter().map(|x| x.1.as_str()).collect();
         let tb: Vec<&str> = eb.iter().map(|x| x.1.as_str()).collect();
-        // Myers is O(N·D): bound a lane's alignment so a run with nothing in common cannot
-        // stall (past the deadline `similar` settles for a coarser, still valid, alignment).
-        let deadline = std::time::Instant::now() + std::time::Duration::from_millis(500);
-        let ops = capture_diff_slices_deadline(Algorithm::Myers, &ta, &tb, Some(deadline));
+        let ops = myers(&ta, &tb);
         // The first non-equal op of the lane.
         let mut prefix = 0;
         for op in &ops {
@@ -370,4 +453,62 @@ pub fn diff(a: &Side, b: &Side) -> RunDiff {
     }
     out.attribute_changes = changes;
     out
+}
+
+#[cfg(test)]
+mod align_tests {
+    use super::*;
+    use crate::ingest::{load_named_bytes, LoadOptions};
+
+    #[test]
+    fn rows_join_matches_and_mark_changes() {
+        let log = |msgs: &[&str]| {
+            msgs.iter()
+                .enumerate()
+                .map(|(i, m)| {
+                    format!(
+                        "{{\"ts\":{},\"msg\":\"{m}\"}}\n",
+                        1_700_000_000_000i64 + i as i64
+                    )
+                })
+                .collect::<String>()
+        };
+        let (ta, tb) = (
+            log(&[
+                "start",
+                "load profile 7",
+                "apply settings",
+                "render",
+                "done",
+            ]),
+            log(&[
+                "start",
+                "apply settings",
+                "load profile 9",
+                "render",
+                "extra",
+                "done",
+            ]),
+        );
+        let opts = LoadOptions::default();
+        let sa = load_named_bytes(&[("a.log", ta.as_bytes())], &opts).unwrap();
+        let sb = load_named_bytes(&[("b.log", tb.as_bytes())], &opts).unwrap();
+        let side = |s| Side {
+            store: s,
+            events: crate::analysis::all(s),
+        };
+        let (rows, first) = align(&side(&sa), &side(&sb));
+        let kinds: Vec<RowKind> = rows.iter().map(|r| r.kind).collect();
+        use RowKind::*;
+        assert_eq!(first, Some(1));
+        // Every event of each side appears once, in order.
+        let a: Vec<u32> = rows.iter().filter_map(|r| r.a).collect();
+        let b: Vec<u32> = rows.iter().filter_map(|r| r.b).collect();
+        assert_eq!(a, [0, 1, 2, 3, 4]);
+        assert_eq!(b, [0, 1, 2, 3, 4, 5]);
+        assert_eq!(kinds[0], Same);
+        assert_eq!(kinds.iter().filter(|k| **k == Same).count(), 4);
+        assert_eq!(kinds.last(), Some(&Same));
+        assert!(kinds.contains(&OnlyB));
+    }
 }

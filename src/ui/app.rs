@@ -6,6 +6,7 @@ use super::action::Action;
 use super::keymap::{KeyMode, Keymap};
 use super::lanes::{self, Lane};
 use super::theme::Theme;
+use crate::analysis::diff;
 use crate::model::{LaneKey, Store};
 use crate::query::{Completion, QueryError, Verdict};
 use crate::replay::ReplayState;
@@ -83,6 +84,47 @@ pub struct Compare {
     pub b: String,
     /// Align at the first event with the selected event's template instead of at the starts.
     pub at_selected: bool,
+    /// The two lanes aligned as `heisen diff` aligns them (matched events share a row).
+    pub rows: Vec<diff::Row>,
+    /// The first row that is not a match.
+    pub first: Option<usize>,
+}
+
+impl Compare {
+    /// Align lanes `a` and `b` of the current view, from their starts or from the first event
+    /// with the selected event's template.
+    pub fn new(app: &App, a: String, b: String, at_selected: bool) -> Compare {
+        let anchor = at_selected
+            .then(|| app.selected_event())
+            .flatten()
+            .map(|i| diff::event_template(&app.store, &app.store.events[i as usize]));
+        let side = |name: &str| {
+            let mut events = app
+                .lanes
+                .iter()
+                .find(|l| l.name == name)
+                .map(|l| l.events.clone())
+                .unwrap_or_default();
+            if let Some(t) = &anchor {
+                let at = events.iter().position(|&i| {
+                    diff::event_template(&app.store, &app.store.events[i as usize]) == *t
+                });
+                events.drain(..at.unwrap_or(0));
+            }
+            diff::Side {
+                store: &app.store,
+                events,
+            }
+        };
+        let (rows, first) = diff::align(&side(&a), &side(&b));
+        Compare {
+            a,
+            b,
+            at_selected,
+            rows,
+            first,
+        }
+    }
 }
 
 /// Replay cursor.
@@ -520,11 +562,7 @@ pub fn update(app: &mut App, action: Action) -> Effects {
         }
         Action::Compare => match (app.marked.clone(), app.selected_lane()) {
             (Some(a), Some(b)) => {
-                app.compare = Some(Compare {
-                    a,
-                    b,
-                    at_selected: false,
-                });
+                app.compare = Some(Compare::new(app, a, b, false));
                 app.mode = Mode::Compare;
             }
             _ => {
@@ -532,8 +570,8 @@ pub fn update(app: &mut App, action: Action) -> Effects {
             }
         },
         Action::ToggleAlign => {
-            if let Some(c) = &mut app.compare {
-                c.at_selected = !c.at_selected;
+            if let Some(c) = app.compare.take() {
+                app.compare = Some(Compare::new(app, c.a, c.b, !c.at_selected));
             }
         }
         Action::Replay => {
