@@ -324,7 +324,10 @@ fn side_by_side_uses_the_diff_alignment() {
     let dev = std::fs::read("sample-traces/promise-all/dev.jsonl").expect("dev");
     let prod = std::fs::read("sample-traces/promise-all/prod.jsonl").expect("prod");
     let store = load_named_bytes(
-        &[("dev.jsonl", dev.as_slice()), ("prod.jsonl", prod.as_slice())],
+        &[
+            ("dev.jsonl", dev.as_slice()),
+            ("prod.jsonl", prod.as_slice()),
+        ],
         &LoadOptions::default(),
     )
     .expect("loads");

@@ -75,6 +75,9 @@ pub struct LoadOptions {
     pub progress: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
     /// Intern into this table (shared with live parsers) instead of a new one.
     pub strings: Option<Strings>,
+    /// The input is a read-only file mapping: drop each chunk's pages from memory once it is
+    /// parsed (they stay in the page cache), so the input does not count against the store.
+    pub release_pages: bool,
 }
 
 impl LoadOptions {
@@ -179,21 +182,16 @@ pub fn load_files(paths: &[String], opts: &LoadOptions) -> Result<Store, LoadErr
         .par_iter()
         .map(|p| {
             let (input, gzip) = read_input(p)?;
-            let (mut src, batch) = parse_bytes(p, &input, &ctx, opts)?;
+            let opts = LoadOptions {
+                release_pages: matches!(input, Input::Mapped(_)),
+                ..opts.clone()
+            };
+            let (mut src, batch) = parse_bytes(p, &input, &ctx, &opts)?;
             src.gzip = gzip;
             Ok((src, batch))
         })
         .collect();
     let mut store = Store::new(strings);
-    let sizes = |f: fn(&Batch) -> usize| -> usize {
-        parsed
-            .iter()
-            .filter_map(|r| r.as_ref().ok())
-            .map(|(_, b)| f(b))
-            .sum()
-    };
-    store.events.reserve_exact(sizes(|b| b.events.len()));
-    store.attrs.reserve_exact(sizes(|b| b.attrs.len()));
     for r in parsed {
         let (src, batch) = r?;
         absorb(&mut store, src, batch);
@@ -227,8 +225,17 @@ pub fn absorb(store: &mut Store, mut src: Source, mut batch: Batch) {
         e.attr_start += base;
     }
     src.events = batch.events.len() as u64;
-    store.events.append(&mut batch.events);
-    store.attrs.append(&mut batch.attrs);
+    // The first input's vectors are taken as they are: no second copy of the events.
+    if store.events.is_empty() {
+        store.events = std::mem::take(&mut batch.events);
+    } else {
+        store.events.append(&mut batch.events);
+    }
+    if store.attrs.is_empty() {
+        store.attrs = std::mem::take(&mut batch.attrs);
+    } else {
+        store.attrs.append(&mut batch.attrs);
+    }
     store.sources.push(src);
 }
 
@@ -424,10 +431,30 @@ fn parse_lines_with(bytes: &[u8], ctx: &Ctx, f: LineFn, opts: &LoadOptions) -> B
         .map(|chunk| {
             let b = parse_chunk(chunk, ctx, f);
             opts.advance(chunk.len());
+            if opts.release_pages {
+                release_pages(chunk);
+            }
             b
         })
         .collect();
     merge_batches(batches, ctx)
+}
+
+/// Tell the kernel this process no longer needs the whole pages inside `bytes`, which must
+/// lie in a read-only file mapping: they leave the resident set (the file stays in the page
+/// cache) and would be read again from the file if touched.
+fn release_pages(bytes: &[u8]) {
+    const PAGE: usize = 4096;
+    let start = (bytes.as_ptr() as usize).next_multiple_of(PAGE);
+    let end = (bytes.as_ptr() as usize + bytes.len()) / PAGE * PAGE;
+    if end > start {
+        // SAFETY: the range is inside a live, read-only, file-backed mapping (the caller's
+        // contract); MADV_DONTNEED on such a mapping only drops pages that are re-read on
+        // access, so no data visible through `bytes` changes.
+        unsafe {
+            libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_DONTNEED);
+        }
+    }
 }
 
 /// Parse the lines of one chunk, with line numbers relative to the chunk.

@@ -74,8 +74,26 @@ impl Parser {
         self.peek()
             .map_or((self.len, self.len), |t| (t.start, t.end))
     }
+    /// The keyword at offset `k`, unless a `.` follows it at once: `in.bytes` or `or.x` is a
+    /// field name, not a keyword.
+    fn kw_at(&self, k: usize) -> Option<&str> {
+        match self.peek_at(k) {
+            Some(Token {
+                tok: Tok::Ident(s),
+                end,
+                ..
+            }) if is_keyword(s) => {
+                let dotted = matches!(
+                    self.peek_at(k + 1),
+                    Some(Token { tok: Tok::Sym("."), start, .. }) if start == end
+                );
+                (!dotted).then_some(s.as_str())
+            }
+            _ => None,
+        }
+    }
     fn is_kw(&self, kw: &str) -> bool {
-        matches!(self.peek(), Some(Token { tok: Tok::Ident(s), .. }) if s == kw)
+        self.kw_at(0) == Some(kw)
     }
     fn is_sym(&self, s: &str) -> bool {
         matches!(self.peek(), Some(Token { tok: Tok::Sym(x), .. }) if *x == s)
@@ -362,7 +380,7 @@ impl Parser {
         else {
             return Err(self.expected("a field name (e.g. level, service, http.status_code)"));
         };
-        if is_keyword(&first) {
+        if self.kw_at(0).is_some() {
             return Err(self.expected("a field name"));
         }
         self.pos += 1;
@@ -498,6 +516,8 @@ mod tests {
             r#"attrs."x-id" = 5 or exists(http.status_code) or "timeout""#,
             r#"status_code in (500, 502, "503") and not dur < 250ms"#,
             r#"(a = 1) as x then (b = 2) as y then (c = 3) as z within 1s"#,
+            // A keyword followed by a dot starts a field name.
+            r#"in.bytes > 5 and or.x = 1 and not not.y = 2 or exists(as.z)"#,
         ] {
             let ast = parse(q).unwrap_or_else(|e| panic!("{q}\n{}", e.render(q)));
             let printed = ast.to_string();
