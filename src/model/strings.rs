@@ -24,10 +24,27 @@ static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 const CACHE_SLOTS: usize = 1 << 13;
 const CACHE_MAX_LEN: usize = 64;
 
+/// One cached string, stored inline so that replacing it allocates nothing (most misses are
+/// unique ids that replace an entry).
+#[derive(Clone)]
+struct Slot {
+    hash: u64,
+    len: u8,
+    text: [u8; CACHE_MAX_LEN],
+    sym: Option<Sym>,
+}
+
+const EMPTY: Slot = Slot {
+    hash: 0,
+    len: 0,
+    text: [0; CACHE_MAX_LEN],
+    sym: None,
+};
+
 struct Cache {
     owner: u64,
     hasher: ahash::RandomState,
-    slots: Vec<Option<(u64, Box<str>, Sym)>>,
+    slots: Vec<Slot>,
 }
 
 thread_local! {
@@ -62,17 +79,20 @@ impl Strings {
             if c.owner != self.id {
                 c.owner = self.id;
                 c.slots.clear();
-                c.slots.resize(CACHE_SLOTS, None);
+                c.slots.resize(CACHE_SLOTS, EMPTY);
             }
             let h = c.hasher.hash_one(s);
-            let slot = (h as usize) & (CACHE_SLOTS - 1);
-            if let Some((hh, text, sym)) = &c.slots[slot] {
-                if *hh == h && text.as_ref() == s {
-                    return *sym;
+            let slot = &mut c.slots[(h as usize) & (CACHE_SLOTS - 1)];
+            if let Some(sym) = slot.sym {
+                if slot.hash == h && &slot.text[..slot.len as usize] == s.as_bytes() {
+                    return sym;
                 }
             }
             let sym = self.rodeo.get_or_intern(s);
-            c.slots[slot] = Some((h, s.into(), sym));
+            slot.hash = h;
+            slot.len = s.len() as u8;
+            slot.text[..s.len()].copy_from_slice(s.as_bytes());
+            slot.sym = Some(sym);
             sym
         })
     }
