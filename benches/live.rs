@@ -181,11 +181,7 @@ fn main() {
         while let Ok(o) = qrx.try_recv() {
             app.apply_outcome(o);
         }
-        let due = last_merge.elapsed();
-        if !pending.is_empty()
-            && due >= Duration::from_millis(250)
-            && (!app.store_shared() || due >= Duration::from_secs(2))
-        {
+        if !pending.is_empty() && app.live_merge_due(last_merge.elapsed()) {
             last_merge = Instant::now();
             let fx = app.store_grew(|store| {
                 let batches = pending.drain(..).map(|batch| LiveBatch {

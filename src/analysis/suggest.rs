@@ -114,40 +114,41 @@ struct Seen {
 }
 
 impl Seen {
-    fn add(&mut self, v: V, group: usize, cause: bool, groups: usize) {
+    /// The entry for `v` (added with no groups when new), or `None` once there are too many.
+    fn entry(&mut self, v: V, groups: usize) -> Option<&mut (V, Bits, bool)> {
         if self.overflow {
-            return;
+            return None;
         }
-        if let Some(x) = self.values.iter_mut().find(|x| x.0 == v) {
-            x.1.set(group);
-            x.2 |= cause;
-        } else if self.values.len() >= MAX_VALUES {
-            self.overflow = true;
-            self.values = Vec::new();
-        } else {
-            let mut bits = Bits::new(groups);
-            bits.set(group);
-            self.values.push((v, bits, cause));
+        match self.values.iter().position(|x| x.0 == v) {
+            Some(k) => Some(&mut self.values[k]),
+            None if self.values.len() >= MAX_VALUES => {
+                self.overflow = true;
+                self.values = Vec::new();
+                None
+            }
+            None => {
+                self.values.push((v, Bits::new(groups), false));
+                self.values.last_mut()
+            }
         }
     }
 
-    fn merge(&mut self, other: Seen) {
+    fn add(&mut self, v: V, group: usize, cause: bool, groups: usize) {
+        if let Some(x) = self.entry(v, groups) {
+            x.1.set(group);
+            x.2 |= cause;
+        }
+    }
+
+    fn merge(&mut self, other: Seen, groups: usize) {
         if other.overflow {
             self.overflow = true;
             self.values = Vec::new();
         }
         for (v, bits, cause) in other.values {
-            if self.overflow {
-                return;
-            }
-            if let Some(x) = self.values.iter_mut().find(|x| x.0 == v) {
+            if let Some(x) = self.entry(v, groups) {
                 x.1.or(&bits);
                 x.2 |= cause;
-            } else if self.values.len() >= MAX_VALUES {
-                self.overflow = true;
-                self.values = Vec::new();
-            } else {
-                self.values.push((v, bits, cause));
             }
         }
     }
@@ -160,12 +161,13 @@ type PerSource = (Option<V>, bool, usize);
 struct Scan {
     fields: Vec<Seen>,
     per_source: Vec<PerSource>,
+    groups: usize,
 }
 
 impl Scan {
     fn merge(mut self, other: Scan) -> Scan {
         for (a, b) in self.fields.iter_mut().zip(other.fields) {
-            a.merge(b);
+            a.merge(b, self.groups);
         }
         for (a, b) in self.per_source.iter_mut().zip(other.per_source) {
             match (a.0, b.0) {
@@ -374,6 +376,7 @@ fn field_candidates(
     let empty = || Scan {
         fields: vec![Seen::default(); nf],
         per_source: vec![(None, false, 0); nf * ns],
+        groups: n,
     };
     let scan = store
         .events

@@ -292,9 +292,13 @@ impl App {
         vec![Effect::RunQuery(self.query.clone().unwrap_or_default())]
     }
 
-    /// True while a worker still holds the store, so growing it now would copy it.
-    pub fn store_shared(&self) -> bool {
-        Arc::strong_count(&self.store) > 1
+    /// Whether live batches pending for `waited` should be merged now: at most every 250 ms,
+    /// and not while a worker still holds the store (growing it would copy it) unless that
+    /// has lasted 2 s.
+    pub fn live_merge_due(&self, waited: std::time::Duration) -> bool {
+        use std::time::Duration;
+        waited >= Duration::from_millis(250)
+            && (Arc::strong_count(&self.store) == 1 || waited >= Duration::from_secs(2))
     }
 
     /// Replace the store (a load finished): everything is visible again.

@@ -322,12 +322,10 @@ pub fn run(opts: UiOptions) -> Result<i32> {
                 }
             }
         }
-        // Merge live batches at most every 250 ms, once the initial load is in, and while no
-        // worker still reads the store (which would force a copy) unless that lasts 2 s.
+        // Merge live batches once the initial load is in.
         if app.loading.is_none()
             && !live_pending.is_empty()
-            && live_clock.elapsed() >= Duration::from_millis(250)
-            && (!app.store_shared() || live_clock.elapsed() >= Duration::from_secs(2))
+            && app.live_merge_due(live_clock.elapsed())
         {
             let mut newest = i64::MIN;
             let fx = app.store_grew(|store| {
