@@ -67,14 +67,14 @@ fn logs(n: usize, groups: usize, seed: u64) -> Store {
         e.request = e.trace;
         e.attr_start = st.attrs.len() as u32;
         e.attr_len = 2;
-        st.attrs.push(Attr {
-            key: k_host,
-            value: Value::Str(hosts[r.gen_range(0..hosts.len())]),
-        });
-        st.attrs.push(Attr {
-            key: k_code,
-            value: Value::Int([200, 200, 301, 404, 500][r.gen_range(0..5)]),
-        });
+        st.attrs.push(Attr::new(
+            k_host,
+            Value::Str(hosts[r.gen_range(0..hosts.len())]),
+        ));
+        st.attrs.push(Attr::new(
+            k_code,
+            Value::Int([200, 200, 301, 404, 500][r.gen_range(0..5)]),
+        ));
         st.events.push(e);
     }
     st
@@ -107,10 +107,7 @@ fn with_attrs(n: usize, groups: usize, attrs: usize, seed: u64) -> Store {
         for (k, key) in keys.iter().enumerate() {
             let v = r.gen_range(0..vals.len());
             bad |= k == 7 && v == 3;
-            st.attrs.push(Attr {
-                key: *key,
-                value: Value::Str(vals[v]),
-            });
+            st.attrs.push(Attr::new(*key, Value::Str(vals[v])));
         }
         // Messages of 10 templates (with an id each) feed the template and `near` candidates.
         let step = r.gen_range(0..10);
@@ -190,20 +187,14 @@ fn orders(n: usize) -> (Store, verify::Spec) {
         e.seq = i as u32;
         e.attr_start = st.attrs.len() as u32;
         e.attr_len = 2;
-        st.attrs.push(Attr {
-            key: k_id,
-            value: Value::Int(order as i64),
-        });
+        st.attrs.push(Attr::new(k_id, Value::Int(order as i64)));
         // every 1000th order skips "shipped"
         let s = if order % 1000 == 7 && i % per == 2 {
             3
         } else {
             i % per
         };
-        st.attrs.push(Attr {
-            key: k_state,
-            value: Value::Str(states[s]),
-        });
+        st.attrs.push(Attr::new(k_state, Value::Str(states[s])));
         st.events.push(e);
     }
     let spec = verify::Spec::parse(

@@ -3,6 +3,7 @@
 //! Data flows one way: `ingest` (sniff + parse) → `model` (the store) → analyses → faces
 //! (`cli` for `--json`, and the TUI).
 
+pub mod alloc;
 pub mod analysis;
 pub mod cli;
 pub mod files;
@@ -13,4 +14,5 @@ pub mod query;
 pub mod replay;
 pub mod stats;
 pub mod text;
+pub mod timing;
 pub mod ui;

@@ -1,5 +1,8 @@
 //! The `heisen` binary.
 
+#[global_allocator]
+static ALLOC: heisen::alloc::HugePageAlloc = heisen::alloc::HugePageAlloc;
+
 fn main() {
     // Like other Unix tools, end quietly when the reader of stdout goes away (`| head`).
     #[cfg(unix)]

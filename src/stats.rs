@@ -1,7 +1,9 @@
 //! Per-source summaries: format, counts, parse errors, time range, lanes. Shared by
 //! `heisen stats` and the TUI's status line.
 
+use crate::model::Sym;
 use crate::model::{time, LaneKey, Store};
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -142,31 +144,75 @@ pub struct Stats {
     pub total: Totals,
 }
 
+/// The distinct values of one lane key in one source, with their counts.
+#[derive(Default)]
+struct LaneCounts {
+    distinct: usize,
+    /// (count, value) for every distinct value.
+    runs: Vec<(usize, Sym)>,
+}
+
+/// Each source's earliest start and latest end, in one parallel pass.
+fn time_ranges(store: &Store) -> Vec<Option<(i64, i64)>> {
+    let n = store.sources.len();
+    let widen = |r: &mut Option<(i64, i64)>, (a, b): (i64, i64)| {
+        *r = Some(r.map_or((a, b), |(x, y)| (x.min(a), y.max(b))));
+    };
+    store
+        .events
+        .par_iter()
+        .fold(
+            || vec![None; n],
+            |mut acc, e| {
+                widen(&mut acc[e.source as usize], (e.ts, e.end()));
+                acc
+            },
+        )
+        .reduce(
+            || vec![None; n],
+            |mut a, b| {
+                for (x, y) in a.iter_mut().zip(b) {
+                    if let Some(y) = y {
+                        widen(x, y);
+                    }
+                }
+                a
+            },
+        )
+}
+
+/// Count the values of `key` per source by sorting (source, value) pairs in parallel: no hash
+/// table, so millions of distinct ids cost a sort, not a cache miss each.
+fn lane_counts(store: &Store, key: LaneKey) -> Vec<LaneCounts> {
+    let mut pairs: Vec<(u32, Sym)> = store
+        .events
+        .par_iter()
+        .filter_map(|e| store.lane_of(e, key).map(|v| (e.source, v)))
+        .collect();
+    pairs.par_sort_unstable();
+    let mut out: Vec<LaneCounts> = (0..store.sources.len())
+        .map(|_| Default::default())
+        .collect();
+    for run in pairs.chunk_by(|a, b| a == b) {
+        let (src, sym) = run[0];
+        let c = &mut out[src as usize];
+        c.distinct += 1;
+        c.runs.push((run.len(), sym));
+    }
+    out
+}
+
 /// Summarise a store.
 pub fn compute(store: &Store, tz_given: bool) -> Stats {
     let n = store.sources.len();
-    let mut range: Vec<Option<(i64, i64)>> = vec![None; n];
+    let range = time_ranges(store);
     let keys = [
         LaneKey::Service,
         LaneKey::Thread,
         LaneKey::Request,
         LaneKey::Trace,
     ];
-    let mut lanes: Vec<[HashMap<lasso::Spur, usize, ahash::RandomState>; 4]> =
-        (0..n).map(|_| Default::default()).collect();
-    for e in &store.events {
-        let s = e.source as usize;
-        let r = &mut range[s];
-        *r = Some(match *r {
-            None => (e.ts, e.end()),
-            Some((a, b)) => (a.min(e.ts), b.max(e.end())),
-        });
-        for (i, k) in keys.iter().enumerate() {
-            if let Some(v) = store.lane_of(e, *k) {
-                *lanes[s][i].entry(v).or_default() += 1;
-            }
-        }
-    }
+    let lanes: Vec<Vec<LaneCounts>> = keys.iter().map(|k| lane_counts(store, *k)).collect();
     let sources: Vec<SourceStats> = store
         .sources
         .iter()
@@ -174,12 +220,12 @@ pub fn compute(store: &Store, tz_given: bool) -> Stats {
         .map(|(i, src)| {
             let mut lane_map = HashMap::new();
             for (j, k) in keys.iter().enumerate() {
-                let counts = &lanes[i][j];
-                if counts.is_empty() {
+                let counts = &lanes[j][i];
+                if counts.distinct == 0 {
                     continue;
                 }
                 let mut v: Vec<(usize, &str)> =
-                    counts.iter().map(|(s, c)| (*c, store.s(*s))).collect();
+                    counts.runs.iter().map(|(c, s)| (*c, store.s(*s))).collect();
                 let order = |a: &(usize, &str), b: &(usize, &str)| b.0.cmp(&a.0).then(a.1.cmp(b.1));
                 if v.len() > LANE_VALUES {
                     v.select_nth_unstable_by(LANE_VALUES, order);
@@ -189,12 +235,8 @@ pub fn compute(store: &Store, tz_given: bool) -> Stats {
                 lane_map.insert(
                     k.as_str(),
                     LaneSummary {
-                        count: counts.len(),
-                        values: v
-                            .iter()
-                            .take(LANE_VALUES)
-                            .map(|(_, s)| s.to_string())
-                            .collect(),
+                        count: counts.distinct,
+                        values: v.iter().map(|(_, s)| s.to_string()).collect(),
                     },
                 );
             }

@@ -170,9 +170,9 @@ fn constants(side: &Side) -> BTreeMap<String, String> {
     for &i in &side.events {
         let e = &side.store.events[i as usize];
         for a in side.store.attrs(e) {
-            let v = vals.entry(side.store.s(a.key).to_string()).or_default();
+            let v = vals.entry(side.store.s(a.key()).to_string()).or_default();
             if v.0.len() < 2 {
-                v.0.insert(a.value.to_text(&side.store.strings));
+                v.0.insert(a.value().to_text(&side.store.strings));
             }
             v.1 += 1;
         }
@@ -192,10 +192,10 @@ fn template_constants(side: &Side) -> BTreeMap<(String, String), String> {
         let t = event_template(side.store, e);
         for a in side.store.attrs(e) {
             let v = vals
-                .entry((t.clone(), side.store.s(a.key).to_string()))
+                .entry((t.clone(), side.store.s(a.key()).to_string()))
                 .or_default();
             if v.len() < 2 {
-                v.insert(a.value.to_text(&side.store.strings));
+                v.insert(a.value().to_text(&side.store.strings));
             }
         }
     }

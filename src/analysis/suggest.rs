@@ -12,7 +12,6 @@ use crate::query::ast::quote;
 use crate::query::check::Pred;
 use crate::query::eval::{filter, key_of, GroupKey};
 use crate::query::field::{get, Field, FV};
-use lasso::Key;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -356,12 +355,12 @@ fn field_candidates(
     // Attribute key → field number, by the key's interned index.
     let mut field_of: Vec<u32> = Vec::new();
     for a in &store.attrs {
-        let k = a.key.into_usize();
+        let k = a.key().into_usize();
         if k >= field_of.len() {
             field_of.resize(k + 1, u32::MAX - 1);
         }
         if field_of[k] == u32::MAX - 1 {
-            let name = store.s(a.key);
+            let name = store.s(a.key());
             field_of[k] = if name == key_name {
                 u32::MAX
             } else {
@@ -397,11 +396,11 @@ fn field_candidates(
                 }
                 let src = (e.source as usize).min(ns - 1);
                 for a in store.attrs(e) {
-                    let fi = field_of[a.key.into_usize()];
+                    let fi = field_of[a.key().into_usize()];
                     if fi >= u32::MAX - 1 {
                         continue;
                     }
-                    let Some(v) = V::of_attr(a.value) else {
+                    let Some(v) = V::of_attr(a.value()) else {
                         continue;
                     };
                     let fi = fi as usize;

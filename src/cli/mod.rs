@@ -75,6 +75,7 @@ pub enum Command {
 
 /// Parse arguments and run; returns the process exit code.
 pub fn run() -> i32 {
+    crate::timing::init();
     let cli = Cli::parse();
     let result = match cli.cmd {
         Some(Command::Stats(a)) => stats::run(a),

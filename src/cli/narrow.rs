@@ -47,7 +47,10 @@ fn repro_line(store: &Store, i: u32) -> Value {
         m.insert("value".into(), e.value.to_json(&store.strings));
     }
     for a in store.attrs(e) {
-        m.insert(store.s(a.key).to_string(), a.value.to_json(&store.strings));
+        m.insert(
+            store.s(a.key()).to_string(),
+            a.value().to_json(&store.strings),
+        );
     }
     Value::Object(m)
 }

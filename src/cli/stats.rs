@@ -17,7 +17,18 @@ pub struct StatsArgs {
 /// Run `heisen stats`.
 pub fn run(a: StatsArgs) -> Result<i32> {
     let store = a.load.load()?;
+    if std::env::var_os("HEISEN_TIMING").is_some() {
+        crate::timing::mark(&format!(
+            "store: {} events ({} MB), {} attributes ({} MB), {} strings",
+            store.events.len(),
+            store.events.capacity() * std::mem::size_of::<crate::model::Event>() / 1_000_000,
+            store.attrs.len(),
+            store.attrs.capacity() * std::mem::size_of::<crate::model::Attr>() / 1_000_000,
+            store.strings.len()
+        ));
+    }
     let stats = crate::stats::compute(&store, a.load.tz.is_some());
+    crate::timing::mark("stats computed");
     if a.json {
         print_json(&stats)?;
     } else {

@@ -61,7 +61,7 @@ impl Batch {
 
     /// Add an attribute to the event being built (call before [`Batch::push`]).
     pub fn attr(&mut self, key: Sym, value: Value) {
-        self.attrs.push(Attr { key, value });
+        self.attrs.push(Attr::new(key, value));
     }
 
     /// Drop the attributes added since the last push (a record that turned out to be invalid).

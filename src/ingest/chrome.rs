@@ -450,7 +450,12 @@ mod tests {
         assert_eq!(ctx.strings.resolve(x.thread.unwrap()), "main");
         let keys: Vec<(&str, String)> = b.attrs[..x.attr_len as usize]
             .iter()
-            .map(|a| (ctx.strings.resolve(a.key), a.value.to_text(&ctx.strings)))
+            .map(|a| {
+                (
+                    ctx.strings.resolve(a.key()),
+                    a.value().to_text(&ctx.strings),
+                )
+            })
             .collect();
         assert_eq!(
             keys,
@@ -464,8 +469,8 @@ mod tests {
         let c = &b.events[2];
         assert_eq!(c.kind, Kind::Event);
         let counter = &b.attrs[c.attr_start as usize..(c.attr_start + c.attr_len) as usize];
-        assert_eq!(counter[0].value, Value::Int(10));
-        assert_eq!(counter[1].value, Value::Float(2.5));
+        assert_eq!(counter[0].value(), Value::Int(10));
+        assert_eq!(counter[1].value(), Value::Float(2.5));
         assert_eq!(
             b.notes,
             ["trace events of other phases not shown (P: 1, b: 1)"]

@@ -254,7 +254,7 @@ mod tests {
         let e = &b.events[i];
         b.attrs[e.attr_start as usize..(e.attr_start + e.attr_len) as usize]
             .iter()
-            .map(|a| (ctx.strings.resolve(a.key).to_string(), a.value))
+            .map(|a| (ctx.strings.resolve(a.key()).to_string(), a.value()))
             .collect()
     }
 

@@ -57,9 +57,13 @@ mod tests {
         assert_eq!(ctx.strings.resolve(e.msg.unwrap()), "boom");
         assert_eq!(ctx.strings.resolve(e.request.unwrap()), "r1");
         assert_eq!(e.tz_offset, Some(60));
-        let keys: Vec<_> = b.attrs.iter().map(|a| ctx.strings.resolve(a.key)).collect();
+        let keys: Vec<_> = b
+            .attrs
+            .iter()
+            .map(|a| ctx.strings.resolve(a.key()))
+            .collect();
         assert_eq!(keys, ["hostname", "pid", "err.code", "err.why"]);
-        assert_eq!(b.attrs[1].value, Value::Int(7));
+        assert_eq!({ b.attrs[1].value() }, Value::Int(7));
     }
 
     #[test]

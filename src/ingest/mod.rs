@@ -191,12 +191,14 @@ pub fn load_files(paths: &[String], opts: &LoadOptions) -> Result<Store, LoadErr
             Ok((src, batch))
         })
         .collect();
+    crate::timing::mark("parsed");
     let mut store = Store::new(strings);
     for r in parsed {
         let (src, batch) = r?;
         absorb(&mut store, src, batch);
     }
     store.sort();
+    crate::timing::mark("merged and sorted");
     Ok(store)
 }
 
@@ -426,18 +428,34 @@ pub fn parse_lines(bytes: &[u8], ctx: &Ctx, f: LineFn) -> Batch {
 
 fn parse_lines_with(bytes: &[u8], ctx: &Ctx, f: LineFn, opts: &LoadOptions) -> Batch {
     let chunks = split_chunks(bytes, CHUNK);
-    let batches: Vec<Batch> = chunks
-        .par_iter()
-        .map(|chunk| {
-            let b = parse_chunk(chunk, ctx, f);
-            opts.advance(chunk.len());
-            if opts.release_pages {
-                release_pages(chunk);
-            }
-            b
-        })
-        .collect();
-    merge_batches(batches, ctx)
+    // Waves of a few chunks per thread: each wave is parsed in parallel and appended at once,
+    // so only one wave's chunk batches exist beside the result (their memory is reused by the
+    // next wave instead of every chunk getting fresh pages).
+    let wave = 4 * rayon::current_num_threads().max(1);
+    let mut merged = Merger::new(ctx);
+    let mut done = 0usize;
+    for (i, group) in chunks.chunks(wave).enumerate() {
+        let batches: Vec<Batch> = group
+            .par_iter()
+            .map(|chunk| {
+                let b = parse_chunk(chunk, ctx, f);
+                opts.advance(chunk.len());
+                if opts.release_pages {
+                    release_pages(chunk);
+                }
+                b
+            })
+            .collect();
+        for b in batches {
+            merged.push(b);
+        }
+        done += group.iter().map(|c| c.len()).sum::<usize>();
+        if i == 0 && done < bytes.len() {
+            merged.reserve_for(bytes.len() as f64 / done as f64);
+        }
+    }
+    crate::timing::mark("chunks parsed");
+    merged.finish()
 }
 
 /// Tell the kernel this process no longer needs the whole pages inside `bytes`, which must
@@ -493,16 +511,35 @@ pub fn parse_chunk(chunk: &[u8], ctx: &Ctx, f: LineFn) -> Batch {
 
 /// Merge chunk batches (in order) into one, rebasing line, sequence and attribute indexes.
 pub fn merge_batches(batches: Vec<Batch>, ctx: &Ctx) -> Batch {
-    let mut out = Batch::new();
-    out.events
-        .reserve_exact(batches.iter().map(|b| b.events.len()).sum());
-    out.attrs
-        .reserve_exact(batches.iter().map(|b| b.attrs.len()).sum());
-    let mut line_base = 0u32;
-    for mut b in batches {
+    let mut merged = Merger::new(ctx);
+    for b in batches {
+        merged.push(b);
+    }
+    merged.finish()
+}
+
+/// Appends chunk batches in file order into one batch.
+struct Merger<'c> {
+    ctx: &'c Ctx,
+    out: Batch,
+    line_base: u32,
+}
+
+impl<'c> Merger<'c> {
+    fn new(ctx: &'c Ctx) -> Self {
+        Merger {
+            ctx,
+            out: Batch::new(),
+            line_base: 0,
+        }
+    }
+
+    /// Append the next chunk's batch; its vectors are freed here.
+    fn push(&mut self, mut b: Batch) {
+        let (out, line_base) = (&mut self.out, self.line_base);
         for (line, text) in std::mem::take(&mut b.leading) {
             match out.events.last_mut() {
-                Some(last) => batch::append_msg(last, &format!("\n{text}"), ctx),
+                Some(last) => batch::append_msg(last, &format!("\n{text}"), self.ctx),
                 None => out.error(
                     line + line_base,
                     "text before the first record (not a record, and no record above to attach it to)",
@@ -531,12 +568,30 @@ pub fn merge_batches(batches: Vec<Batch>, ctx: &Ctx) -> Batch {
         for n in b.notes {
             out.note(n);
         }
-        out.events.append(&mut b.events);
-        out.attrs.append(&mut b.attrs);
-        line_base += b.lines;
-        out.lines = line_base;
+        if out.events.is_empty() && out.attrs.is_empty() {
+            out.events = std::mem::take(&mut b.events);
+            out.attrs = std::mem::take(&mut b.attrs);
+        } else {
+            out.events.extend_from_slice(&b.events);
+            out.attrs.extend_from_slice(&b.attrs);
+        }
+        self.line_base += b.lines;
+        out.lines = self.line_base;
     }
-    out
+
+    /// Reserve room for `factor` times what is merged so far (with a little slack): the
+    /// vectors then fill in place instead of growing by reallocation, whose copies would
+    /// briefly hold the events twice.
+    fn reserve_for(&mut self, factor: f64) {
+        let grow = |n: usize| ((n as f64 * factor * 1.02) as usize + 1024).saturating_sub(n);
+        let out = &mut self.out;
+        out.events.reserve_exact(grow(out.events.len()));
+        out.attrs.reserve_exact(grow(out.attrs.len()));
+    }
+
+    fn finish(self) -> Batch {
+        self.out
+    }
 }
 
 #[cfg(test)]

@@ -189,7 +189,7 @@ mod tests {
         );
         let a: Vec<(&str, Value)> = b.attrs[..s.attr_len as usize]
             .iter()
-            .map(|a| (ctx.strings.resolve(a.key), a.value))
+            .map(|a| (ctx.strings.resolve(a.key()), a.value()))
             .collect();
         assert_eq!(
             a,

@@ -259,11 +259,71 @@ impl Value {
     }
 }
 
-/// One attribute: an interned key and a typed value.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// One attribute: an interned key and a typed value, in 12 bytes (the pool holds several per
+/// event): the value's kind sits in the low bits of the key word, its payload in two words.
+#[derive(Clone, Copy)]
 pub struct Attr {
-    pub key: Sym,
-    pub value: Value,
+    key_kind: u32,
+    payload: [u32; 2],
+}
+
+/// Bits of the key word that hold the value's kind.
+const KIND_BITS: u32 = 3;
+
+impl Attr {
+    /// The largest key index an attribute can hold (2^29 − 1 distinct strings).
+    pub const MAX_KEY: usize = (u32::MAX >> KIND_BITS) as usize;
+
+    /// An attribute. Keys are interned early (they repeat), so the limit on the key's index
+    /// is far beyond any input.
+    ///
+    /// # Panics
+    /// When the key's index is above [`Attr::MAX_KEY`].
+    pub fn new(key: Sym, value: Value) -> Attr {
+        let k = key.into_usize();
+        assert!(k <= Self::MAX_KEY, "attribute key index {k} out of range");
+        let (kind, bits): (u32, u64) = match value {
+            Value::Null => (0, 0),
+            Value::Bool(b) => (1, b as u64),
+            Value::Int(i) => (2, i as u64),
+            Value::Float(f) => (3, f.to_bits()),
+            Value::Str(s) => (4, s.into_usize() as u64),
+        };
+        Attr {
+            key_kind: ((k as u32) << KIND_BITS) | kind,
+            payload: [bits as u32, (bits >> 32) as u32],
+        }
+    }
+    /// The key.
+    pub fn key(&self) -> Sym {
+        Sym::from_usize((self.key_kind >> KIND_BITS) as usize)
+    }
+    /// The value.
+    pub fn value(&self) -> Value {
+        let bits = u64::from(self.payload[0]) | (u64::from(self.payload[1]) << 32);
+        match self.key_kind & ((1 << KIND_BITS) - 1) {
+            1 => Value::Bool(bits != 0),
+            2 => Value::Int(bits as i64),
+            3 => Value::Float(f64::from_bits(bits)),
+            4 => Value::Str(Sym::from_usize(bits as usize)),
+            _ => Value::Null,
+        }
+    }
+}
+
+impl PartialEq for Attr {
+    fn eq(&self, o: &Attr) -> bool {
+        self.key() == o.key() && self.value() == o.value()
+    }
+}
+
+impl std::fmt::Debug for Attr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Attr")
+            .field("key", &self.key())
+            .field("value", &self.value())
+            .finish()
+    }
 }
 
 /// One normalised event. Fixed size; strings are interned, attributes live in the store's pool.
@@ -342,10 +402,30 @@ impl Event {
 #[cfg(test)]
 mod size_tests {
     #[test]
+    fn attributes_round_trip_every_kind() {
+        use super::{Attr, Value};
+        let s = crate::model::Strings::new();
+        let k = s.intern("k");
+        for v in [
+            Value::Null,
+            Value::Bool(true),
+            Value::Bool(false),
+            Value::Int(-5),
+            Value::Int(i64::MIN),
+            Value::Float(-2.5),
+            Value::Float(f64::INFINITY),
+            Value::Str(s.intern("v")),
+        ] {
+            let a = Attr::new(k, v);
+            assert_eq!((a.key(), a.value()), (k, v));
+        }
+    }
+
+    #[test]
     fn event_stays_compact() {
         // The store holds tens of millions of these: keep an eye on the size.
         let size = std::mem::size_of::<super::Event>();
         assert!(size <= 112, "Event grew to {size} bytes");
-        assert_eq!(std::mem::size_of::<super::Attr>(), 24);
+        assert_eq!(std::mem::size_of::<super::Attr>(), 12);
     }
 }

@@ -214,7 +214,10 @@ impl Store {
 
     /// An attribute's value by interned key.
     pub fn attr_sym(&self, e: &Event, key: Sym) -> Option<Value> {
-        self.attrs(e).iter().find(|a| a.key == key).map(|a| a.value)
+        self.attrs(e)
+            .iter()
+            .find(|a| a.key() == key)
+            .map(|a| a.value())
     }
 
     /// The lane an event belongs to under `key`.
@@ -308,8 +311,8 @@ impl Store {
         for a in self.attrs(e) {
             out.push_str(&format!(
                 " {}={}",
-                self.s(a.key),
-                a.value.to_json(&self.strings)
+                self.s(a.key()),
+                a.value().to_json(&self.strings)
             ));
         }
         out
@@ -342,7 +345,7 @@ impl Serialize for AttrsView<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(Some(self.0.len()))?;
         for a in self.0 {
-            m.serialize_entry(self.1.resolve(a.key), &ValueView(a.value, self.1))?;
+            m.serialize_entry(self.1.resolve(a.key()), &ValueView(a.value(), self.1))?;
         }
         m.end()
     }

@@ -1,21 +1,346 @@
 //! String interning shared by every event: each distinct string is stored once and named by a `Sym`.
 //!
-//! The shared interner is a concurrent map; in front of it each thread keeps a small
+//! The table is built for parallel ingest of tens of millions of records, most of whose ids are
+//! unique: strings are packed into per-shard regions of reserved address space (one copy, no
+//! allocation per string, never moved), a shard is chosen by hash so that parsers on different
+//! cores rarely meet on a lock, a lookup touches one record to compare, and `resolve` reads an
+//! append-only array without any lock. In front of it each thread keeps a small
 //! direct-mapped cache, because most strings in logs (keys, services, levels, messages) repeat.
 
 use std::cell::RefCell;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicPtr, AtomicU32, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
-/// An interned string id (4 bytes; `Option<Sym>` is 4 bytes too).
-pub type Sym = lasso::Spur;
+/// An interned string id (4 bytes; `Option<Sym>` is 4 bytes too). Ids are dense from 1 in
+/// insertion order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Sym(NonZeroU32);
 
-type Rodeo = lasso::ThreadedRodeo<Sym, ahash::RandomState>;
+impl Sym {
+    /// The dense 0-based index of this id, for tables indexed by string.
+    pub fn into_usize(self) -> usize {
+        self.index()
+    }
+    /// The id with dense index `i` (the inverse of [`Sym::into_usize`]); only meaningful for
+    /// an index the interner handed out.
+    pub fn from_usize(i: usize) -> Sym {
+        Sym::from_index(u32::try_from(i).expect("a u32 index"))
+    }
+    fn index(self) -> usize {
+        self.0.get() as usize - 1
+    }
+    fn from_index(i: u32) -> Sym {
+        Sym(NonZeroU32::new(i + 1).expect("index below u32::MAX"))
+    }
+}
+
+const SHARDS: usize = 4;
+/// Entries per segment of the start array.
+const SEG_BITS: u32 = 19;
+const SEG: usize = 1 << SEG_BITS;
+/// Segments enough for every `u32` index.
+const SEGS: usize = 1 << (32 - SEG_BITS);
+/// The largest number of distinct strings one table holds.
+const MAX_STRINGS: u32 = u32::MAX - 1;
+/// Bytes of address space reserved per shard, largest first: pages are only used as strings
+/// fill them. Offsets are `u32` counts of 4-byte units, so 16 GiB is the most one can address.
+const REGION_SIZES: [usize; 5] = [16 << 30, 4 << 30, 1 << 30, 256 << 20, 64 << 20];
+/// The first bytes of a region stay on small pages, so a small table costs little memory.
+const SMALL_PREFIX: usize = 2 << 20;
+
+/// One shard's strings, packed into one reserved range of address space as records:
+/// index (`u32`), length (`u32`), the bytes, padding to 4. A record never moves, so the table
+/// names it by its offset and `resolve` by its address.
+struct Region {
+    base: *mut u8,
+    cap: usize,
+    used: usize,
+}
+
+impl Region {
+    fn new() -> Region {
+        for cap in REGION_SIZES {
+            // SAFETY: an anonymous private mapping at an address of the kernel's choosing;
+            // nothing else refers to it.
+            let p = unsafe {
+                libc::mmap(
+                    std::ptr::null_mut(),
+                    cap,
+                    libc::PROT_READ | libc::PROT_WRITE,
+                    libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | NORESERVE,
+                    -1,
+                    0,
+                )
+            };
+            if p != libc::MAP_FAILED {
+                #[cfg(target_os = "linux")]
+                // SAFETY: advice on part of the mapping just made; contents are unaffected.
+                unsafe {
+                    libc::madvise(
+                        (p as *mut u8).add(SMALL_PREFIX) as *mut libc::c_void,
+                        cap - SMALL_PREFIX,
+                        libc::MADV_HUGEPAGE,
+                    );
+                }
+                return Region {
+                    base: p as *mut u8,
+                    cap,
+                    used: 0,
+                };
+            }
+        }
+        panic!("cannot reserve address space for the string table");
+    }
+
+    /// Append a record for string `idx`; returns its offset in 4-byte units.
+    fn store(&mut self, idx: u32, s: &str) -> u32 {
+        let need = (8 + s.len()).next_multiple_of(4);
+        assert!(
+            self.used + need <= self.cap,
+            "string table full: more than {} GiB of distinct text in one shard",
+            self.cap >> 30
+        );
+        let off = self.used;
+        // SAFETY: `off + need <= cap`: the writes stay inside the mapping, in bytes past every
+        // record already handed out (no reader looks there).
+        unsafe {
+            let p = self.base.add(off);
+            std::ptr::copy_nonoverlapping(idx.to_le_bytes().as_ptr(), p, 4);
+            std::ptr::copy_nonoverlapping((s.len() as u32).to_le_bytes().as_ptr(), p.add(4), 4);
+            std::ptr::copy_nonoverlapping(s.as_ptr(), p.add(8), s.len());
+        }
+        self.used += need;
+        (off / 4) as u32
+    }
+
+    fn record(&self, off: u32) -> *const u8 {
+        // SAFETY: offsets come from `store`, so they lie inside the mapping.
+        unsafe { self.base.add(off as usize * 4) }
+    }
+}
+
+/// Read the record at `p`: its index and its text.
+///
+/// # Safety
+/// `p` must point at a record written by [`Region::store`] in a live region.
+unsafe fn read_record<'a>(p: *const u8) -> (u32, &'a str) {
+    let mut word = [0u8; 4];
+    std::ptr::copy_nonoverlapping(p, word.as_mut_ptr(), 4);
+    let idx = u32::from_le_bytes(word);
+    std::ptr::copy_nonoverlapping(p.add(4), word.as_mut_ptr(), 4);
+    let bytes = std::slice::from_raw_parts(p.add(8), u32::from_le_bytes(word) as usize);
+    (idx, std::str::from_utf8_unchecked(bytes))
+}
+
+impl Drop for Region {
+    fn drop(&mut self) {
+        // SAFETY: unmapping the mapping made in `new`, once.
+        unsafe {
+            libc::munmap(self.base as *mut libc::c_void, self.cap);
+        }
+    }
+}
+
+#[cfg(target_os = "linux")]
+const NORESERVE: libc::c_int = libc::MAP_NORESERVE;
+#[cfg(not(target_os = "linux"))]
+const NORESERVE: libc::c_int = 0;
+
+/// An open-addressing hash set of records, linear probing. Each slot holds 32 bits of the
+/// string's hash beside its record offset (plus one; 0 is empty), so a probe reads one slot and
+/// touches a record only when the hash bits agree, and growing never reads the strings.
+#[derive(Default)]
+struct Slots {
+    slots: Vec<u64>,
+    len: usize,
+}
+
+impl Slots {
+    fn tag(hash: u64) -> u32 {
+        (hash >> 32) as u32
+    }
+
+    /// The first slot whose record satisfies `is`, or `Err(index of the empty slot to use)`.
+    fn probe(&self, hash: u64, mut is: impl FnMut(u32) -> bool) -> Result<u32, usize> {
+        let mask = self.slots.len().wrapping_sub(1);
+        if self.slots.is_empty() {
+            return Err(0);
+        }
+        let tag = Self::tag(hash);
+        let mut i = tag as usize & mask;
+        loop {
+            let s = self.slots[i];
+            if s == 0 {
+                return Err(i);
+            }
+            if (s >> 32) as u32 == tag && is(s as u32 - 1) {
+                return Ok(s as u32 - 1);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Insert record `off` at the empty slot `at` that `probe` returned for `hash`.
+    fn insert(&mut self, hash: u64, off: u32, at: usize) {
+        let slot = (u64::from(Self::tag(hash)) << 32) | u64::from(off + 1);
+        if (self.len + 1) * 4 > self.slots.len() * 3 {
+            self.grow();
+            let at = self.probe(hash, |_| false).expect_err("a free slot");
+            self.slots[at] = slot;
+        } else {
+            self.slots[at] = slot;
+        }
+        self.len += 1;
+    }
+
+    fn grow(&mut self) {
+        let cap = (self.slots.len() * 2).max(16);
+        let old = std::mem::replace(&mut self.slots, vec![0; cap]);
+        let mask = cap - 1;
+        for s in old.into_iter().filter(|&s| s != 0) {
+            let mut i = (s >> 32) as usize & mask;
+            while self.slots[i] != 0 {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = s;
+        }
+    }
+}
+
+/// One shard: a hash set of record offsets and the region the records live in. Guarded by a
+/// mutex.
+struct Shard {
+    table: Slots,
+    region: Region,
+}
+
+// SAFETY: the region is owned by the shard and only written under its mutex.
+unsafe impl Send for Shard {}
+
+/// The shared table behind a [`Strings`].
+struct Table {
+    shards: Box<[Mutex<Shard>]>,
+    /// Where each string starts in an arena, by index: segments allocated on first use.
+    starts: Box<[AtomicPtr<AtomicPtr<u8>>]>,
+    next: AtomicU32,
+    hasher: ahash::RandomState,
+}
+
+impl Table {
+    fn new() -> Self {
+        let shards = (0..SHARDS)
+            .map(|_| {
+                Mutex::new(Shard {
+                    table: Slots::default(),
+                    region: Region::new(),
+                })
+            })
+            .collect();
+        // SAFETY: a null AtomicPtr is all-zero bytes; zeroed memory is a valid array of them
+        // (and a large zeroed allocation costs no page until a segment is used).
+        let starts =
+            unsafe { Box::<[AtomicPtr<AtomicPtr<u8>>]>::new_zeroed_slice(SEGS).assume_init() };
+        Table {
+            shards,
+            starts,
+            next: AtomicU32::new(0),
+            hasher: ahash::RandomState::new(),
+        }
+    }
+
+    fn shard(&self, hash: u64) -> &Mutex<Shard> {
+        // Low bits: the slots use the high 32.
+        &self.shards[hash as usize & (SHARDS - 1)]
+    }
+
+    fn segment(&self, i: usize) -> &[AtomicPtr<u8>] {
+        let slot = &self.starts[i >> SEG_BITS];
+        let mut seg = slot.load(Ordering::Acquire);
+        if seg.is_null() {
+            // SAFETY: as in `new`: zeroed memory is an array of null pointers.
+            let fresh = unsafe { Box::<[AtomicPtr<u8>]>::new_zeroed_slice(SEG).assume_init() };
+            let fresh = Box::into_raw(fresh) as *mut AtomicPtr<u8>;
+            match slot.compare_exchange(seg, fresh, Ordering::AcqRel, Ordering::Acquire) {
+                Ok(_) => seg = fresh,
+                Err(won) => {
+                    // SAFETY: `fresh` came from `Box::into_raw` above and was never shared.
+                    drop(unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(fresh, SEG)) });
+                    seg = won;
+                }
+            }
+        }
+        // SAFETY: a non-null segment pointer always points at SEG live entries, freed only in
+        // `Drop`.
+        unsafe { std::slice::from_raw_parts(seg, SEG) }
+    }
+
+    /// The text at index `i`, which must have been returned by `get_or_insert`.
+    fn text(&self, i: usize) -> &str {
+        let p = self.segment(i)[i & (SEG - 1)].load(Ordering::Acquire);
+        assert!(!p.is_null(), "string id {i} was never interned here");
+        // SAFETY: `p` points at a record of a region this table owns.
+        unsafe { read_record(p).1 }
+    }
+
+    /// Look `s` up in `shard`: its index, or the free slot where it would go.
+    fn find(&self, shard: &Shard, hash: u64, s: &str) -> Result<u32, usize> {
+        let mut idx = 0;
+        shard
+            .table
+            .probe(hash, |off| {
+                // SAFETY: table entries are offsets of records in this shard's region.
+                let (i, text) = unsafe { read_record(shard.region.record(off)) };
+                idx = i;
+                text == s
+            })
+            .map(|_| idx)
+    }
+
+    fn get_or_insert(&self, hash: u64, s: &str) -> u32 {
+        let mut guard = self
+            .shard(hash)
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let at = match self.find(&guard, hash, s) {
+            Ok(i) => return i,
+            Err(at) => at,
+        };
+        let i = self.next.fetch_add(1, Ordering::Relaxed);
+        assert!(i < MAX_STRINGS, "more than {MAX_STRINGS} distinct strings");
+        let shard = &mut *guard;
+        let off = shard.region.store(i, s);
+        let p = shard.region.record(off);
+        self.segment(i as usize)[i as usize & (SEG - 1)].store(p as *mut u8, Ordering::Release);
+        shard.table.insert(hash, off, at);
+        i
+    }
+
+    fn get(&self, hash: u64, s: &str) -> Option<u32> {
+        let shard = self
+            .shard(hash)
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        self.find(&shard, hash, s).ok()
+    }
+}
+
+impl Drop for Table {
+    fn drop(&mut self) {
+        for slot in self.starts.iter() {
+            let seg = slot.load(Ordering::Acquire);
+            if !seg.is_null() {
+                // SAFETY: every non-null segment came from `Box::into_raw` of SEG entries.
+                drop(unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(seg, SEG)) });
+            }
+        }
+    }
+}
 
 /// A thread-safe interner, cheap to clone (an `Arc`), shared by the parsers and the store.
 #[derive(Clone)]
 pub struct Strings {
-    rodeo: Arc<Rodeo>,
+    table: Arc<Table>,
     /// Unique per interner, so a thread's cache never answers for another interner.
     id: u64,
 }
@@ -43,22 +368,20 @@ const EMPTY: Slot = Slot {
 
 struct Cache {
     owner: u64,
-    hasher: ahash::RandomState,
     slots: Vec<Slot>,
 }
 
 thread_local! {
-    static CACHE: RefCell<Cache> = RefCell::new(Cache {
+    static CACHE: RefCell<Cache> = const { RefCell::new(Cache {
         owner: 0,
-        hasher: ahash::RandomState::new(),
         slots: Vec::new(),
-    });
+    }) };
 }
 
 impl Default for Strings {
     fn default() -> Self {
         Strings {
-            rodeo: Arc::new(Rodeo::with_hasher(ahash::RandomState::new())),
+            table: Arc::new(Table::new()),
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
         }
     }
@@ -71,8 +394,10 @@ impl Strings {
     }
     /// Intern `s`, returning its id.
     pub fn intern(&self, s: &str) -> Sym {
+        let t = &*self.table;
+        let h = t.hasher.hash_one(s);
         if s.len() > CACHE_MAX_LEN {
-            return self.rodeo.get_or_intern(s);
+            return Sym::from_index(t.get_or_insert(h, s));
         }
         CACHE.with(|c| {
             let mut c = c.borrow_mut();
@@ -81,14 +406,13 @@ impl Strings {
                 c.slots.clear();
                 c.slots.resize(CACHE_SLOTS, EMPTY);
             }
-            let h = c.hasher.hash_one(s);
             let slot = &mut c.slots[(h as usize) & (CACHE_SLOTS - 1)];
             if let Some(sym) = slot.sym {
                 if slot.hash == h && &slot.text[..slot.len as usize] == s.as_bytes() {
                     return sym;
                 }
             }
-            let sym = self.rodeo.get_or_intern(s);
+            let sym = Sym::from_index(t.get_or_insert(h, s));
             slot.hash = h;
             slot.len = s.len() as u8;
             slot.text[..s.len()].copy_from_slice(s.as_bytes());
@@ -99,19 +423,23 @@ impl Strings {
     /// The id of `s` if it was ever interned (no insertion): a filter for a string that never
     /// occurs can answer "no match" without scanning text.
     pub fn lookup(&self, s: &str) -> Option<Sym> {
-        self.rodeo.get(s)
+        let t = &*self.table;
+        t.get(t.hasher.hash_one(s), s).map(Sym::from_index)
     }
     /// The text of an id.
+    ///
+    /// # Panics
+    /// When `s` was not interned by this interner (a bug in the caller).
     pub fn resolve(&self, s: Sym) -> &str {
-        self.rodeo.resolve(&s)
+        self.table.text(s.index())
     }
     /// Number of distinct strings.
     pub fn len(&self) -> usize {
-        self.rodeo.len()
+        self.table.next.load(Ordering::Relaxed) as usize
     }
     /// True when nothing was interned.
     pub fn is_empty(&self) -> bool {
-        self.rodeo.is_empty()
+        self.len() == 0
     }
 }
 
@@ -137,5 +465,47 @@ mod tests {
         assert_eq!(a.intern("hello"), x);
         assert_eq!(b.intern("hello"), y);
         assert_ne!(x, y);
+    }
+
+    #[test]
+    fn many_strings_from_many_threads_keep_one_id_each() {
+        let s = Strings::new();
+        // Enough to cross arena blocks and start-array segments; long ones skip the cache.
+        let text = |i: usize| {
+            if i.is_multiple_of(97) {
+                format!("{i:0>200}")
+            } else {
+                format!("id-{i}")
+            }
+        };
+        let n = 3 * SEG + 17;
+        let ids: Vec<Vec<Sym>> = std::thread::scope(|scope| {
+            let hs: Vec<_> = (0..4)
+                .map(|t| {
+                    let s = &s;
+                    scope.spawn(move || {
+                        (0..n)
+                            .map(|k| (k * 7 + t * 13) % n)
+                            .map(|i| (i, s.intern(&text(i))))
+                            .fold(vec![None; n], |mut v, (i, sym)| {
+                                v[i] = Some(sym);
+                                v
+                            })
+                            .into_iter()
+                            .map(Option::unwrap)
+                            .collect()
+                    })
+                })
+                .collect();
+            hs.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        assert_eq!(s.len(), n);
+        for i in 0..n {
+            assert!(ids.iter().all(|v| v[i] == ids[0][i]), "string {i}");
+            assert_eq!(s.resolve(ids[0][i]), text(i));
+            assert_eq!(s.lookup(&text(i)), Some(ids[0][i]));
+        }
+        assert_eq!(s.lookup("never"), None);
+        assert_eq!(s.resolve(s.intern("")), "");
     }
 }

@@ -48,7 +48,7 @@ pub fn resolve(store: &Store, f: &FieldRef) -> Result<Field, QueryError> {
                     NAMES.iter().position(|x| *x == f.name),
                     store.strings.lookup(&f.name),
                 ) {
-                    if store.attrs.iter().any(|a| a.key == sym) {
+                    if store.attrs.iter().any(|a| a.key() == sym) {
                         return Ok(Field::OrAttr(i as u8, sym));
                     }
                 }
@@ -57,7 +57,7 @@ pub fn resolve(store: &Store, f: &FieldRef) -> Result<Field, QueryError> {
         }
     }
     if let Some(sym) = store.strings.lookup(&f.name) {
-        if store.attrs.iter().any(|a| a.key == sym) {
+        if store.attrs.iter().any(|a| a.key() == sym) {
             return Ok(Field::Attr(sym));
         }
     }
@@ -135,9 +135,9 @@ fn attr_is_numeric(store: &Store, key: Sym) -> bool {
     store
         .attrs
         .iter()
-        .filter(|a| a.key == key)
+        .filter(|a| a.key() == key)
         .take(100_000)
-        .any(|a| a.value.as_f64(&store.strings).is_some())
+        .any(|a| a.value().as_f64(&store.strings).is_some())
 }
 
 /// Compile a filter against a store.

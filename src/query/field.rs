@@ -189,7 +189,7 @@ pub fn parse_num(s: &str) -> Option<f64> {
 pub fn attr_keys(store: &Store) -> Vec<(String, usize)> {
     let mut counts: std::collections::HashMap<Sym, usize> = std::collections::HashMap::new();
     for a in &store.attrs {
-        *counts.entry(a.key).or_default() += 1;
+        *counts.entry(a.key()).or_default() += 1;
     }
     let mut v: Vec<(String, usize)> = counts
         .into_iter()

@@ -91,8 +91,8 @@ pub fn event_lines(app: &App, store: &Store, idx: u32) -> Vec<Line<'static>> {
     if !attrs.is_empty() {
         out.push(Line::from(Span::styled("attrs", app.theme.fg("dim"))));
         for a in attrs {
-            let key = sanitize(store.s(a.key), true).into_owned();
-            let val = a.value.to_text(&store.strings);
+            let key = sanitize(store.s(a.key()), true).into_owned();
+            let val = a.value().to_text(&store.strings);
             let safe = sanitize(&val, false).into_owned();
             match highlight::detect(&safe) {
                 Some(lang) => {
