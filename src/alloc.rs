@@ -1,54 +1,41 @@
-//! A global allocator that asks the kernel for transparent huge pages on large allocations.
+//! Transparent huge pages for the few large tables that are read at random.
 //!
-//! The store of a multi-GB load is a few large vectors and hash tables that are filled once and
-//! then read at random. With 4 KiB pages, filling them costs one page fault per page and reading
-//! them misses the TLB on almost every access; `MADV_HUGEPAGE` on the big blocks cuts both by
-//! 512×. Small allocations go to the system allocator untouched. The binary installs it; the
-//! library never does.
+//! The string table of a multi-GB load is hundreds of MB probed at random: with 4 KiB pages
+//! almost every probe also misses the TLB, which costs most in a VM (two-level page walks).
+//! Advising huge pages for those blocks only pays there; vectors that are filled once in order
+//! (the events) stay on normal pages, where huge pages would only add compaction time.
 
-use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicBool, Ordering};
 
-/// Allocations of at least this many bytes are advised to use huge pages.
+/// Blocks smaller than this are never advised (no 2 MiB page fits in them usefully).
 pub const HUGE_MIN: usize = 4 << 20;
 
-/// [`System`], plus `madvise(MADV_HUGEPAGE)` on blocks of [`HUGE_MIN`] bytes or more.
-pub struct HugePageAlloc;
+static ENABLED: AtomicBool = AtomicBool::new(true);
 
-fn advise(p: *mut u8, size: usize) {
+/// Turn the advice off (`HEISEN_NO_HUGEPAGES=1` in the binary, for measuring what it buys).
+pub fn set_enabled(on: bool) {
+    ENABLED.store(on, Ordering::Relaxed);
+}
+
+/// Whether huge-page advice is on.
+pub fn enabled() -> bool {
+    ENABLED.load(Ordering::Relaxed)
+}
+
+/// Advise huge pages for the whole pages inside `len` bytes at `p` (Linux; elsewhere, and for
+/// blocks under [`HUGE_MIN`], nothing happens).
+pub fn advise_huge(p: *const u8, len: usize) {
     #[cfg(target_os = "linux")]
-    if !p.is_null() && size >= HUGE_MIN {
+    if !p.is_null() && len >= HUGE_MIN && enabled() {
         const PAGE: usize = 4096;
         let start = (p as usize).next_multiple_of(PAGE);
-        let end = (p as usize + size) / PAGE * PAGE;
-        // SAFETY: the range lies inside a block the system allocator just handed out; the
-        // advice changes how pages are backed, never their contents.
+        let end = (p as usize + len) / PAGE * PAGE;
+        // SAFETY: the range lies inside memory the caller owns; the advice changes how pages
+        // are backed, never their contents.
         unsafe {
             libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_HUGEPAGE);
         }
     }
     #[cfg(not(target_os = "linux"))]
-    let _ = (p, size);
-}
-
-// SAFETY: every call is forwarded to `System` with the same arguments; `advise` only adds a
-// hint about the returned memory.
-unsafe impl GlobalAlloc for HugePageAlloc {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let p = System.alloc(layout);
-        advise(p, layout.size());
-        p
-    }
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        let p = System.alloc_zeroed(layout);
-        advise(p, layout.size());
-        p
-    }
-    unsafe fn dealloc(&self, p: *mut u8, layout: Layout) {
-        System.dealloc(p, layout)
-    }
-    unsafe fn realloc(&self, p: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let q = System.realloc(p, layout, new_size);
-        advise(q, new_size);
-        q
-    }
+    let _ = (p, len);
 }

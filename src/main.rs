@@ -1,9 +1,7 @@
 //! The `heisen` binary.
 
-#[global_allocator]
-static ALLOC: heisen::alloc::HugePageAlloc = heisen::alloc::HugePageAlloc;
-
 fn main() {
+    heisen::alloc::set_enabled(std::env::var_os("HEISEN_NO_HUGEPAGES").is_none());
     // Like other Unix tools, end quietly when the reader of stdout goes away (`| head`).
     #[cfg(unix)]
     // SAFETY: restoring the default disposition of SIGPIPE before any thread starts.

@@ -4,7 +4,7 @@
 use super::event::{Attr, Event, Kind, Level, Value};
 use super::strings::{Strings, Sym};
 use super::time;
-use rayon::slice::ParallelSliceMut;
+use rayon::prelude::*;
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 
@@ -252,7 +252,14 @@ impl Store {
 
     /// Sort events into the store order (time, source, line, sequence): the same on every run.
     pub fn sort(&mut self) {
-        self.events.par_sort_unstable_by_key(Event::order_key);
+        // A single source is usually in order already: checking is one parallel pass.
+        let sorted = self
+            .events
+            .par_windows(2)
+            .all(|w| w[0].order_key() <= w[1].order_key());
+        if !sorted {
+            self.events.par_sort_unstable_by_key(Event::order_key);
+        }
     }
 
     /// Earliest and latest event time.

@@ -74,15 +74,9 @@ impl Region {
                 )
             };
             if p != libc::MAP_FAILED {
-                #[cfg(target_os = "linux")]
-                // SAFETY: advice on part of the mapping just made; contents are unaffected.
-                unsafe {
-                    libc::madvise(
-                        (p as *mut u8).add(SMALL_PREFIX) as *mut libc::c_void,
-                        cap - SMALL_PREFIX,
-                        libc::MADV_HUGEPAGE,
-                    );
-                }
+                // SAFETY: `SMALL_PREFIX` is below every region size.
+                let rest = unsafe { (p as *const u8).add(SMALL_PREFIX) };
+                crate::alloc::advise_huge(rest, cap - SMALL_PREFIX);
                 return Region {
                     base: p as *mut u8,
                     cap,
@@ -197,6 +191,7 @@ impl Slots {
     fn grow(&mut self) {
         let cap = (self.slots.len() * 2).max(16);
         let old = std::mem::replace(&mut self.slots, vec![0; cap]);
+        crate::alloc::advise_huge(self.slots.as_ptr() as *const u8, cap * 8);
         let mask = cap - 1;
         for s in old.into_iter().filter(|&s| s != 0) {
             let mut i = (s >> 32) as usize & mask;
