@@ -63,7 +63,7 @@ fn request(seed: u64) -> Vec<u8> {
             let n = seed * SPANS_PER_REQUEST as u64 + i;
             let start = BASE_NS + seed * 1_000_000 + i * 1000;
             let root = i % 10 == 0;
-            let failed = n % 97 == 0;
+            let failed = n.is_multiple_of(97);
             Span {
                 trace_id: (seed * 100 + i / 10).to_be_bytes().repeat(2),
                 span_id: (n + 1).to_be_bytes().to_vec(),
@@ -226,6 +226,7 @@ fn main() {
         ctx,
         save,
         max_body: DEFAULT_MAX_BODY,
+        events: true,
         tx,
     };
     let listener = rt

@@ -11,6 +11,8 @@ pub mod json;
 pub mod jsonl;
 pub mod logfmt;
 pub mod otlp;
+pub mod otlp_map;
+pub mod otlp_proto;
 pub mod plain;
 pub mod race_report;
 pub mod record;

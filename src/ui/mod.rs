@@ -181,6 +181,7 @@ pub fn run(opts: UiOptions) -> Result<i32> {
             ctx: live_ctx.clone(),
             save,
             max_body: crate::live::receiver::DEFAULT_MAX_BODY,
+            events: true,
             tx: ltx,
         };
         rt.spawn(async move {
