@@ -269,8 +269,9 @@ fn main() {
         .into_iter()
         .map(|b| std::thread::spawn(move || client(port, b)))
         .collect();
-    // The workbench loop: a key and a frame every 16 ms, live batches merged every 250 ms,
-    // the query re-run on a worker thread after each merge. Each iteration's work is timed.
+    // The workbench loop: a key and a frame every 16 ms, live batches merged when
+    // `live_merge_due` says so, the query (if any) re-run on the runtime after each merge, as
+    // `heisen --listen` does. Each iteration's work is timed.
     let (qtx, qrx) = std::sync::mpsc::channel();
     let mut pending: Vec<Batch> = Vec::new();
     let mut last_merge = Instant::now();
@@ -294,12 +295,12 @@ fn main() {
                     format: Format::Otlp,
                     batch,
                 });
-                absorb_live(store, batches);
+                absorb_live(store, batches)
             });
             for e in fx {
                 if let Effect::RunQuery(q) = e {
                     let (store, key, qtx) = (app.store.clone(), app.lane_key, qtx.clone());
-                    std::thread::spawn(move || {
+                    rt.spawn_blocking(move || {
                         let _ = qtx.send(worker::run_query(&store, &q, key));
                     });
                 }

@@ -305,6 +305,7 @@ fn live_growth_follows_the_end_or_keeps_the_place() {
         newest.seq += 1_000_000;
         store.events.insert(0, late);
         store.events.push(newest);
+        heisen::ingest::Grown { added: 2, from: 0 }
     };
     // In the middle: the selected event stays selected although one was inserted before it.
     press(&mut a, "j j j");
@@ -312,11 +313,21 @@ fn live_growth_follows_the_end_or_keeps_the_place() {
     let fx = a.store_grew(grow);
     assert_eq!(a.store.len(), n + 2);
     assert_eq!(a.store.events[a.selected_event().unwrap() as usize], before);
-    assert!(matches!(fx.as_slice(), [Effect::RunQuery(_)]));
+    // No query: list and lanes are up to date at once, nothing is re-run.
+    assert!(fx.is_empty(), "{fx:?}");
+    assert_eq!(a.visible, (0..a.store.len() as u32).collect::<Vec<_>>());
+    assert_eq!(
+        a.lanes,
+        heisen::ui::lanes::compute(&a.store, &a.visible, a.lane_key)
+    );
     // At the end: the view follows the newest event.
     press(&mut a, "G");
     a.store_grew(grow);
     assert_eq!(a.selected_event(), Some(a.store.len() as u32 - 1));
+    // With a query the query runs again on the grown store.
+    a.query = Some("level >= warn".into());
+    let fx = a.store_grew(grow);
+    assert_eq!(fx, vec![Effect::RunQuery("level >= warn".into())]);
 }
 
 #[test]

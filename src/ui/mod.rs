@@ -339,7 +339,7 @@ pub fn run(opts: UiOptions) -> Result<i32> {
                         batch,
                     }
                 });
-                ingest::absorb_live(store, batches);
+                ingest::absorb_live(store, batches)
             });
             let secs = live_clock.elapsed().as_secs_f64();
             let now_ns = std::time::SystemTime::now()
