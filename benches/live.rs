@@ -207,11 +207,8 @@ fn main() {
     let per_client = env_usize("HEISEN_BENCH_REQUESTS", 2000);
     let saving = std::env::var("HEISEN_BENCH_SAVE").map_or(true, |v| v != "0");
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
+    // The workbench's own runtime, as `heisen --listen` builds it.
+    let rt = worker::runtime().expect("runtime");
     let dir = tempfile::tempdir().expect("tmp");
     let save_path = dir.path().join("saved.jsonl");
     let save = saving.then(|| {
@@ -343,7 +340,7 @@ fn main() {
     } else {
         "not saved".to_string()
     };
-    println!("machine: {cores} cores; tokio runtime with 2 worker threads; {CLIENTS} client threads on the same machine");
+    println!("machine: {cores} cores; the workbench's runtime (2 worker threads below the loop's priority); {CLIENTS} client threads on the same machine");
     println!(
         "OTLP/HTTP protobuf, {CLIENTS} clients × {per_client} requests × {SPANS_PER_REQUEST} spans ({} MB on the wire) into a workbench with {preloaded_len} events: \
          {spans} of {total} spans ({stored} events with their span events) received, {saved} and in the store in {secs:.2} s",

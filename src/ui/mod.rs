@@ -106,10 +106,7 @@ pub fn run(opts: UiOptions) -> Result<i32> {
             std::fs::metadata(f).with_context(|| f.clone())?;
         }
     }
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
+    let rt = worker::runtime()?;
     let (tx, rx) = mpsc::channel::<Msg>();
     let progress = Arc::new(AtomicU64::new(0));
     let total: u64 = opts
