@@ -7,7 +7,8 @@
 //!
 //! `cargo bench --bench live` prints spans/s, requests/s and p50/p99 frame times.
 //! `HEISEN_BENCH_REQUESTS=N` sets the requests per client (default 2000);
-//! `HEISEN_BENCH_SAVE=0` receives without saving.
+//! `HEISEN_BENCH_SAVE=0` receives without saving; `HEISEN_BENCH_QUERY=TEXT` has that query
+//! active (re-run after every merge, as in the TUI).
 
 use heisen::ingest::{absorb_live, load_named_bytes, Batch, Ctx, LiveBatch, LoadOptions};
 use heisen::live::receiver::{router, Receiver, DEFAULT_MAX_BODY};
@@ -206,6 +207,9 @@ fn client(port: u16, bodies: Vec<Vec<u8>>) {
 fn main() {
     let per_client = env_usize("HEISEN_BENCH_REQUESTS", 2000);
     let saving = std::env::var("HEISEN_BENCH_SAVE").map_or(true, |v| v != "0");
+    let query = std::env::var("HEISEN_BENCH_QUERY")
+        .ok()
+        .filter(|q| !q.is_empty());
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     // The workbench's own runtime, as `heisen --listen` builds it.
     let rt = worker::runtime().expect("runtime");
@@ -247,6 +251,16 @@ fn main() {
         Theme::default_theme(),
         Keymap::default_map(),
     );
+    if let Some(q) = query.as_deref() {
+        let o = worker::run_query(&app.store, q, app.lane_key);
+        app.apply_outcome(o);
+        assert_eq!(
+            app.query.as_deref(),
+            Some(q),
+            "the query runs: {:?}",
+            app.query_error
+        );
+    }
     let mut term = Terminal::new(TestBackend::new(200, 60)).expect("terminal");
     // Client c sends requests c, c + CLIENTS, c + 2 CLIENTS, …: together they are in time order.
     let bodies: Vec<Vec<Vec<u8>>> = (0..CLIENTS)
@@ -351,8 +365,11 @@ fn main() {
         spans as f64 / secs,
         (spans / SPANS_PER_REQUEST) as f64 / secs
     );
+    let with = query.map_or(String::new(), |q| {
+        format!(", query `{q}` re-run after merges")
+    });
     println!(
-        "workbench loop under that load (key + merge + 200×60 frame), {}",
+        "workbench loop under that load (key + merge + 200×60 frame{with}), {}",
         summary(frames)
     );
     println!(

@@ -324,10 +324,43 @@ fn live_growth_follows_the_end_or_keeps_the_place() {
     press(&mut a, "G");
     a.store_grew(grow);
     assert_eq!(a.selected_event(), Some(a.store.len() as u32 - 1));
-    // With a query the query runs again on the grown store.
-    a.query = Some("level >= warn".into());
+    // With a query the query runs again on the grown store; until it is back the list keeps
+    // what matched before (the late event went first, so every old index moved by one).
+    run(&mut a, "level >= warn");
+    let matched: Vec<_> = a
+        .visible
+        .iter()
+        .map(|&i| a.store.events[i as usize].clone())
+        .collect();
+    assert!(!matched.is_empty() && matched.len() < a.store.len());
     let fx = a.store_grew(grow);
     assert_eq!(fx, vec![Effect::RunQuery("level >= warn".into())]);
+    assert!(
+        a.visible.is_empty(),
+        "nothing before the change point: {:?}",
+        a.visible
+    );
+    run(&mut a, "level >= warn");
+    assert!(
+        a.visible.len() >= matched.len(),
+        "the re-run lists the old matches again"
+    );
+    // Growth at the end keeps the matches listed.
+    let at_end = |store: &mut heisen::model::Store| {
+        let mut e = store.events.last().expect("events").clone();
+        e.ts += 1_000_000;
+        e.seq += 1_000_000;
+        store.events.push(e);
+        heisen::ingest::Grown {
+            added: 1,
+            from: store.events.len() - 1,
+        }
+    };
+    let before = a.visible.clone();
+    let lanes = a.lanes.clone();
+    a.store_grew(at_end);
+    assert_eq!(a.visible, before);
+    assert_eq!(a.lanes, lanes);
 }
 
 #[test]

@@ -273,7 +273,9 @@ impl App {
     /// New events arrived: take the grown store, keep the user's place (or follow the end when
     /// they were at it), and re-run the active query so filters and hypotheses stay current.
     /// Without a query (every event shown, nothing running) the list and lanes are brought up
-    /// to date here, at the cost of the changed events: nothing is re-run.
+    /// to date here, at the cost of the changed events: nothing is re-run. With one, until its
+    /// re-run comes back the list keeps what it showed before the change (all events, when it
+    /// showed all); the changed ones wait for the re-run.
     pub fn store_grew(&mut self, grow: impl FnOnce(&mut Store) -> Grown) -> Effects {
         let at_end = self.visible.is_empty() || self.selected + 1 >= self.visible.len();
         let keep = self
@@ -281,21 +283,31 @@ impl App {
             .map(|i| self.store.events[i as usize].order_key());
         let shows_all = self.shows_all();
         let old_len = self.store.len();
+        let listed_all = self.visible.len() == old_len;
         // Copy-on-write: the store is copied only while a worker still reads the old one.
         let from = grow(Arc::make_mut(&mut self.store)).from.min(old_len);
         let len = self.store.len() as u32;
-        if shows_all {
-            let cut = self.visible.partition_point(|&i| (i as usize) < from);
-            self.visible.truncate(cut);
+        // Indices from `from` on may name other events now.
+        let cut = self.visible.partition_point(|&i| (i as usize) < from);
+        self.visible.truncate(cut);
+        if listed_all {
             self.visible.extend(from as u32..len);
             lanes::update_all(&mut self.lanes, &self.store, from, self.lane_key);
         } else {
-            self.visible = (0..len).collect();
+            lanes::truncate(&mut self.lanes, from);
+        }
+        self.highlight.retain(|&i| (i as usize) < from);
+        self.results.retain(|&i| (i as usize) < from);
+        if self.result_pos.is_some_and(|p| p >= self.results.len()) {
+            self.result_pos = None;
         }
         if at_end {
             self.select(self.visible.len().saturating_sub(1));
         } else if let Some(k) = keep {
-            let pos = self.store.events.partition_point(|e| e.order_key() < k);
+            let events = &self.store.events;
+            let pos = self
+                .visible
+                .partition_point(|&i| events[i as usize].order_key() < k);
             self.select(pos);
         }
         // The newest end among the changed events (the others were there before).
@@ -303,7 +315,7 @@ impl App {
         if let Some(end) = end.filter(|&e| at_end && e > self.window.start + self.window.span) {
             self.window.start = end - self.window.span * 9 / 10;
         }
-        if shows_all {
+        if shows_all && listed_all {
             Vec::new()
         } else {
             vec![Effect::RunQuery(self.query.clone().unwrap_or_default())]

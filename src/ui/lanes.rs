@@ -56,12 +56,7 @@ pub fn compute(store: &Store, visible: &[u32], key: LaneKey) -> Vec<Lane> {
 /// events before it kept their places): afterwards they equal [`compute`] over every event,
 /// at the cost of the changed events only.
 pub fn update_all(lanes: &mut Vec<Lane>, store: &Store, from: usize, key: LaneKey) {
-    for lane in lanes.iter_mut() {
-        let cut = lane.events.partition_point(|&i| (i as usize) < from);
-        lane.events.truncate(cut);
-    }
-    // A lane that first appeared at `from` or later may now appear in another order.
-    lanes.retain(|l| !l.events.is_empty());
+    truncate(lanes, from);
     let index = lanes
         .iter()
         .enumerate()
@@ -88,6 +83,16 @@ fn lane_id(store: &Store, e: &Event, key: LaneKey) -> LaneId {
         }
     }
     LaneId::Source(e.source)
+}
+
+/// Drop the events from index `from` on (the store changed there), and the lanes left empty
+/// (one that first appeared there may appear in another order when they come back).
+pub fn truncate(lanes: &mut Vec<Lane>, from: usize) {
+    for lane in lanes.iter_mut() {
+        let cut = lane.events.partition_point(|&i| (i as usize) < from);
+        lane.events.truncate(cut);
+    }
+    lanes.retain(|l| !l.events.is_empty());
 }
 
 /// Add events to the lanes (`index` finds a lane by name), new lanes in order of appearance.
