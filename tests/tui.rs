@@ -305,6 +305,7 @@ fn live_growth_follows_the_end_or_keeps_the_place() {
         newest.seq += 1_000_000;
         store.events.insert(0, late);
         store.events.push(newest);
+        heisen::ingest::Grown { added: 2, from: 0 }
     };
     // In the middle: the selected event stays selected although one was inserted before it.
     press(&mut a, "j j j");
@@ -312,11 +313,54 @@ fn live_growth_follows_the_end_or_keeps_the_place() {
     let fx = a.store_grew(grow);
     assert_eq!(a.store.len(), n + 2);
     assert_eq!(a.store.events[a.selected_event().unwrap() as usize], before);
-    assert!(matches!(fx.as_slice(), [Effect::RunQuery(_)]));
+    // No query: list and lanes are up to date at once, nothing is re-run.
+    assert!(fx.is_empty(), "{fx:?}");
+    assert_eq!(a.visible, (0..a.store.len() as u32).collect::<Vec<_>>());
+    assert_eq!(
+        a.lanes,
+        heisen::ui::lanes::compute(&a.store, &a.visible, a.lane_key)
+    );
     // At the end: the view follows the newest event.
     press(&mut a, "G");
     a.store_grew(grow);
     assert_eq!(a.selected_event(), Some(a.store.len() as u32 - 1));
+    // With a query the query runs again on the grown store; until it is back the list keeps
+    // what matched before (the late event went first, so every old index moved by one).
+    run(&mut a, "level >= warn");
+    let matched: Vec<_> = a
+        .visible
+        .iter()
+        .map(|&i| a.store.events[i as usize].clone())
+        .collect();
+    assert!(!matched.is_empty() && matched.len() < a.store.len());
+    let fx = a.store_grew(grow);
+    assert_eq!(fx, vec![Effect::RunQuery("level >= warn".into())]);
+    assert!(
+        a.visible.is_empty(),
+        "nothing before the change point: {:?}",
+        a.visible
+    );
+    run(&mut a, "level >= warn");
+    assert!(
+        a.visible.len() >= matched.len(),
+        "the re-run lists the old matches again"
+    );
+    // Growth at the end keeps the matches listed.
+    let at_end = |store: &mut heisen::model::Store| {
+        let mut e = store.events.last().expect("events").clone();
+        e.ts += 1_000_000;
+        e.seq += 1_000_000;
+        store.events.push(e);
+        heisen::ingest::Grown {
+            added: 1,
+            from: store.events.len() - 1,
+        }
+    };
+    let before = a.visible.clone();
+    let lanes = a.lanes.clone();
+    a.store_grew(at_end);
+    assert_eq!(a.visible, before);
+    assert_eq!(a.lanes, lanes);
 }
 
 #[test]

@@ -49,6 +49,7 @@ pub fn run(a: RecordArgs) -> Result<i32> {
             ctx: Ctx::new(Strings::new()),
             save: Some(Arc::new(Mutex::new(file))),
             max_body: a.max_body,
+            events: false,
             tx,
         };
         tokio::spawn(async move {

@@ -42,12 +42,25 @@ fn normalise_with(id: &str, pad: bool) -> Option<String> {
 
 /// Bytes as lower-case hex.
 pub fn to_hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
     let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(s, "{b:02x}");
-    }
+    push_hex(&mut s, bytes);
     s
+}
+
+/// Append bytes as lower-case hex.
+pub fn push_hex(out: &mut String, bytes: &[u8]) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    out.reserve(bytes.len() * 2);
+    for &b in bytes {
+        out.push(DIGITS[usize::from(b >> 4)] as char);
+        out.push(DIGITS[usize::from(b & 15)] as char);
+    }
+}
+
+/// A binary id (protobuf's bytes) as [`normalise`] gives its hex: `None` when empty or all
+/// zeros.
+pub fn from_bytes(bytes: &[u8]) -> Option<String> {
+    bytes.iter().any(|&b| b != 0).then(|| to_hex(bytes))
 }
 
 #[cfg(test)]
@@ -93,5 +106,19 @@ mod tests {
         assert_eq!(normalise("AAEC").as_deref(), Some("aaec"));
         assert_eq!(normalise(""), None);
         assert_eq!(normalise("not-an-id").as_deref(), Some("not-an-id"));
+    }
+
+    #[test]
+    fn binary_ids_match_their_hex() {
+        for b in [
+            &[][..],
+            &[0; 8],
+            &[0, 0, 0, 1],
+            &[0xab, 0xcd, 0xef, 0x01, 0x23, 0x45, 0x67, 0x89],
+            &[0xff; 16],
+        ] {
+            assert_eq!(from_bytes(b), normalise(&to_hex(b)), "{b:?}");
+        }
+        assert_eq!(to_hex(&[0x0f, 0xa0]), "0fa0");
     }
 }

@@ -11,6 +11,8 @@ pub mod json;
 pub mod jsonl;
 pub mod logfmt;
 pub mod otlp;
+pub mod otlp_map;
+pub mod otlp_proto;
 pub mod plain;
 pub mod race_report;
 pub mod record;
@@ -248,9 +250,19 @@ pub struct LiveBatch {
     pub batch: Batch,
 }
 
-/// Append live batches (each to its source, added when missing), keeping time order. Returns
-/// the number of events added.
-pub fn absorb_live(store: &mut Store, batches: impl IntoIterator<Item = LiveBatch>) -> usize {
+/// How a store grew: events before `from` kept their places (and so their indices).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Grown {
+    /// Events added.
+    pub added: usize,
+    /// The first index whose event may have changed.
+    pub from: usize,
+}
+
+/// Append live batches (each to its source, added when missing), keeping time order. The
+/// cost is that of the new events and of the stored ones later than the earliest of them,
+/// not of the store.
+pub fn absorb_live(store: &mut Store, batches: impl IntoIterator<Item = LiveBatch>) -> Grown {
     let old = store.events.len();
     for LiveBatch {
         path,
@@ -282,14 +294,18 @@ pub fn absorb_live(store: &mut Store, batches: impl IntoIterator<Item = LiveBatc
         store.attrs.append(&mut batch.attrs);
     }
     // Only the tail from the first place a new event goes is re-sorted: late events (clock
-    // skew, batching) cost their distance from the end, not a sort of the whole store.
-    store.events[old..].par_sort_unstable_by_key(Event::order_key);
-    if let Some(first) = store.events.get(old).map(Event::order_key) {
-        let from = store.events[..old].partition_point(|e| e.order_key() <= first);
-        // Two sorted runs: the stable sort merges them in one pass.
-        store.events[from..].sort_by_key(Event::order_key);
+    // skew, batching) cost their distance from the end, not a sort of the whole store. The
+    // tail is a few sorted runs (the stored events, and each batch mostly in time order),
+    // which the stable sort finds and merges in about one pass.
+    let first = store.events[old..].iter().map(Event::order_key).min();
+    let from = first.map_or(old, |first| {
+        store.events[..old].partition_point(|e| e.order_key() <= first)
+    });
+    store.events[from..].sort_by_key(Event::order_key);
+    Grown {
+        added: store.events.len() - old,
+        from,
     }
-    store.events.len() - old
 }
 
 /// Detect and parse one input's bytes. The returned batch has rebased lines and sequence
@@ -644,13 +660,21 @@ mod tests {
             batch: batch(times),
         };
         let mut store = Store::new(ctx.strings.clone());
-        assert_eq!(absorb_live(&mut store, [live("a.log", &[10, 20, 30])]), 3);
+        assert_eq!(
+            absorb_live(&mut store, [live("a.log", &[10, 20, 30])]),
+            Grown { added: 3, from: 0 }
+        );
         // Out of order within a batch, and late against the store; two sources at once.
         let n = absorb_live(
             &mut store,
             [live("a.log", &[40, 15, 5]), live("b.log", &[20])],
         );
-        assert_eq!(n, 4);
+        assert_eq!(n, Grown { added: 4, from: 0 });
+        // Later than everything: nothing before it moves.
+        let n = absorb_live(&mut store, [live("a.log", &[50, 45])]);
+        assert_eq!(n, Grown { added: 2, from: 7 });
+        store.events.truncate(7);
+        store.sources[0].events -= 2;
         let t = |e: &Event| e.ts / 1_000_000 - 1_700_000_000_000;
         let times: Vec<i64> = store.events.iter().map(t).collect();
         assert_eq!(times, [5, 10, 15, 20, 20, 30, 40]);

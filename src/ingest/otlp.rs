@@ -1,12 +1,16 @@
 //! OpenTelemetry OTLP JSON: traces (`resourceSpans`) and logs (`resourceLogs`), as one document,
 //! as the file exporter's JSON lines, or wrapped in `{"result": …}` (Jaeger API v3).
 
-use super::batch::{Batch, Ctx, INHERIT_TS};
-use super::fields::{classify, Target};
+use super::batch::{Batch, Ctx};
 use super::ids;
 use super::json::{array_elements, Lines, J};
 use super::jsonl::json_error;
-use crate::model::{Event, Kind, Level, Status, Sym, Value};
+use super::otlp_map::{
+    self, log_level, push_log, push_span, push_span_event, span_kind_name, status_code, Any,
+    AnyView, KeyValueView, LogFields, Resource, SpanFields, SPAN_KINDS,
+};
+use crate::model::{Level, Status, Sym, Value};
+use std::borrow::Cow;
 
 /// Parse one line of the file exporter's output (one TracesData/LogsData object per line).
 pub fn line(text: &str, lineno: u32, ctx: &Ctx, out: &mut Batch) {
@@ -145,45 +149,28 @@ fn list<'j, 'a>(parent: &'j J<'a>, keys: &[&str], pos: Pos, out: &mut Batch) -> 
     &[]
 }
 
-/// The resource's service name and its other attributes.
-struct Resource {
-    service: Option<Sym>,
-    attrs: Vec<(Sym, Value)>,
+/// The attribute list under `key`, or none.
+fn kvs<'j, 'a>(parent: Option<&'j J<'a>>, key: &str) -> &'j [J<'a>] {
+    parent
+        .and_then(|p| p.get(key))
+        .and_then(J::as_array)
+        .unwrap_or(&[])
 }
 
 fn resource(r: &J, ctx: &Ctx) -> Resource {
-    let mut res = Resource {
-        service: None,
-        attrs: Vec::new(),
-    };
-    for (k, v) in key_values(r.get("resource").and_then(|x| x.get("attributes")), ctx) {
-        if k == "service.name" {
-            res.service = Some(ctx.sym(&v.to_text(&ctx.strings)));
-        } else {
-            res.attrs.push((ctx.sym(&k), v));
-        }
-    }
-    res
+    Resource::new(kvs(r.get("resource"), "attributes"), ctx)
 }
 
 fn scope_attrs(s: &J, ctx: &Ctx) -> Vec<(Sym, Value)> {
-    let mut out = Vec::new();
-    if let Some(sc) = s.get("scope").or_else(|| s.get("instrumentationLibrary")) {
-        if let Some(n) = sc.get("name").and_then(J::as_str).filter(|n| !n.is_empty()) {
-            out.push((ctx.sym("otel.scope.name"), ctx.str_value(n)));
-        }
-        if let Some(v) = sc
-            .get("version")
-            .and_then(J::as_str)
-            .filter(|n| !n.is_empty())
-        {
-            out.push((ctx.sym("otel.scope.version"), ctx.str_value(v)));
-        }
-        for (k, v) in key_values(sc.get("attributes"), ctx) {
-            out.push((ctx.sym(&k), v));
-        }
+    match s.get("scope").or_else(|| s.get("instrumentationLibrary")) {
+        Some(sc) => otlp_map::scope_attrs(
+            sc.get("name").and_then(J::as_str),
+            sc.get("version").and_then(J::as_str),
+            kvs(Some(sc), "attributes"),
+            ctx,
+        ),
+        None => Vec::new(),
     }
-    out
 }
 
 fn resource_spans(r: &J, pos: Pos, ctx: &Ctx, out: &mut Batch) {
@@ -226,231 +213,108 @@ fn id(j: &J, key: &str, ctx: &Ctx) -> Option<Sym> {
         .map(|s| ctx.sym(&s))
 }
 
+impl<'a> AnyView for J<'a> {
+    type Kv = J<'a>;
+    fn view(&self) -> Any<'_, Self> {
+        let values = |k: &str| {
+            self.get(k)
+                .and_then(|a| a.get("values"))
+                .and_then(J::as_array)
+                .unwrap_or(&[])
+        };
+        if let Some(s) = self.get("stringValue") {
+            Any::Str(s.as_str().unwrap_or_default())
+        } else if let Some(i) = self.get("intValue").and_then(J::as_i64) {
+            Any::Int(i)
+        } else if let Some(f) = self.get("doubleValue").and_then(J::as_f64) {
+            Any::Double(f)
+        } else if let Some(J::Bool(b)) = self.get("boolValue") {
+            Any::Bool(*b)
+        } else if let Some(b) = self.get("bytesValue").and_then(J::as_str) {
+            Any::Bytes(Cow::Borrowed(b))
+        } else if self.get("arrayValue").is_some() {
+            Any::Array(values("arrayValue"))
+        } else if self.get("kvlistValue").is_some() {
+            Any::Kvlist(values("kvlistValue"))
+        } else {
+            Any::Empty
+        }
+    }
+}
+
+impl<'a> KeyValueView for J<'a> {
+    type Any = J<'a>;
+    fn key(&self) -> Option<&str> {
+        self.get("key")?.as_str()
+    }
+    fn value(&self) -> Option<&J<'a>> {
+        self.get("value")
+    }
+}
+
 /// OTLP AnyValue → typed value (arrays and maps become compact JSON text).
 pub fn any_value(v: &J, ctx: &Ctx) -> Value {
-    if let Some(s) = v.get("stringValue") {
-        return ctx.str_value(s.as_str().unwrap_or_default());
-    }
-    if let Some(i) = v.get("intValue").and_then(J::as_i64) {
-        return Value::Int(i);
-    }
-    if let Some(f) = v.get("doubleValue").and_then(J::as_f64) {
-        return Value::Float(f);
-    }
-    if let Some(J::Bool(b)) = v.get("boolValue") {
-        return Value::Bool(*b);
-    }
-    if let Some(b) = v.get("bytesValue").and_then(J::as_str) {
-        return ctx.str_value(b);
-    }
-    if v.get("arrayValue").is_some() || v.get("kvlistValue").is_some() {
-        let mut text = String::new();
-        write_any(v, &mut text);
-        return ctx.str_value(&text);
-    }
-    Value::Null
-}
-
-/// Append an AnyValue as plain compact JSON (nested arrays and maps stay structured, map
-/// entries keep their order).
-fn write_any(v: &J, out: &mut String) {
-    let json_str = |s: &str, out: &mut String| {
-        out.push_str(&serde_json::to_string(s).unwrap_or_default());
-    };
-    let values = |k: &str| {
-        v.get(k)
-            .and_then(|a| a.get("values"))
-            .and_then(J::as_array)
-            .unwrap_or(&[])
-    };
-    if let Some(s) = v.get("stringValue") {
-        json_str(s.as_str().unwrap_or_default(), out);
-    } else if let Some(i) = v.get("intValue").and_then(J::as_i64) {
-        out.push_str(&i.to_string());
-    } else if let Some(f) = v.get("doubleValue").and_then(J::as_f64) {
-        J::Float(f).write_json(out);
-    } else if let Some(J::Bool(b)) = v.get("boolValue") {
-        J::Bool(*b).write_json(out);
-    } else if let Some(b) = v.get("bytesValue").and_then(J::as_str) {
-        json_str(b, out);
-    } else if v.get("arrayValue").is_some() {
-        out.push('[');
-        for (i, x) in values("arrayValue").iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            write_any(x, out);
-        }
-        out.push(']');
-    } else if v.get("kvlistValue").is_some() {
-        out.push('{');
-        let kvs = values("kvlistValue")
-            .iter()
-            .filter_map(|kv| Some((kv.get("key")?.as_str()?, kv.get("value"))));
-        for (i, (k, x)) in kvs.enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            json_str(k, out);
-            out.push(':');
-            match x {
-                Some(x) => write_any(x, out),
-                None => out.push_str("null"),
-            }
-        }
-        out.push('}');
-    } else {
-        out.push_str("null");
-    }
-}
-
-/// `[{"key":…,"value":AnyValue}]` → (key, value) pairs.
-pub fn key_values(list: Option<&J>, ctx: &Ctx) -> Vec<(String, Value)> {
-    list.and_then(J::as_array)
-        .unwrap_or(&[])
-        .iter()
-        .filter_map(|kv| {
-            let k = kv.get("key")?.as_str()?;
-            let v = kv.get("value").map_or(Value::Null, |v| any_value(v, ctx));
-            Some((k.to_string(), v))
-        })
-        .collect()
-}
-
-/// Attributes of a span or log: `thread.name`/`request_id`-like keys fill the lane fields, the
-/// rest become attributes.
-fn push_attrs(ev: &mut Event, list: Option<&J>, ctx: &Ctx, out: &mut Batch) {
-    for (k, v) in key_values(list, ctx) {
-        match classify(&k) {
-            Some((Target::Thread, _)) if ev.thread.is_none() => {
-                ev.thread = Some(ctx.sym(&v.to_text(&ctx.strings)));
-            }
-            Some((Target::Request, _)) if ev.request.is_none() => {
-                ev.request = Some(ctx.sym(&v.to_text(&ctx.strings)));
-            }
-            _ => out.attr(ctx.sym(&k), v),
-        }
-    }
+    otlp_map::any_value(v, ctx)
 }
 
 fn span_kind(j: Option<&J>) -> Option<&'static str> {
-    let names = [
-        "unspecified",
-        "internal",
-        "server",
-        "client",
-        "producer",
-        "consumer",
-    ];
     match j? {
-        J::Int(n) => names.get(*n as usize).copied(),
+        J::Int(n) => span_kind_name(*n),
         J::Str(s) => {
             let s = s.trim_start_matches("SPAN_KIND_").to_ascii_lowercase();
-            names.iter().find(|n| **n == s).copied()
+            SPAN_KINDS.iter().find(|n| **n == s).copied()
         }
         _ => None,
     }
 }
 
-fn status(j: Option<&J>) -> (Status, Option<String>) {
+fn status<'j>(j: Option<&'j J>) -> (Status, Option<&'j str>) {
     let Some(st) = j else {
         return (Status::Unset, None);
     };
     let code = match st.get("code") {
         Some(J::Str(s)) if s.ends_with("OK") => Status::Ok,
         Some(J::Str(s)) if s.ends_with("ERROR") => Status::Error,
-        Some(c) => match c.as_i64() {
-            Some(1) => Status::Ok,
-            Some(2) => Status::Error,
-            _ => Status::Unset,
-        },
+        Some(c) => c.as_i64().map_or(Status::Unset, status_code),
         None => Status::Unset,
     };
-    let msg = st
-        .get("message")
-        .and_then(J::as_str)
-        .filter(|m| !m.is_empty());
-    (code, msg.map(str::to_string))
-}
-
-fn common(ev: &mut Event, res: &Resource, scope: &[(Sym, Value)], out: &mut Batch) {
-    ev.service = res.service;
-    for (k, v) in res.attrs.iter().chain(scope) {
-        out.attr(*k, *v);
-    }
+    (code, st.get("message").and_then(J::as_str))
 }
 
 fn span(sp: &J, res: &Resource, scope: &[(Sym, Value)], line: u32, ctx: &Ctx, out: &mut Batch) {
-    let start = nanos(sp.get("startTimeUnixNano"));
-    let end = nanos(sp.get("endTimeUnixNano"));
-    let mut ev = Event::new(Kind::Span, start.unwrap_or(INHERIT_TS));
-    ev.line = line;
-    ev.tz_offset = Some(0);
-    ev.trace = id(sp, "traceId", ctx);
-    ev.span = id(sp, "spanId", ctx);
-    ev.parent = id(sp, "parentSpanId", ctx);
-    ev.name = sp.get("name").and_then(J::as_str).map(|n| ctx.sym(n));
-    if start.is_none() {
-        out.error(
-            line,
-            "span without startTimeUnixNano; placed after the record before it",
-        );
-    }
-    match (start, end) {
-        (Some(s), Some(e)) if e >= s => ev.dur = Some(e - s),
-        (Some(_), Some(_)) => out.error(line, "span ends before it starts; duration left empty"),
-        _ => {}
-    }
-    let (st, st_msg) = status(sp.get("status"));
-    ev.status = Some(st);
-    if st == Status::Error {
-        ev.level = Some(Level::Error);
-    }
-    common(&mut ev, res, scope, out);
-    if let Some(k) = span_kind(sp.get("kind")) {
-        out.attr(ctx.sym("span.kind"), ctx.str_value(k));
-    }
-    if let Some(m) = st_msg {
-        out.attr(ctx.sym("status.message"), ctx.str_value(&m));
-    }
-    push_attrs(&mut ev, sp.get("attributes"), ctx, out);
-    let links: Vec<String> = list(sp, &["links"], Pos::Line(line), out)
-        .iter()
-        .filter_map(|l| {
-            let t = ids::normalise(l.get("traceId")?.as_str()?)?;
-            let s = ids::normalise(l.get("spanId")?.as_str()?)?;
-            Some(format!("{t}:{s}"))
-        })
-        .collect();
-    if !links.is_empty() {
-        out.attr(ctx.sym("span.links"), ctx.str_value(&links.join(",")));
-    }
-    let (trace, span_id, service, thread) = (ev.trace, ev.span, ev.service, ev.thread);
-    out.push(ev, ctx);
+    let (status, status_msg) = status(sp.get("status"));
+    let fields = SpanFields {
+        start: nanos(sp.get("startTimeUnixNano")),
+        end: nanos(sp.get("endTimeUnixNano")),
+        trace: id(sp, "traceId", ctx),
+        span: id(sp, "spanId", ctx),
+        parent: id(sp, "parentSpanId", ctx),
+        name: sp.get("name").and_then(J::as_str),
+        kind: span_kind(sp.get("kind")),
+        status,
+        status_msg,
+    };
+    let links = |out: &mut Batch| {
+        list(sp, &["links"], Pos::Line(line), out)
+            .iter()
+            .filter_map(|l| {
+                let id = |k: &str| l.get(k).and_then(J::as_str).and_then(ids::normalise);
+                otlp_map::link(id("traceId"), id("spanId"))
+            })
+            .collect()
+    };
+    let attrs = kvs(Some(sp), "attributes");
+    let of = push_span(fields, attrs, links, res, scope, line, ctx, out);
     for e in list(sp, &["events"], Pos::Line(line), out) {
-        let t = nanos(e.get("timeUnixNano"));
-        if t.is_none() {
-            out.error(
-                line,
-                "span event without timeUnixNano; placed after the record before it",
-            );
-        }
-        let mut se = Event::new(Kind::Event, t.unwrap_or(INHERIT_TS));
-        se.line = line;
-        se.tz_offset = Some(0);
-        se.trace = trace;
-        se.span = span_id;
-        se.service = service;
-        se.thread = thread;
-        se.name = e.get("name").and_then(J::as_str).map(|n| ctx.sym(n));
-        if se
-            .name
-            .is_some_and(|n| ctx.strings.resolve(n) == "exception")
-        {
-            se.level = Some(Level::Error);
-        }
-        push_attrs(&mut se, e.get("attributes"), ctx, out);
-        out.push(se, ctx);
+        push_span_event(
+            of,
+            nanos(e.get("timeUnixNano")),
+            e.get("name").and_then(J::as_str),
+            kvs(Some(e), "attributes"),
+            line,
+            ctx,
+            out,
+        );
     }
 }
 
@@ -462,44 +326,28 @@ fn log_record(
     ctx: &Ctx,
     out: &mut Batch,
 ) {
-    let t = nanos(rec.get("timeUnixNano")).or_else(|| nanos(rec.get("observedTimeUnixNano")));
-    if t.is_none() {
-        out.error(
-            line,
-            "log record without a time; placed after the record before it",
-        );
-    }
-    let mut ev = Event::new(Kind::Log, t.unwrap_or(INHERIT_TS));
-    ev.line = line;
-    ev.tz_offset = Some(0);
-    ev.trace = id(rec, "traceId", ctx);
-    ev.span = id(rec, "spanId", ctx);
-    let sev_num = match rec.get("severityNumber") {
+    let number = match rec.get("severityNumber") {
         Some(J::Str(s)) => severity_name(s),
         Some(n) => n.as_i64().and_then(Level::from_otel),
         None => None,
     };
-    ev.level = sev_num.or_else(|| {
-        rec.get("severityText")
-            .and_then(J::as_str)
-            .and_then(Level::parse)
-    });
-    if let Some(b) = rec.get("body") {
-        let v = any_value(b, ctx);
-        if !v.is_null() {
-            ev.msg = Some(ctx.sym(&v.to_text(&ctx.strings)));
-        }
-    }
-    if let Some(n) = rec
-        .get("eventName")
-        .and_then(J::as_str)
-        .filter(|n| !n.is_empty())
-    {
-        ev.name = Some(ctx.sym(n));
-    }
-    common(&mut ev, res, scope, out);
-    push_attrs(&mut ev, rec.get("attributes"), ctx, out);
-    out.push(ev, ctx);
+    let fields = LogFields {
+        time: nanos(rec.get("timeUnixNano")).or_else(|| nanos(rec.get("observedTimeUnixNano"))),
+        trace: id(rec, "traceId", ctx),
+        span: id(rec, "spanId", ctx),
+        level: log_level(number, rec.get("severityText").and_then(J::as_str)),
+        body: rec.get("body"),
+        event_name: rec.get("eventName").and_then(J::as_str),
+    };
+    push_log(
+        fields,
+        kvs(Some(rec), "attributes"),
+        res,
+        scope,
+        line,
+        ctx,
+        out,
+    );
 }
 
 /// `SEVERITY_NUMBER_WARN2` → Warn.
@@ -511,7 +359,7 @@ fn severity_name(s: &str) -> Option<Level> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Strings;
+    use crate::model::{Kind, Strings};
 
     #[test]
     fn span_fields() {

@@ -176,6 +176,15 @@ pub fn traces(req: &ExportTraceServiceRequest) -> String {
                     attrs_member(out, false, "attributes", &e.attributes);
                     out.push('}');
                 });
+                key(out, false, "links");
+                list(out, '[', ']', &sp.links, |out, l| {
+                    out.push('{');
+                    str_member(out, true, "traceId", &to_hex(&l.trace_id));
+                    str_member(out, false, "spanId", &to_hex(&l.span_id));
+                    str_member(out, false, "traceState", &l.trace_state);
+                    attrs_member(out, false, "attributes", &l.attributes);
+                    out.push('}');
+                });
                 key(out, false, "status");
                 out.push('{');
                 if let Some(st) = &sp.status {

@@ -1,10 +1,11 @@
 //! The OTLP/HTTP receiver: `POST /v1/traces` and `POST /v1/logs`, protobuf or JSON, gzip or
 //! not. Every accepted request becomes one OTLP/JSON line, appended and flushed to the save file
-//! (if any) before it is acknowledged, and parsed into events sent to the store's owner.
+//! (if any) before it is acknowledged, and events sent to the store's owner: protobuf is read
+//! straight into events, JSON by the OTLP/JSON file parser.
 
 use super::otlp_json;
 use crate::ingest::json::J;
-use crate::ingest::{otlp, Batch, Ctx};
+use crate::ingest::{otlp, otlp_proto, Batch, Ctx};
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -37,6 +38,8 @@ pub struct Receiver {
     pub ctx: Ctx,
     pub save: Option<Arc<Mutex<std::fs::File>>>,
     pub max_body: usize,
+    /// Whether requests become events sent on `tx` (`record` only keeps the lines and counts).
+    pub events: bool,
     pub tx: tokio::sync::mpsc::Sender<Received>,
 }
 
@@ -77,6 +80,186 @@ fn count_items(v: &J, signal: Signal) -> (usize, usize) {
     (total, rejected)
 }
 
+/// A request refused: its status and the reason, answered as plain text.
+struct Refused(StatusCode, String);
+
+impl Refused {
+    fn response(self) -> Response {
+        plain(self.0, self.1)
+    }
+}
+
+/// A decoded protobuf export request.
+enum ProtoRequest {
+    Traces(ExportTraceServiceRequest),
+    Logs(ExportLogsServiceRequest),
+}
+
+impl ProtoRequest {
+    fn decode(signal: Signal, body: &[u8]) -> Result<Self, prost::DecodeError> {
+        Ok(match signal {
+            Signal::Traces => ProtoRequest::Traces(ExportTraceServiceRequest::decode(body)?),
+            Signal::Logs => ProtoRequest::Logs(ExportLogsServiceRequest::decode(body)?),
+        })
+    }
+
+    /// Items (spans or log records) and how many lack a trace or span id.
+    fn count(&self) -> (usize, usize) {
+        let (mut total, mut rejected) = (0, 0);
+        match self {
+            ProtoRequest::Traces(r) => {
+                for sp in r.resource_spans.iter().flat_map(|r| &r.scope_spans) {
+                    total += sp.spans.len();
+                    rejected += sp
+                        .spans
+                        .iter()
+                        .filter(|s| s.trace_id.is_empty() || s.span_id.is_empty())
+                        .count();
+                }
+            }
+            ProtoRequest::Logs(r) => {
+                total = r
+                    .resource_logs
+                    .iter()
+                    .flat_map(|r| &r.scope_logs)
+                    .map(|s| s.log_records.len())
+                    .sum();
+            }
+        }
+        (total, rejected)
+    }
+
+    /// The request as one OTLP/JSON line (for the save file).
+    fn json_line(&self) -> String {
+        match self {
+            ProtoRequest::Traces(r) => otlp_json::traces(r),
+            ProtoRequest::Logs(r) => otlp_json::logs(r),
+        }
+    }
+
+    fn events(&self, ctx: &Ctx, out: &mut Batch) {
+        match self {
+            ProtoRequest::Traces(r) => otlp_proto::traces(r, ctx, out),
+            ProtoRequest::Logs(r) => otlp_proto::logs(r, ctx, out),
+        }
+    }
+}
+
+/// What a request held: its events to send (empty when the receiver makes none; `None` when
+/// it held no traces or logs after all), its items and how many of those lack a trace or span
+/// id.
+struct Accepted {
+    batch: Option<Batch>,
+    total: usize,
+    rejected: usize,
+}
+
+/// Append one line to the save file and flush it.
+fn save(rx: &Receiver, line: &str) -> Result<(), Refused> {
+    let Some(f) = &rx.save else { return Ok(()) };
+    let saved = f.lock().map_err(|_| ()).and_then(|mut f| {
+        f.write_all(line.as_bytes())
+            .and_then(|_| f.write_all(b"\n"))
+            .and_then(|_| f.flush())
+            .map_err(|_| ())
+    });
+    saved.map_err(|_| {
+        Refused(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "could not save the request".into(),
+        )
+    })
+}
+
+/// A protobuf body: decoded once, then read straight into events and, when saving, written
+/// as an OTLP/JSON line (saved before the request is acknowledged).
+fn accept_proto(rx: &Receiver, signal: Signal, body: &[u8]) -> Result<Accepted, Refused> {
+    let req = ProtoRequest::decode(signal, body).map_err(|e| {
+        Refused(
+            StatusCode::BAD_REQUEST,
+            format!("protobuf body does not decode: {e}"),
+        )
+    })?;
+    let (total, rejected) = req.count();
+    if rx.save.is_some() {
+        save(rx, &req.json_line())?;
+    }
+    let mut batch = Batch::new();
+    if rx.events {
+        req.events(&rx.ctx, &mut batch);
+        batch.finish(&rx.ctx);
+    }
+    Ok(Accepted {
+        batch: Some(batch),
+        total,
+        rejected,
+    })
+}
+
+/// A JSON body: it only loses its line breaks (which JSON allows only between tokens) to
+/// become the saved line, and is read by the OTLP/JSON file parser.
+fn accept_json(rx: &Receiver, signal: Signal, mut body: Vec<u8>) -> Result<Accepted, Refused> {
+    let bad = |e: &dyn std::fmt::Display| {
+        Refused(
+            StatusCode::BAD_REQUEST,
+            format!("JSON body does not decode: {e}"),
+        )
+    };
+    for b in &mut body {
+        if matches!(*b, b'\n' | b'\r') {
+            *b = b' ';
+        }
+    }
+    let line = String::from_utf8(body).map_err(|e| bad(&e))?;
+    let json = J::parse(&line).map_err(|e| bad(&e))?;
+    let key = match signal {
+        Signal::Traces => "resourceSpans",
+        Signal::Logs => "resourceLogs",
+    };
+    if json.get(key).and_then(J::as_array).is_none() {
+        return Err(Refused(
+            StatusCode::BAD_REQUEST,
+            format!("JSON body has no {key} array"),
+        ));
+    }
+    let (total, rejected) = count_items(&json, signal);
+    save(rx, &line)?;
+    let mut batch = Batch::new();
+    let parsed = !rx.events || otlp::data(&json, 0, &rx.ctx, &mut batch);
+    batch.finish(&rx.ctx);
+    Ok(Accepted {
+        batch: parsed.then_some(batch),
+        total,
+        rejected,
+    })
+}
+
+/// The body, gunzipped when it says so (bounded by the body limit).
+fn unzip(rx: &Receiver, headers: &HeaderMap, body: Bytes) -> Result<Bytes, Refused> {
+    let gz = headers
+        .get(header::CONTENT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("gzip"));
+    if !gz {
+        return Ok(body);
+    }
+    let mut out = Vec::new();
+    let mut dec = flate2::read::MultiGzDecoder::new(&body[..]).take(rx.max_body as u64 + 1);
+    if let Err(e) = dec.read_to_end(&mut out) {
+        return Err(Refused(
+            StatusCode::BAD_REQUEST,
+            format!("bad gzip body: {e}"),
+        ));
+    }
+    if out.len() > rx.max_body {
+        return Err(Refused(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "decompressed body is over the limit".into(),
+        ));
+    }
+    Ok(out.into())
+}
+
 async fn handle(rx: Receiver, signal: Signal, headers: HeaderMap, body: Bytes) -> Response {
     let ctype = headers
         .get(header::CONTENT_TYPE)
@@ -97,101 +280,24 @@ async fn handle(rx: Receiver, signal: Signal, headers: HeaderMap, body: Bytes) -
             )
         }
     };
-    let gz = headers
-        .get(header::CONTENT_ENCODING)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.eq_ignore_ascii_case("gzip"));
-    let body: Vec<u8> = if gz {
-        let mut out = Vec::new();
-        let mut dec = flate2::read::MultiGzDecoder::new(&body[..]).take(rx.max_body as u64 + 1);
-        if let Err(e) = dec.read_to_end(&mut out) {
-            return plain(StatusCode::BAD_REQUEST, format!("bad gzip body: {e}"));
-        }
-        if out.len() > rx.max_body {
-            return plain(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "decompressed body is over the limit",
-            );
-        }
-        out
+    let body = match unzip(&rx, &headers, body) {
+        Ok(b) => b,
+        Err(r) => return r.response(),
+    };
+    let accepted = if proto {
+        accept_proto(&rx, signal, &body)
     } else {
-        body.to_vec()
+        accept_json(&rx, signal, body.into())
     };
-    // One OTLP/JSON line per request: protobuf is re-encoded; a JSON body only loses its
-    // line breaks (which JSON allows only between tokens).
-    let line = if proto {
-        let enc = match signal {
-            Signal::Traces => {
-                ExportTraceServiceRequest::decode(&body[..]).map(|r| otlp_json::traces(&r))
-            }
-            Signal::Logs => {
-                ExportLogsServiceRequest::decode(&body[..]).map(|r| otlp_json::logs(&r))
-            }
-        };
-        match enc {
-            Ok(l) => l,
-            Err(e) => {
-                return plain(
-                    StatusCode::BAD_REQUEST,
-                    format!("protobuf body does not decode: {e}"),
-                )
-            }
-        }
-    } else {
-        let mut body = body;
-        for b in &mut body {
-            if matches!(*b, b'\n' | b'\r') {
-                *b = b' ';
-            }
-        }
-        match String::from_utf8(body) {
-            Ok(s) => s,
-            Err(e) => {
-                return plain(
-                    StatusCode::BAD_REQUEST,
-                    format!("JSON body does not decode: {e}"),
-                )
-            }
-        }
+    let Accepted {
+        batch,
+        total,
+        rejected,
+    } = match accepted {
+        Ok(a) => a,
+        Err(r) => return r.response(),
     };
-    let json = match J::parse(&line) {
-        Ok(j) => j,
-        Err(e) => {
-            return plain(
-                StatusCode::BAD_REQUEST,
-                format!("JSON body does not decode: {e}"),
-            )
-        }
-    };
-    let key = match signal {
-        Signal::Traces => "resourceSpans",
-        Signal::Logs => "resourceLogs",
-    };
-    if json.get(key).and_then(J::as_array).is_none() {
-        return plain(
-            StatusCode::BAD_REQUEST,
-            format!("JSON body has no {key} array"),
-        );
-    }
-    let (total, rejected) = count_items(&json, signal);
-    if let Some(f) = &rx.save {
-        let saved = f.lock().map_err(|_| ()).and_then(|mut f| {
-            f.write_all(line.as_bytes())
-                .and_then(|_| f.write_all(b"\n"))
-                .and_then(|_| f.flush())
-                .map_err(|_| ())
-        });
-        if saved.is_err() {
-            return plain(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "could not save the request",
-            );
-        }
-    }
-    let mut batch = Batch::new();
-    let parsed = otlp::data(&json, 0, &rx.ctx, &mut batch);
-    batch.finish(&rx.ctx);
-    if parsed {
+    if let Some(batch) = batch {
         let (spans, logs) = if signal == Signal::Traces {
             (total, 0)
         } else {

@@ -7,7 +7,8 @@ use super::keymap::{KeyMode, Keymap};
 use super::lanes::{self, Lane};
 use super::theme::Theme;
 use crate::analysis::diff;
-use crate::model::{LaneKey, Store};
+use crate::ingest::Grown;
+use crate::model::{Event, LaneKey, Store};
 use crate::query::{Completion, QueryError, Verdict};
 use crate::replay::ReplayState;
 use std::collections::BTreeSet;
@@ -271,34 +272,69 @@ impl App {
 
     /// New events arrived: take the grown store, keep the user's place (or follow the end when
     /// they were at it), and re-run the active query so filters and hypotheses stay current.
-    pub fn store_grew(&mut self, grow: impl FnOnce(&mut Store)) -> Effects {
+    /// Without a query (every event shown, nothing running) the list and lanes are brought up
+    /// to date here, at the cost of the changed events: nothing is re-run. With one, until its
+    /// re-run comes back the list keeps what it showed before the change (all events, when it
+    /// showed all); the changed ones wait for the re-run.
+    pub fn store_grew(&mut self, grow: impl FnOnce(&mut Store) -> Grown) -> Effects {
         let at_end = self.visible.is_empty() || self.selected + 1 >= self.visible.len();
         let keep = self
             .selected_event()
             .map(|i| self.store.events[i as usize].order_key());
+        let shows_all = self.shows_all();
+        let old_len = self.store.len();
+        let listed_all = self.visible.len() == old_len;
         // Copy-on-write: the store is copied only while a worker still reads the old one.
-        grow(Arc::make_mut(&mut self.store));
-        self.visible = (0..self.store.len() as u32).collect();
+        let from = grow(Arc::make_mut(&mut self.store)).from.min(old_len);
+        let len = self.store.len() as u32;
+        // Indices from `from` on may name other events now.
+        let cut = self.visible.partition_point(|&i| (i as usize) < from);
+        self.visible.truncate(cut);
+        if listed_all {
+            self.visible.extend(from as u32..len);
+            lanes::update_all(&mut self.lanes, &self.store, from, self.lane_key);
+        } else {
+            lanes::truncate(&mut self.lanes, from);
+        }
+        self.highlight.retain(|&i| (i as usize) < from);
+        self.results.retain(|&i| (i as usize) < from);
+        if self.result_pos.is_some_and(|p| p >= self.results.len()) {
+            self.result_pos = None;
+        }
         if at_end {
             self.select(self.visible.len().saturating_sub(1));
         } else if let Some(k) = keep {
-            let pos = self.store.events.partition_point(|e| e.order_key() < k);
+            let events = &self.store.events;
+            let pos = self
+                .visible
+                .partition_point(|&i| events[i as usize].order_key() < k);
             self.select(pos);
         }
-        let end = self.store.time_range().map_or(0, |r| r.1);
-        if at_end && end > self.window.start + self.window.span {
+        // The newest end among the changed events (the others were there before).
+        let end = self.store.events[from..].iter().map(Event::end).max();
+        if let Some(end) = end.filter(|&e| at_end && e > self.window.start + self.window.span) {
             self.window.start = end - self.window.span * 9 / 10;
         }
-        vec![Effect::RunQuery(self.query.clone().unwrap_or_default())]
+        if shows_all && listed_all {
+            Vec::new()
+        } else {
+            vec![Effect::RunQuery(self.query.clone().unwrap_or_default())]
+        }
     }
 
-    /// Whether live batches pending for `waited` should be merged now: at most every 250 ms,
-    /// and not while a worker still holds the store (growing it would copy it) unless that
-    /// has lasted 2 s.
+    /// Whether live batches pending for `waited` should be merged now: every 50 ms when a
+    /// merge costs only the new events (no query to re-run), else every 250 ms; and not while
+    /// a worker still holds the store (growing it would copy it) unless that has lasted 2 s.
     pub fn live_merge_due(&self, waited: std::time::Duration) -> bool {
         use std::time::Duration;
-        waited >= Duration::from_millis(250)
-            && (Arc::strong_count(&self.store) == 1 || waited >= Duration::from_secs(2))
+        let every = Duration::from_millis(if self.shows_all() { 50 } else { 250 });
+        waited >= every && (Arc::strong_count(&self.store) == 1 || waited >= Duration::from_secs(2))
+    }
+
+    /// Whether every event is listed with no query active or running, so that growth can be
+    /// followed without re-running anything.
+    fn shows_all(&self) -> bool {
+        self.query.is_none() && self.running.is_none()
     }
 
     /// Replace the store (a load finished): everything is visible again.

@@ -106,10 +106,7 @@ pub fn run(opts: UiOptions) -> Result<i32> {
             std::fs::metadata(f).with_context(|| f.clone())?;
         }
     }
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
+    let rt = worker::runtime()?;
     let (tx, rx) = mpsc::channel::<Msg>();
     let progress = Arc::new(AtomicU64::new(0));
     let total: u64 = opts
@@ -181,6 +178,7 @@ pub fn run(opts: UiOptions) -> Result<i32> {
             ctx: live_ctx.clone(),
             save,
             max_body: crate::live::receiver::DEFAULT_MAX_BODY,
+            events: true,
             tx: ltx,
         };
         rt.spawn(async move {
@@ -338,7 +336,7 @@ pub fn run(opts: UiOptions) -> Result<i32> {
                         batch,
                     }
                 });
-                ingest::absorb_live(store, batches);
+                ingest::absorb_live(store, batches)
             });
             let secs = live_clock.elapsed().as_secs_f64();
             let now_ns = std::time::SystemTime::now()

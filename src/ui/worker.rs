@@ -6,6 +6,27 @@ use super::lanes;
 use crate::model::{LaneKey, Store};
 use crate::query::{self, QueryResult};
 
+/// The runtime for work off the render loop (loading, queries, receiving OTLP): two worker
+/// threads which, like its blocking threads, run at a lower priority than the loop (on
+/// Linux), so that keys are answered and frames drawn while receiving saturates the cores.
+pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .on_thread_start(lower_priority)
+        .enable_all()
+        .build()
+}
+
+/// Give the calling thread a lower scheduling priority (nice 10); where threads have no
+/// priority of their own, nothing.
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: setpriority only reads its arguments; on Linux `who` 0 is the calling thread.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, 10);
+    }
+}
+
 /// Run a query (empty text: everything) and group the result into lanes.
 pub fn run_query(store: &Store, text: &str, key: LaneKey) -> QueryOutcome {
     let all = || (0..store.len() as u32).collect::<Vec<u32>>();
