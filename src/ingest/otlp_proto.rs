@@ -390,8 +390,8 @@ mod tests {
             .iter()
             .map(|a| {
                 (
-                    ctx.strings.resolve(a.key).to_string(),
-                    a.value.to_text(&ctx.strings),
+                    ctx.strings.resolve(a.key()).to_string(),
+                    a.value().to_text(&ctx.strings),
                 )
             })
             .collect()
