@@ -64,36 +64,46 @@ const HOUR_TOLERANCE_NS: i64 = 5 * 60 * 1_000_000_000;
 /// Backwards jumps smaller than this are ordinary interleaving of concurrent writers.
 const JUMP_TOLERANCE_NS: i64 = 1_000_000_000;
 
+/// Clock problems per source: an offset of whole hours from the others, and backwards jumps
+/// in file order. Works from the time-sorted store without copying it.
 fn clock_flags(store: &Store) -> Vec<ClockFlags> {
     let n = store.sources.len();
-    let mut by_source: Vec<Vec<(u32, i64, u32)>> = vec![Vec::new(); n];
-    for e in &store.events {
-        by_source[e.source as usize].push((e.seq, e.ts, e.line));
+    let events = &store.events;
+    let mut count = vec![0usize; n];
+    // A source whose events, in time order, are also in file order never jumps backwards.
+    let mut last_seq: Vec<Option<u32>> = vec![None; n];
+    let mut in_file_order = vec![true; n];
+    for e in events {
+        let s = e.source as usize;
+        count[s] += 1;
+        if last_seq[s].is_some_and(|q| q > e.seq) {
+            in_file_order[s] = false;
+        }
+        last_seq[s] = Some(e.seq);
     }
-    let medians: Vec<Option<i64>> = by_source
-        .iter()
-        .map(|v| {
-            let mut t: Vec<i64> = v.iter().map(|x| x.1).collect();
-            t.sort_unstable();
-            t.get(t.len() / 2).copied()
-        })
-        .collect();
+    // The median time of each source is its middle event in time order.
+    let mut medians: Vec<Option<i64>> = vec![None; n];
+    let mut seen = vec![0usize; n];
+    for e in events {
+        let s = e.source as usize;
+        if seen[s] == count[s] / 2 {
+            medians[s] = Some(e.ts);
+        }
+        seen[s] += 1;
+    }
     const HOUR: i64 = 3_600_000_000_000;
-    by_source
-        .iter_mut()
-        .enumerate()
-        .map(|(i, evs)| {
+    (0..n)
+        .map(|i| {
             let mut f = ClockFlags::default();
-            let others: Vec<i64> = medians
+            let mut others: Vec<i64> = medians
                 .iter()
                 .enumerate()
                 .filter(|(j, _)| *j != i)
                 .filter_map(|(_, m)| *m)
                 .collect();
             if let (Some(me), false) = (medians[i], others.is_empty()) {
-                let mut o = others.clone();
-                o.sort_unstable();
-                let d = me.saturating_sub(o[o.len() / 2]);
+                others.sort_unstable();
+                let d = me.saturating_sub(others[others.len() / 2]);
                 let hours = (d as f64 / HOUR as f64).round() as i64;
                 // Only a source with times written without a zone can be in the wrong one.
                 let naive = store.sources[i].naive_times > 0;
@@ -110,17 +120,23 @@ fn clock_flags(store: &Store) -> Vec<ClockFlags> {
                     ));
                 }
             }
-            evs.sort_unstable_by_key(|x| x.0);
-            let mut max_ts = i64::MIN;
-            for &(_, ts, line) in evs.iter() {
-                if ts < max_ts.saturating_sub(JUMP_TOLERANCE_NS) {
-                    f.backwards_jumps += 1;
-                    if max_ts.saturating_sub(ts) > f.worst_backwards_jump_ns {
-                        f.worst_backwards_jump_ns = max_ts.saturating_sub(ts);
-                        f.worst_backwards_jump_line = Some(line);
+            if !in_file_order[i] {
+                let mut order: Vec<u32> = (0..events.len() as u32)
+                    .filter(|&k| events[k as usize].source as usize == i)
+                    .collect();
+                order.par_sort_unstable_by_key(|&k| events[k as usize].seq);
+                let mut max_ts = i64::MIN;
+                for &k in &order {
+                    let (ts, line) = (events[k as usize].ts, events[k as usize].line);
+                    if ts < max_ts.saturating_sub(JUMP_TOLERANCE_NS) {
+                        f.backwards_jumps += 1;
+                        if max_ts.saturating_sub(ts) > f.worst_backwards_jump_ns {
+                            f.worst_backwards_jump_ns = max_ts.saturating_sub(ts);
+                            f.worst_backwards_jump_line = Some(line);
+                        }
                     }
+                    max_ts = max_ts.max(ts);
                 }
-                max_ts = max_ts.max(ts);
             }
             f
         })
@@ -144,12 +160,12 @@ pub struct Stats {
     pub total: Totals,
 }
 
-/// The distinct values of one lane key in one source, with their counts.
+/// The distinct values of one lane key in one source, and the most frequent ones.
 #[derive(Default)]
 struct LaneCounts {
     distinct: usize,
-    /// (count, value) for every distinct value.
-    runs: Vec<(usize, Sym)>,
+    /// (count, value) of the most frequent values, ties at the cut included, unordered.
+    top: Vec<(u32, Sym)>,
 }
 
 /// Each source's earliest start and latest end, in one parallel pass.
@@ -182,22 +198,45 @@ fn time_ranges(store: &Store) -> Vec<Option<(i64, i64)>> {
 }
 
 /// Count the values of `key` per source by sorting (source, value) pairs in parallel: no hash
-/// table, so millions of distinct ids cost a sort, not a cache miss each.
+/// table, so millions of distinct ids cost a sort, not a cache miss each; only the most
+/// frequent values are kept.
 fn lane_counts(store: &Store, key: LaneKey) -> Vec<LaneCounts> {
-    let mut pairs: Vec<(u32, Sym)> = store
-        .events
-        .par_iter()
-        .filter_map(|e| store.lane_of(e, key).map(|v| (e.source, v)))
-        .collect();
+    // Filled in one pass (a parallel collect of a filtered iterator would hold it twice).
+    let mut pairs: Vec<(u32, Sym)> = Vec::with_capacity(store.events.len());
+    pairs.extend(
+        store
+            .events
+            .iter()
+            .filter_map(|e| store.lane_of(e, key).map(|v| (e.source, v))),
+    );
     pairs.par_sort_unstable();
     let mut out: Vec<LaneCounts> = (0..store.sources.len())
         .map(|_| Default::default())
         .collect();
+    let mut runs: Vec<(u32, Sym)> = Vec::new();
+    let mut flush = |src: u32, runs: &mut Vec<(u32, Sym)>| {
+        let c = &mut out[src as usize];
+        c.distinct = runs.len();
+        if runs.len() > LANE_VALUES {
+            // The count of the LANE_VALUES-th most frequent value: everything at or above it
+            // may make the list once ties are broken by text.
+            runs.select_nth_unstable_by(LANE_VALUES - 1, |a, b| b.0.cmp(&a.0));
+            let cut = runs[LANE_VALUES - 1].0;
+            runs.retain(|r| r.0 >= cut);
+        }
+        c.top = std::mem::take(runs);
+    };
+    let mut current = None;
     for run in pairs.chunk_by(|a, b| a == b) {
         let (src, sym) = run[0];
-        let c = &mut out[src as usize];
-        c.distinct += 1;
-        c.runs.push((run.len(), sym));
+        if current.is_some_and(|c| c != src) {
+            flush(current.unwrap_or(0), &mut runs);
+        }
+        current = Some(src);
+        runs.push((run.len() as u32, sym));
+    }
+    if let Some(src) = current {
+        flush(src, &mut runs);
     }
     out
 }
@@ -224,14 +263,10 @@ pub fn compute(store: &Store, tz_given: bool) -> Stats {
                 if counts.distinct == 0 {
                     continue;
                 }
-                let mut v: Vec<(usize, &str)> =
-                    counts.runs.iter().map(|(c, s)| (*c, store.s(*s))).collect();
-                let order = |a: &(usize, &str), b: &(usize, &str)| b.0.cmp(&a.0).then(a.1.cmp(b.1));
-                if v.len() > LANE_VALUES {
-                    v.select_nth_unstable_by(LANE_VALUES, order);
-                    v.truncate(LANE_VALUES);
-                }
-                v.sort_unstable_by(order);
+                let mut v: Vec<(u32, &str)> =
+                    counts.top.iter().map(|(c, s)| (*c, store.s(*s))).collect();
+                v.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+                v.truncate(LANE_VALUES);
                 lane_map.insert(
                     k.as_str(),
                     LaneSummary {

@@ -20,17 +20,24 @@ pub fn init() {
 /// `HEISEN_TIMING` is set.
 pub fn mark(label: &str) {
     if let Some(t) = start() {
+        let (rss, peak) = memory_mb();
+        let mb = |m: Option<u64>| m.map_or("?".into(), |m| m.to_string());
         eprintln!(
-            "[timing] {:8.3} s {:>7} MB resident  {label}",
+            "[timing] {:8.3} s {:>6} MB resident {:>6} MB peak  {label}",
             t.elapsed().as_secs_f64(),
-            resident_mb().map_or("?".into(), |m| m.to_string())
+            mb(rss),
+            mb(peak)
         );
     }
 }
 
-/// Resident memory of this process in MB (Linux), from `/proc/self/statm`.
-pub fn resident_mb() -> Option<u64> {
-    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
-    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
-    Some(pages * 4096 / 1_000_000)
+/// Resident and peak resident memory of this process in MB (Linux, `/proc/self/status`).
+pub fn memory_mb() -> (Option<u64>, Option<u64>) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        let line = status.lines().find(|l| l.starts_with(name))?;
+        let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+        Some(kb * 1024 / 1_000_000)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
 }
