@@ -245,3 +245,91 @@ fn backwards_clock_is_flagged() {
     assert_eq!(c["worst_backwards_jump_ns"], 71_000_000_000i64);
     assert_eq!(c["worst_backwards_jump_line"], 3);
 }
+
+/// A log where each request's first event carries attributes whose names are keywords,
+/// normalised fields or not plain identifiers; the request's second event fails on one in four.
+fn awkward_names(dir: &std::path::Path, key: &str) -> String {
+    let names = [
+        "line",
+        "kind",
+        "source",
+        "dur",
+        "span",
+        "when",
+        "per",
+        "near",
+        "http.2xx",
+        "9lives",
+        "weird key",
+        "status",
+    ];
+    let mut text = String::new();
+    for i in 0..40 {
+        let bad = i % 4 == 0;
+        let mut e = serde_json::json!({
+            "ts": 1_763_890_200_000_000_000i64 + i * 20_000_000,
+            "level": "info", "service": "svc", key: format!("r{i}"), "msg": "handled",
+        });
+        for n in names {
+            e[n] = if n == "status" {
+                Value::from(if bad { 500 } else { 200 })
+            } else {
+                Value::from(if bad { "p" } else { "q" })
+            };
+        }
+        text += &format!("{e}\n");
+        let done = serde_json::json!({
+            "ts": 1_763_890_200_000_000_000i64 + i * 20_000_000 + 5_000_000,
+            "level": if bad { "error" } else { "info" }, "service": "svc",
+            key: format!("r{i}"), "msg": "done",
+        });
+        text += &format!("{done}\n");
+    }
+    let p = dir.join("awkward.jsonl");
+    std::fs::write(&p, text).expect("write");
+    p.to_string_lossy().into_owned()
+}
+
+#[test]
+fn attributes_with_awkward_names_are_suggested_as_check_reads_them() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let file = awkward_names(dir.path(), "request_id");
+    let list = suggestions_check(&file, "level = error", "request");
+    let perfect: Vec<&str> = list
+        .iter()
+        .filter(|x| x["score"] == 1.0)
+        .map(|x| x["predicate"].as_str().unwrap())
+        .collect();
+    let mut want = vec![
+        r#"attrs."line" = "p""#,
+        r#"attrs."kind" = "p""#,
+        r#"attrs."source" = "p""#,
+        r#"attrs."dur" = "p""#,
+        r#"attrs."span" = "p""#,
+        r#"attrs."when" = "p""#,
+        r#"attrs."per" = "p""#,
+        r#"attrs."near" = "p""#,
+        r#"attrs."http.2xx" = "p""#,
+        r#"attrs."9lives" = "p""#,
+        r#"attrs."weird key" = "p""#,
+        // `status` reads the attribute when there is one: offered once, as written.
+        "status = 500",
+    ];
+    let mut got = perfect.clone();
+    want.sort_unstable();
+    got.sort_unstable();
+    assert_eq!(got, want);
+}
+
+#[test]
+fn a_group_key_that_is_not_a_plain_name_is_quoted() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let file = awkward_names(dir.path(), "req id");
+    let list = suggestions_check(&file, "level = error", "req id");
+    assert!(!list.is_empty());
+    for x in &list {
+        let h = x["hypothesis"].as_str().unwrap();
+        assert!(h.ends_with(r#" per attrs."req id""#), "{h}");
+    }
+    assert_eq!(list[0]["score"], 1.0);
+}
