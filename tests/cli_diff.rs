@@ -85,25 +85,51 @@ fn dependency_drift() {
     ]);
     assert_eq!(v["verdict"], "supported");
     assert_eq!(v["both"], 8);
+    // The input file is a lane: prod's file is offered, after the configuration that explains it.
+    let list = suggestions_check_all(
+        &[
+            "sample-traces/dep-drift/dev.jsonl",
+            "sample-traces/dep-drift/prod.jsonl",
+        ],
+        "level = error",
+        "trace",
+    );
+    let lane = list
+        .iter()
+        .position(|x| x["predicate"] == r#"source = "sample-traces/dep-drift/prod.jsonl""#)
+        .expect("the prod file as a lane");
+    assert!(lane > 0);
+    assert_eq!(list[lane]["score"], 1.0);
+    assert_eq!(list[lane]["counts"]["both"], 8);
+    assert_eq!(list[lane]["counts"]["condition_only"], 0);
+    assert_eq!(list[lane]["counts"]["neither"], 8);
+    assert!(!list
+        .iter()
+        .any(|x| x["predicate"] == r#"source = "sample-traces/dep-drift/dev.jsonl""#));
 }
 
 /// Every suggestion for `file` is a hypothesis `check` accepts with the same counts.
 fn suggestions_check(file: &str, outcome: &str, per: &str) -> Vec<Value> {
-    let s = json(&[
-        "suggest",
-        file,
-        "--outcome",
-        outcome,
-        "--per",
-        per,
-        "--json",
-        "--top",
-        "20",
-    ]);
+    suggestions_check_all(&[file], outcome, per)
+}
+
+/// Every suggestion for `files` is a hypothesis `check` accepts with the same counts; each
+/// suggestion has the keys the issue names.
+fn suggestions_check_all(files: &[&str], outcome: &str, per: &str) -> Vec<Value> {
+    let mut args = vec!["suggest"];
+    args.extend(files);
+    args.extend(["--outcome", outcome, "--per", per, "--json", "--top", "20"]);
+    let s = json(&args);
     let list = s["suggestions"].as_array().expect("suggestions").clone();
     for x in &list {
+        for k in ["predicate", "score", "counts", "hypothesis"] {
+            assert!(x.get(k).is_some(), "{k} missing in {x}");
+        }
         let h = x["hypothesis"].as_str().expect("hypothesis");
-        let v = json(&["check", file, "--hypothesis", h, "--json"]);
+        let mut args = vec!["check"];
+        args.extend(files);
+        args.extend(["--hypothesis", h, "--json"]);
+        let v = json(&args);
         for k in ["both", "condition_only", "outcome_only", "neither"] {
             assert_eq!(v[k], x["counts"][k], "{k} of {h}");
         }

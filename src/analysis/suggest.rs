@@ -1,5 +1,6 @@
 //! Hypotheses from data: for groups with and without the outcome, rank candidate predicates —
-//! `attr = value` for low-cardinality attributes and fields, a message template being present,
+//! `attr = value` for low-cardinality attributes and fields, a lane (service, thread, or the
+//! input file when there are several), a message template being present,
 //! a span slower than its name's p90, and a `near … within` co-occurrence of two event kinds
 //! (span names or message templates) from different groups — by the Ochiai coefficient
 //! `both / sqrt((both + outcome_only) · (both + condition_only))`, with the counts behind it.
@@ -63,6 +64,8 @@ enum V {
     Bool(bool),
     Float(u64),
     Static(&'static str),
+    /// An input file (the lane of events with no service or thread).
+    Source(u32),
 }
 
 impl V {
@@ -100,6 +103,7 @@ impl V {
             V::Bool(b) => b.to_string(),
             V::Float(f) => f64::from_bits(f).to_string(),
             V::Static(t) => quote(t),
+            V::Source(i) => quote(store.sources.get(i as usize).map_or("", |s| &s.path)),
         }
     }
 }
@@ -354,9 +358,13 @@ fn field_candidates(
 ) -> Vec<(String, Bits, Kind)> {
     // Resolved as `check` resolves them: `name` and `status` fall back to an attribute of the
     // same name, which is then read here and not offered again as `attrs."name"`.
+    // With several inputs the file is a lane too.
+    let source = (store.sources.len() > 1).then_some("source");
     let normal: Vec<(Field, String)> = ["service", "thread", "name", "level", "status", "kind"]
         .iter()
-        .filter(|f| **f != key_name)
+        .copied()
+        .chain(source)
+        .filter(|f| *f != key_name)
         .filter_map(|f| {
             let r = FieldRef {
                 name: f.to_string(),
@@ -415,7 +423,11 @@ fn field_candidates(
                 let cause = !out_events.get(i);
                 if let Some(g) = g {
                     for (fi, (f, _)) in normal.iter().enumerate() {
-                        if let Some(v) = get(store, e, *f).as_ref().and_then(V::of_field) {
+                        let v = match f {
+                            Field::Source => Some(V::Source(e.source as u32)),
+                            _ => get(store, e, *f).as_ref().and_then(V::of_field),
+                        };
+                        if let Some(v) = v {
                             scan.fields[fi].add(v, g, cause, n);
                         }
                     }
