@@ -17,6 +17,12 @@ fn promise_all_reordering() {
     let f = &d["first_divergence"];
     assert_eq!(f["lane"], "web");
     assert_eq!(f["common_prefix"], 3);
+    assert_eq!(
+        (f["position_a"].clone(), f["position_b"].clone()),
+        (3.into(), 3.into())
+    );
+    assert_eq!(f["template_b"], "profile applied user=<*>");
+    assert_eq!(f["a"]["msg"], "settings applied theme=dark");
     assert_eq!(f["template_a"], "settings applied theme=dark");
     assert_eq!(f["b"]["msg"], "profile applied user=42");
     let r = &d["reorderings"][0];
@@ -29,7 +35,10 @@ fn promise_all_reordering() {
         r["b_order"],
         serde_json::json!(["profile applied user=<*>", "settings applied theme=dark"])
     );
-    assert!(d["only_in_a"].as_array().is_some_and(Vec::is_empty));
+    assert_eq!(d["reorderings"].as_array().map(Vec::len), Some(1));
+    for k in ["only_in_a", "only_in_b", "count_changes", "environment"] {
+        assert!(d[k].as_array().is_some_and(Vec::is_empty), "{k}: {}", d[k]);
+    }
 }
 
 #[test]
@@ -249,11 +258,65 @@ fn cold_start() {
         "request",
         "--json",
     ]);
+    assert_eq!(s["statistic"], "ochiai");
     let top = &s["suggestions"][0];
     assert_eq!(top["predicate"], "faas.coldstart = true");
-    assert_eq!(top["counts"]["both"], 3);
-    assert_eq!(top["counts"]["outcome_only"], 0);
-    assert_eq!(s["statistic"], "ochiai");
+    assert_eq!(
+        top["hypothesis"],
+        "expect level = error when faas.coldstart = true per request"
+    );
+    assert_eq!(top["score"], 1.0);
+    assert_eq!(
+        top["counts"],
+        serde_json::json!({"both": 3, "condition_only": 0, "outcome_only": 0, "neither": 42})
+    );
+    // Nothing else separates the three failing requests from the 42 others.
+    let list = suggestions_check(
+        "sample-traces/cold-start/app.jsonl",
+        "level = error",
+        "request",
+    );
+    assert!(list[1..].iter().all(|x| x["score"].as_f64().unwrap() < 0.5));
+    let v = json(&[
+        "check",
+        "sample-traces/cold-start/app.jsonl",
+        "--hypothesis",
+        top["hypothesis"].as_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(v["verdict"], "supported");
+}
+
+#[test]
+fn diff_of_two_groups_of_one_file() {
+    let d = json(&[
+        "diff",
+        "sample-traces/bad-pod/app.jsonl@request=req-000",
+        "sample-traces/bad-pod/app.jsonl@request=req-001",
+        "--json",
+    ]);
+    assert_eq!(
+        (d["events_a"].clone(), d["events_b"].clone()),
+        (2.into(), 2.into())
+    );
+    let f = &d["first_divergence"];
+    assert_eq!(f["lane"], "app.jsonl");
+    assert_eq!(f["common_prefix"], 1);
+    assert_eq!(f["template_a"], "upstream timeout");
+    assert_eq!(f["template_b"], "<*> OK");
+    assert_eq!(f["a"]["request"], "req-000");
+    assert_eq!(f["b"]["request"], "req-001");
+    let env = d["environment"].as_array().expect("environment");
+    assert!(env
+        .iter()
+        .any(|e| e["key"] == "hostname" && e["a"] == "pod-2" && e["b"] == "pod-1"));
+    let missing = heisen(&[
+        "diff",
+        "sample-traces/bad-pod/app.jsonl@request=no-such",
+        "sample-traces/bad-pod/app.jsonl",
+    ]);
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no events in this group"));
 }
 
 #[test]
