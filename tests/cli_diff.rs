@@ -422,3 +422,47 @@ fn a_group_key_that_is_not_a_plain_name_is_quoted() {
     }
     assert_eq!(list[0]["score"], 1.0);
 }
+
+#[test]
+fn timing_per_span_name_with_percentiles_and_ratio() {
+    // Chrome traces: 100 `query` spans of 1..=100 ms in A and twice that in B; `render` 5 ms in both.
+    let dir = tempfile::tempdir().expect("tmp");
+    let write = |name: &str, factor: i64| {
+        let mut evs = Vec::new();
+        for k in 1..=100i64 {
+            let ts = k * 1_000_000;
+            evs.push(serde_json::json!({"ph": "X", "name": "query", "ts": ts, "dur": k * 1000 * factor, "pid": 1, "tid": 1}));
+            evs.push(serde_json::json!({"ph": "X", "name": "render", "ts": ts + 500_000, "dur": 5000, "pid": 1, "tid": 1}));
+        }
+        let p = dir.path().join(name);
+        std::fs::write(&p, serde_json::to_string(&evs).unwrap()).expect("write");
+        p.to_string_lossy().into_owned()
+    };
+    let (a, b) = (write("a.json", 1), write("b.json", 2));
+    let d = json(&["diff", &a, &b, "--json"]);
+    let timing = d["timing"].as_array().expect("timing");
+    let q = timing.iter().find(|t| t["name"] == "query").expect("query");
+    assert_eq!(
+        (q["a"].clone(), q["b"].clone(), q["ratio"].clone()),
+        (
+            serde_json::json!({"count": 100, "p50_ns": 51_000_000, "p99_ns": 99_000_000}),
+            serde_json::json!({"count": 100, "p50_ns": 102_000_000, "p99_ns": 198_000_000}),
+            2.0.into()
+        )
+    );
+    let r = timing
+        .iter()
+        .find(|t| t["name"] == "render")
+        .expect("render");
+    assert_eq!(r["ratio"], 1.0);
+    assert!(d["first_divergence"].is_null());
+    // The text report shows the timing that changed, not the one that did not.
+    let out = String::from_utf8_lossy(&heisen(&["diff", &a, &b]).stdout).into_owned();
+    assert!(
+        out.contains(
+            "timing: query A n=100 p50 51ms p99 99ms · B n=100 p50 102ms p99 198ms · ×2.00"
+        ),
+        "{out}"
+    );
+    assert!(!out.contains("timing: render"), "{out}");
+}
