@@ -285,6 +285,17 @@ fn cold_start() {
         "--json",
     ]);
     assert_eq!(v["verdict"], "supported");
+    // An outcome no request has: said so, not an empty table.
+    let out = heisen(&[
+        "suggest",
+        "sample-traces/cold-start/app.jsonl",
+        "--outcome",
+        "level = fatal",
+        "--per",
+        "request",
+    ]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("no suggestions"));
 }
 
 #[test]
