@@ -65,7 +65,7 @@ enum V {
     Float(u64),
     Static(&'static str),
     /// An input file (the lane of events with no service or thread).
-    Source(u32),
+    Source(usize),
 }
 
 impl V {
@@ -103,7 +103,7 @@ impl V {
             V::Bool(b) => b.to_string(),
             V::Float(f) => f64::from_bits(f).to_string(),
             V::Static(t) => quote(t),
-            V::Source(i) => quote(store.sources.get(i as usize).map_or("", |s| &s.path)),
+            V::Source(i) => quote(store.sources.get(i).map_or("", |s| &s.path)),
         }
     }
 }
@@ -424,7 +424,7 @@ fn field_candidates(
                 if let Some(g) = g {
                     for (fi, (f, _)) in normal.iter().enumerate() {
                         let v = match f {
-                            Field::Source => Some(V::Source(e.source as u32)),
+                            Field::Source => Some(V::Source(e.source as usize)),
                             _ => get(store, e, *f).as_ref().and_then(V::of_field),
                         };
                         if let Some(v) = v {
