@@ -401,3 +401,29 @@ fn side_by_side_uses_the_diff_alignment() {
     assert_eq!(c.rows.last().map(|r| r.kind), Some(RowKind::Same));
     insta::assert_snapshot!("side_by_side_divergence", screen(&mut a, 120, 30));
 }
+
+#[test]
+fn status_line_names_clock_shifts() {
+    let api = std::fs::read("sample-traces/tz-drift/api.jsonl").expect("api");
+    let worker = std::fs::read("sample-traces/tz-drift/worker.log").expect("worker");
+    let opts = LoadOptions {
+        shifts: vec!["worker.log=-2h".parse().expect("shift")],
+        ..Default::default()
+    };
+    let store = load_named_bytes(
+        &[
+            ("tz-drift/api.jsonl", api.as_slice()),
+            ("tz-drift/worker.log", worker.as_slice()),
+        ],
+        &opts,
+    )
+    .expect("load");
+    let mut a = App::new(
+        Arc::new(store),
+        Theme::default_theme(),
+        Keymap::default_map(),
+    );
+    let s = screen(&mut a, 120, 30);
+    assert!(s.contains("shifted worker.log -2h"), "{s}");
+    assert!(!s.contains("api.jsonl -"), "{s}");
+}

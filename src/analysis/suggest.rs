@@ -1,5 +1,6 @@
 //! Hypotheses from data: for groups with and without the outcome, rank candidate predicates —
-//! `attr = value` for low-cardinality attributes and fields, a message template being present,
+//! `attr = value` for low-cardinality attributes and fields, a lane (service, thread, or the
+//! input file when there are several), a message template being present,
 //! a span slower than its name's p90, and a `near … within` co-occurrence of two event kinds
 //! (span names or message templates) from different groups — by the Ochiai coefficient
 //! `both / sqrt((both + outcome_only) · (both + condition_only))`, with the counts behind it.
@@ -8,7 +9,7 @@
 use super::bits::Bits;
 use super::cooccur::{near_pairs, Labelled};
 use crate::model::{Store, Sym};
-use crate::query::ast::quote;
+use crate::query::ast::{quote, FieldRef};
 use crate::query::check::Pred;
 use crate::query::eval::{filter, key_of, GroupKey};
 use crate::query::field::{get, Field, FV};
@@ -62,6 +63,8 @@ enum V {
     Bool(bool),
     Float(u64),
     Static(&'static str),
+    /// An input file (the lane of events with no service or thread).
+    Source(usize),
 }
 
 impl V {
@@ -99,6 +102,7 @@ impl V {
             V::Bool(b) => b.to_string(),
             V::Float(f) => f64::from_bits(f).to_string(),
             V::Static(t) => quote(t),
+            V::Source(i) => quote(store.sources.get(i).map_or("", |s| &s.path)),
         }
     }
 }
@@ -181,13 +185,16 @@ impl Scan {
     }
 }
 
-/// A field in a predicate: attribute names with unusual characters are quoted.
-fn field_ref(name: &str) -> String {
-    if name.contains(|c: char| !(c.is_ascii_alphanumeric() || "._-@".contains(c))) {
-        format!("attrs.{}", quote(name))
-    } else {
-        name.to_string()
+/// A field in a predicate, written so that `check` resolves it as the scan read it: an
+/// attribute is `attrs."…"` when its name is not a plain identifier (a keyword, a digit or
+/// odd character, an empty segment) or names a normalised field (`line`, `kind`, `source`…).
+fn field_ref(name: &str, attr: bool) -> String {
+    FieldRef {
+        name: name.to_string(),
+        attr_only: attr && (Field::normalised(name).is_some() || name.starts_with("attrs.")),
+        span: 0..0,
     }
+    .to_string()
 }
 
 /// The predicate for one message template.
@@ -257,6 +264,8 @@ pub fn suggest(
         n,
     ));
 
+    // The key as `check` reads it (it was resolved like a field of a filter).
+    let per = field_ref(key_name, false);
     // Score: Ochiai over the 2×2 counts.
     let total_out = out_groups.count();
     let score = |both: usize, cond: usize, outcome_only: usize| {
@@ -273,7 +282,7 @@ pub fn suggest(
             let outcome_only = total_out - both;
             Some((
                 Suggestion {
-                    hypothesis: format!("expect {outcome_text} when {p} per {key_name}"),
+                    hypothesis: format!("expect {outcome_text} when {p} per {per}"),
                     predicate: p,
                     configuration: kind == Kind::Configuration,
                     score: score(both, cond, outcome_only),
@@ -346,14 +355,38 @@ fn field_candidates(
     out_events: &Bits,
     n: usize,
 ) -> Vec<(String, Bits, Kind)> {
+    // Resolved as `check` resolves them: `name` and `status` fall back to an attribute of the
+    // same name, which is then read here and not offered again as `attrs."name"`.
+    // With several inputs the file is a lane too.
+    let source = (store.sources.len() > 1).then_some("source");
     let normal: Vec<(Field, String)> = ["service", "thread", "name", "level", "status", "kind"]
         .iter()
-        .filter(|f| **f != key_name)
-        .filter_map(|f| Field::normalised(f).map(|x| (x, f.to_string())))
+        .copied()
+        .chain(source)
+        .filter(|f| *f != key_name)
+        .filter_map(|f| {
+            let r = FieldRef {
+                name: f.to_string(),
+                attr_only: false,
+                span: 0..0,
+            };
+            crate::query::check::resolve(store, &r)
+                .ok()
+                .map(|x| (x, f.to_string()))
+        })
         .collect();
     let mut names: Vec<String> = normal.iter().map(|(_, f)| f.clone()).collect();
-    // Attribute key → field number, by the key's interned index.
+    // Attribute key → field number, by the key's interned index (u32::MAX: not a candidate).
     let mut field_of: Vec<u32> = Vec::new();
+    for (f, _) in &normal {
+        if let Field::OrAttr(_, k) = f {
+            let k = k.into_usize();
+            if k >= field_of.len() {
+                field_of.resize(k + 1, u32::MAX - 1);
+            }
+            field_of[k] = u32::MAX;
+        }
+    }
     for a in &store.attrs {
         let k = a.key().into_usize();
         if k >= field_of.len() {
@@ -389,7 +422,11 @@ fn field_candidates(
                 let cause = !out_events.get(i);
                 if let Some(g) = g {
                     for (fi, (f, _)) in normal.iter().enumerate() {
-                        if let Some(v) = get(store, e, *f).as_ref().and_then(V::of_field) {
+                        let v = match f {
+                            Field::Source => Some(V::Source(e.source as usize)),
+                            _ => get(store, e, *f).as_ref().and_then(V::of_field),
+                        };
+                        if let Some(v) = v {
                             scan.fields[fi].add(v, g, cause, n);
                         }
                     }
@@ -446,7 +483,11 @@ fn field_candidates(
         for (v, bits, cause) in seen.values {
             if cause {
                 out.push((
-                    format!("{} = {}", field_ref(&names[fi]), v.text(store)),
+                    format!(
+                        "{} = {}",
+                        field_ref(&names[fi], fi >= normal.len()),
+                        v.text(store)
+                    ),
                     bits,
                     kind,
                 ));
@@ -584,11 +625,8 @@ fn near_candidates(
     (ev_t, tnames): (&[Option<u32>], &[String]),
     n: usize,
 ) -> Vec<(String, Bits, Kind)> {
-    if key_name.is_empty()
-        || !key_name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
-    {
+    // `a.KEY` takes a plain name only.
+    if key_name.is_empty() || field_ref(key_name, false) != key_name {
         return Vec::new();
     }
     let total_out = out_groups.count();

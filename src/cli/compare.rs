@@ -224,6 +224,13 @@ pub fn suggest(a: SuggestArgs) -> Result<i32> {
         print_json(&json!({"statistic": "ochiai", "suggestions": s}))?;
     } else {
         println!("ranked by Ochiai = both / sqrt((both + outcome_only) · (both + condition_only))");
+        if s.is_empty() {
+            println!(
+                "no suggestions: no predicate holds in a group with the outcome (does '{}' match events that have a {}?)",
+                sanitize(a.outcome.trim(), true),
+                sanitize(&a.per, true)
+            );
+        }
         for x in &s {
             println!(
                 "{:.3}  {}   [both {}, condition only {}, outcome only {}, neither {}]",

@@ -173,7 +173,20 @@ pub fn draw_status(app: &App, area: Rect, buf: &mut Buffer) {
         return;
     }
     let errors: u64 = app.store.sources.iter().map(|s| s.error_count).sum();
-    let shifted = app.store.sources.iter().filter(|s| s.shift_ns != 0).count();
+    let shifted: Vec<String> = app
+        .store
+        .sources
+        .iter()
+        .filter(|s| s.shift_ns != 0)
+        .map(|s| {
+            let file = std::path::Path::new(&s.path)
+                .file_name()
+                .map_or_else(|| s.path.clone(), |f| f.to_string_lossy().into_owned());
+            let sign = if s.shift_ns < 0 { "-" } else { "+" };
+            let by = time::format_duration(s.shift_ns.abs());
+            format!("{} {sign}{by}", sanitize(&file, true))
+        })
+        .collect();
     let cursor = app
         .selected_event()
         .map(|i| time::format_ns(app.store.events[i as usize].ts))
@@ -198,11 +211,14 @@ pub fn draw_status(app: &App, area: Rect, buf: &mut Buffer) {
             t.fg("error"),
         ));
     }
-    if shifted > 0 {
-        spans.push(Span::styled(
-            format!(" · {shifted} shifted"),
-            t.fg("level_warn"),
-        ));
+    // Clock corrections (--shift) by source, or how many when there are several.
+    if !shifted.is_empty() {
+        let text = if shifted.len() <= 2 {
+            format!(" · shifted {}", shifted.join(", "))
+        } else {
+            format!(" · {} sources shifted", shifted.len())
+        };
+        spans.push(Span::styled(text, t.fg("level_warn")));
     }
     if let Some(l) = &app.live {
         spans.push(Span::styled(
