@@ -121,26 +121,42 @@ fn clock_flags(store: &Store) -> Vec<ClockFlags> {
                 }
             }
             if !in_file_order[i] {
-                let mut order: Vec<u32> = (0..events.len() as u32)
-                    .filter(|&k| events[k as usize].source as usize == i)
-                    .collect();
-                order.par_sort_unstable_by_key(|&k| events[k as usize].seq);
-                let mut max_ts = i64::MIN;
-                for &k in &order {
-                    let (ts, line) = (events[k as usize].ts, events[k as usize].line);
-                    if ts < max_ts.saturating_sub(JUMP_TOLERANCE_NS) {
-                        f.backwards_jumps += 1;
-                        if max_ts.saturating_sub(ts) > f.worst_backwards_jump_ns {
-                            f.worst_backwards_jump_ns = max_ts.saturating_sub(ts);
-                            f.worst_backwards_jump_line = Some(line);
-                        }
-                    }
-                    max_ts = max_ts.max(ts);
-                }
+                backwards_jumps(store, i as u32, count[i], &mut f);
             }
             f
         })
         .collect()
+}
+
+/// Backwards jumps of source `src` (with `count` events) in file order. Sequence numbers are
+/// the file order, dense from 0, so each time lands in its place in one pass.
+fn backwards_jumps(store: &Store, src: u32, count: usize, f: &mut ClockFlags) {
+    const NONE: i64 = i64::MIN;
+    let mut ts_by_seq = vec![NONE; count];
+    for e in store.events.iter().filter(|e| e.source == src) {
+        if let Some(slot) = ts_by_seq.get_mut(e.seq as usize) {
+            *slot = e.ts;
+        }
+    }
+    let mut max_ts = NONE;
+    let mut worst_seq = None;
+    for (seq, &ts) in ts_by_seq.iter().enumerate().filter(|(_, &t)| t != NONE) {
+        if ts < max_ts.saturating_sub(JUMP_TOLERANCE_NS) {
+            f.backwards_jumps += 1;
+            if max_ts.saturating_sub(ts) > f.worst_backwards_jump_ns {
+                f.worst_backwards_jump_ns = max_ts.saturating_sub(ts);
+                worst_seq = Some(seq as u32);
+            }
+        }
+        max_ts = max_ts.max(ts);
+    }
+    f.worst_backwards_jump_line = worst_seq.and_then(|q| {
+        store
+            .events
+            .iter()
+            .find(|e| e.source == src && e.seq == q)
+            .map(|e| e.line)
+    });
 }
 
 /// Totals over all sources.
@@ -197,48 +213,101 @@ fn time_ranges(store: &Store) -> Vec<Option<(i64, i64)>> {
         )
 }
 
-/// Count the values of `key` per source by sorting (source, value) pairs in parallel: no hash
-/// table, so millions of distinct ids cost a sort, not a cache miss each; only the most
-/// frequent values are kept.
-fn lane_counts(store: &Store, key: LaneKey) -> Vec<LaneCounts> {
-    // Filled in one pass (a parallel collect of a filtered iterator would hold it twice).
-    let mut pairs: Vec<(u32, Sym)> = Vec::with_capacity(store.events.len());
-    pairs.extend(
-        store
-            .events
-            .iter()
-            .filter_map(|e| store.lane_of(e, key).map(|v| (e.source, v))),
-    );
-    pairs.par_sort_unstable();
-    let mut out: Vec<LaneCounts> = (0..store.sources.len())
-        .map(|_| Default::default())
+/// Count the values of each lane key per source, keys in parallel. Interned ids are dense,
+/// so a count is an array slot: one increment per event, no hash table and no sort, and only
+/// the most frequent values are kept.
+fn lane_counts(store: &Store, keys: &[LaneKey]) -> Vec<Vec<LaneCounts>> {
+    let n = store.sources.len();
+    let events = &store.events;
+    // Event indexes by source, when there are several.
+    let by_source: Option<Vec<Vec<u32>>> = (n > 1).then(|| {
+        let mut g = vec![Vec::new(); n];
+        for (i, e) in events.iter().enumerate() {
+            g[e.source as usize].push(i as u32);
+        }
+        g
+    });
+    keys.par_iter()
+        .map(|&key| {
+            let mut counts = vec![0u32; store.strings.len()];
+            let mut touched: Vec<Sym> = Vec::new();
+            (0..n)
+                .map(|src| {
+                    let mut add = |e: &crate::model::Event| {
+                        if let Some(v) = store.lane_of(e, key) {
+                            let i = v.into_usize();
+                            if i >= counts.len() {
+                                counts.resize(i + 1, 0);
+                            }
+                            if counts[i] == 0 {
+                                touched.push(v);
+                            }
+                            counts[i] += 1;
+                        }
+                    };
+                    match &by_source {
+                        Some(g) => g[src].iter().for_each(|&i| add(&events[i as usize])),
+                        None => events.iter().for_each(add),
+                    }
+                    let mut runs: Vec<(u32, Sym)> = touched
+                        .drain(..)
+                        .map(|v| (std::mem::take(&mut counts[v.into_usize()]), v))
+                        .collect();
+                    let distinct = runs.len();
+                    if runs.len() > LANE_VALUES {
+                        // The count of the LANE_VALUES-th most frequent value: everything at
+                        // or above it may make the list once ties are broken by text.
+                        runs.select_nth_unstable_by(LANE_VALUES - 1, |a, b| b.0.cmp(&a.0));
+                        let cut = runs[LANE_VALUES - 1].0;
+                        runs.retain(|r| r.0 >= cut);
+                    }
+                    LaneCounts {
+                        distinct,
+                        top: runs,
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The [`LANE_VALUES`] most frequent of `runs` (which holds every value at or above the cut),
+/// ties broken by text. Millions of values tied at the cut (unique ids) are narrowed in one
+/// parallel pass that keeps only the smallest texts, instead of sorting them all.
+fn top_values<'s>(runs: &[(u32, Sym)], store: &'s Store) -> Vec<String> {
+    type Heap<'s> = std::collections::BinaryHeap<&'s str>;
+    let cut = runs.iter().map(|r| r.0).min().unwrap_or(0);
+    let mut above: Vec<(u32, &'s str)> = runs
+        .iter()
+        .filter(|r| r.0 > cut)
+        .map(|&(c, s)| (c, store.s(s)))
         .collect();
-    let mut runs: Vec<(u32, Sym)> = Vec::new();
-    let mut flush = |src: u32, runs: &mut Vec<(u32, Sym)>| {
-        let c = &mut out[src as usize];
-        c.distinct = runs.len();
-        if runs.len() > LANE_VALUES {
-            // The count of the LANE_VALUES-th most frequent value: everything at or above it
-            // may make the list once ties are broken by text.
-            runs.select_nth_unstable_by(LANE_VALUES - 1, |a, b| b.0.cmp(&a.0));
-            let cut = runs[LANE_VALUES - 1].0;
-            runs.retain(|r| r.0 >= cut);
+    above.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+    let room = LANE_VALUES.saturating_sub(above.len());
+    let keep = |mut heap: Heap<'s>, t: &'s str| -> Heap<'s> {
+        if heap.len() < room {
+            heap.push(t);
+        } else if heap.peek().is_some_and(|&max| t < max) {
+            heap.pop();
+            heap.push(t);
         }
-        c.top = std::mem::take(runs);
+        heap
     };
-    let mut current = None;
-    for run in pairs.chunk_by(|a, b| a == b) {
-        let (src, sym) = run[0];
-        if current.is_some_and(|c| c != src) {
-            flush(current.unwrap_or(0), &mut runs);
-        }
-        current = Some(src);
-        runs.push((run.len() as u32, sym));
-    }
-    if let Some(src) = current {
-        flush(src, &mut runs);
-    }
-    out
+    let tied = runs
+        .par_iter()
+        .filter(|r| r.0 == cut && room > 0)
+        .map(|&(_, s)| store.s(s))
+        .fold(Heap::new, keep)
+        .reduce(Heap::new, |a, b| b.into_iter().fold(a, keep));
+    let mut tied = tied.into_vec();
+    tied.sort_unstable();
+    above
+        .into_iter()
+        .map(|(_, t)| t)
+        .chain(tied)
+        .take(LANE_VALUES)
+        .map(str::to_string)
+        .collect()
 }
 
 /// Summarise a store.
@@ -251,7 +320,7 @@ pub fn compute(store: &Store, tz_given: bool) -> Stats {
         LaneKey::Request,
         LaneKey::Trace,
     ];
-    let lanes: Vec<Vec<LaneCounts>> = keys.iter().map(|k| lane_counts(store, *k)).collect();
+    let lanes = lane_counts(store, &keys);
     let sources: Vec<SourceStats> = store
         .sources
         .iter()
@@ -263,15 +332,11 @@ pub fn compute(store: &Store, tz_given: bool) -> Stats {
                 if counts.distinct == 0 {
                     continue;
                 }
-                let mut v: Vec<(u32, &str)> =
-                    counts.top.iter().map(|(c, s)| (*c, store.s(*s))).collect();
-                v.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
-                v.truncate(LANE_VALUES);
                 lane_map.insert(
                     k.as_str(),
                     LaneSummary {
                         count: counts.distinct,
-                        values: v.iter().map(|(_, s)| s.to_string()).collect(),
+                        values: top_values(&counts.top, store),
                     },
                 );
             }
@@ -403,5 +468,51 @@ impl Stats {
             }
         );
         o
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::{load_named_bytes, LoadOptions};
+
+    /// One JSON-lines source: the given request ids in order, a second apart.
+    fn log(reqs: &[String], start_s: i64) -> String {
+        reqs.iter()
+            .enumerate()
+            .map(|(i, r)| {
+                format!(
+                    "{{\"ts\":{},\"msg\":\"m\",\"req_id\":\"{r}\"}}\n",
+                    start_s + i as i64
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn lane_values_by_count_then_text_per_source() {
+        // Source a: z×3, y×2, then 40 ids once each (ties at the cut, in reverse text order).
+        let mut a: Vec<String> = ["z", "z", "z", "y", "y"].map(String::from).to_vec();
+        a.extend((0..40).rev().map(|i| format!("id{i:02}")));
+        // Source b shares a value but counts on its own.
+        let b: Vec<String> = ["z", "q", "q"].map(String::from).to_vec();
+        let (ta, tb) = (log(&a, 1_700_000_000), log(&b, 1_700_000_010));
+        let store = load_named_bytes(
+            &[("a.log", ta.as_bytes()), ("b.log", tb.as_bytes())],
+            &LoadOptions::default(),
+        )
+        .unwrap();
+        let s = compute(&store, false);
+        let la = &s.sources[0].lanes["request"];
+        assert_eq!(la.count, 42);
+        let mut want = vec!["z".to_string(), "y".to_string()];
+        want.extend((0..18).map(|i| format!("id{i:02}")));
+        assert_eq!(la.values, want);
+        let lb = &s.sources[1].lanes["request"];
+        assert_eq!(
+            (lb.count, lb.values.clone()),
+            (2, vec!["q".into(), "z".into()])
+        );
+        assert_eq!(s.sources[0].clock.backwards_jumps, 0);
     }
 }

@@ -35,7 +35,7 @@ impl Sym {
     }
 }
 
-const SHARDS: usize = 4;
+const SHARDS: usize = 16;
 /// Entries per segment of the start array.
 const SEG_BITS: u32 = 19;
 const SEG: usize = 1 << SEG_BITS;
