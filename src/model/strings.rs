@@ -43,9 +43,10 @@ const SEG: usize = 1 << SEG_BITS;
 const SEGS: usize = 1 << (32 - SEG_BITS);
 /// The largest number of distinct strings one table holds.
 const MAX_STRINGS: u32 = u32::MAX - 1;
-/// Bytes of address space reserved per shard, largest first: pages are only used as strings
-/// fill them. Offsets are `u32` counts of 4-byte units, so 16 GiB is the most one can address.
-const REGION_SIZES: [usize; 5] = [16 << 30, 4 << 30, 1 << 30, 256 << 20, 64 << 20];
+/// Bytes of address space reserved per shard, largest first (smaller ones where address space
+/// is limited): pages are only used as strings fill them. 1 GiB per shard holds 16 GiB of
+/// distinct text in all, while thousands of tables fit in the address space.
+const REGION_SIZES: [usize; 4] = [1 << 30, 256 << 20, 64 << 20, 16 << 20];
 /// The first bytes of a region stay on small pages, so a small table costs little memory.
 const SMALL_PREFIX: usize = 2 << 20;
 
@@ -92,8 +93,8 @@ impl Region {
         let need = (8 + s.len()).next_multiple_of(4);
         assert!(
             self.used + need <= self.cap,
-            "string table full: more than {} GiB of distinct text in one shard",
-            self.cap >> 30
+            "string table full: more than {} MiB of distinct text in one shard",
+            self.cap >> 20
         );
         let off = self.used;
         // SAFETY: `off + need <= cap`: the writes stay inside the mapping, in bytes past every
