@@ -466,7 +466,7 @@ mod tests {
     #[test]
     fn many_strings_from_many_threads_keep_one_id_each() {
         let s = Strings::new();
-        // Enough to cross arena blocks and start-array segments; long ones skip the cache.
+        // Enough to cross a start-array segment; long ones skip the cache.
         let text = |i: usize| {
             if i.is_multiple_of(97) {
                 format!("{i:0>200}")
@@ -474,7 +474,7 @@ mod tests {
                 format!("id-{i}")
             }
         };
-        let n = 3 * SEG + 17;
+        let n = SEG + 17;
         let ids: Vec<Vec<Sym>> = std::thread::scope(|scope| {
             let hs: Vec<_> = (0..4)
                 .map(|t| {
