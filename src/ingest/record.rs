@@ -74,6 +74,14 @@ fn is_scalar(v: &J) -> bool {
     !matches!(v, J::Arr(_) | J::Obj(_) | J::Null)
 }
 
+/// A value as text to intern: strings borrowed, anything else as compact JSON.
+fn as_text<'v>(v: &'v J<'_>) -> Cow<'v, str> {
+    match v {
+        J::Str(s) => Cow::Borrowed(s.as_ref()),
+        other => Cow::Owned(other.to_text()),
+    }
+}
+
 /// Build a log event from flattened entries and push it into `out`.
 pub fn push_record(entries: &[(Cow<str>, &J)], line: u32, ctx: &Ctx, out: &mut Batch) {
     let mut picks = Picks::default();
@@ -123,23 +131,56 @@ pub fn push_record(entries: &[(Cow<str>, &J)], line: u32, ctx: &Ctx, out: &mut B
         ev.dur = entries[i].1.as_i64();
         skip_dur = Some(i);
     }
-    let text = |t: Target| {
-        picks.get(t).map(|i| match entries[i].1 {
-            J::Str(s) => ctx.sym(s),
-            other => ctx.sym(&other.to_text()),
-        })
-    };
-    ev.msg = text(Target::Msg);
-    ev.trace = text(Target::Trace);
-    ev.span = text(Target::Span);
-    ev.parent = text(Target::Parent);
-    ev.request = text(Target::Request);
-    ev.service = text(Target::Service);
-    ev.thread = text(Target::Thread);
-    for (i, (k, v)) in entries.iter().enumerate() {
-        if !picks.is_picked(i) && skip_dur != Some(i) {
-            out.attr(ctx.sym(k), value_of(v, ctx));
+    // Every string of the record is interned in one batch, so that their table lookups
+    // overlap instead of waiting for each other.
+    const FIELDS: [Target; 7] = [
+        Target::Msg,
+        Target::Trace,
+        Target::Span,
+        Target::Parent,
+        Target::Request,
+        Target::Service,
+        Target::Thread,
+    ];
+    let mut texts: Vec<Cow<str>> = Vec::with_capacity(2 * entries.len() + FIELDS.len());
+    let mut field_at = [usize::MAX; FIELDS.len()];
+    for (slot, t) in field_at.iter_mut().zip(FIELDS) {
+        if let Some(i) = picks.get(t) {
+            *slot = texts.len();
+            texts.push(as_text(entries[i].1));
         }
+    }
+    let attrs: Vec<usize> = (0..entries.len())
+        .filter(|&i| !picks.is_picked(i) && skip_dur != Some(i))
+        .collect();
+    for &i in &attrs {
+        let (k, v) = &entries[i];
+        texts.push(Cow::Borrowed(k.as_ref()));
+        if matches!(v, J::Str(_) | J::Arr(_) | J::Obj(_)) {
+            texts.push(as_text(v));
+        }
+    }
+    let syms = ctx.strings.intern_many(&texts);
+    let field = |j: usize| (field_at[j] != usize::MAX).then(|| syms[field_at[j]]);
+    ev.msg = field(0);
+    ev.trace = field(1);
+    ev.span = field(2);
+    ev.parent = field(3);
+    ev.request = field(4);
+    ev.service = field(5);
+    ev.thread = field(6);
+    let mut next = field_at.iter().filter(|&&a| a != usize::MAX).count();
+    for &i in &attrs {
+        let key = syms[next];
+        next += 1;
+        let v = entries[i].1;
+        let value = if matches!(v, J::Str(_) | J::Arr(_) | J::Obj(_)) {
+            next += 1;
+            Value::Str(syms[next - 1])
+        } else {
+            value_of(v, ctx)
+        };
+        out.attr(key, value);
     }
     out.push(ev, ctx);
 }

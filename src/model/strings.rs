@@ -9,7 +9,7 @@
 
 use std::cell::RefCell;
 use std::num::NonZeroU32;
-use std::sync::atomic::{AtomicPtr, AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicPtr, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 /// An interned string id (4 bytes; `Option<Sym>` is 4 bytes too). Ids are dense from 1 in
@@ -217,6 +217,9 @@ unsafe impl Send for Shard {}
 /// The shared table behind a [`Strings`].
 struct Table {
     shards: Box<[Mutex<Shard>]>,
+    /// Each shard's slot array (pointer, mask), readable without its lock, for prefetching
+    /// only: a stale value makes a useless prefetch, never a wrong answer.
+    hints: Box<[(AtomicPtr<u64>, AtomicUsize)]>,
     /// Where each string starts in an arena, by index: segments allocated on first use.
     starts: Box<[AtomicPtr<AtomicPtr<u8>>]>,
     next: AtomicU32,
@@ -239,6 +242,9 @@ impl Table {
             unsafe { Box::<[AtomicPtr<AtomicPtr<u8>>]>::new_zeroed_slice(SEGS).assume_init() };
         Table {
             shards,
+            hints: (0..SHARDS)
+                .map(|_| (AtomicPtr::new(std::ptr::null_mut()), AtomicUsize::new(0)))
+                .collect(),
             starts,
             next: AtomicU32::new(0),
             hasher: ahash::RandomState::new(),
@@ -309,7 +315,33 @@ impl Table {
         let p = shard.region.record(off);
         self.segment(i as usize)[i as usize & (SEG - 1)].store(p as *mut u8, Ordering::Release);
         shard.table.insert(hash, off, at);
+        let hint = &self.hints[hash as usize & (SHARDS - 1)];
+        hint.0
+            .store(shard.table.slots.as_ptr() as *mut u64, Ordering::Relaxed);
+        hint.1.store(shard.table.slots.len() - 1, Ordering::Relaxed);
         i
+    }
+
+    /// Ask the CPU to start loading the slot where `hash` would be probed.
+    fn prefetch(&self, hash: u64) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            let hint = &self.hints[hash as usize & (SHARDS - 1)];
+            let p = hint.0.load(Ordering::Relaxed);
+            if !p.is_null() {
+                let i = Slots::tag(hash) as usize & hint.1.load(Ordering::Relaxed);
+                // SAFETY: a prefetch is only a hint; it never faults, even on a stale address
+                // (the address is computed with wrapping arithmetic and never dereferenced).
+                unsafe {
+                    std::arch::x86_64::_mm_prefetch(
+                        p.wrapping_add(i) as *const i8,
+                        std::arch::x86_64::_MM_HINT_T0,
+                    );
+                }
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = hash;
     }
 
     fn get(&self, hash: u64, s: &str) -> Option<u32> {
@@ -416,6 +448,56 @@ impl Strings {
             sym
         })
     }
+    /// Intern several strings at once (one record's): the ones the thread's cache does not
+    /// know are looked up after all their table slots were asked for, so the memory waits
+    /// overlap.
+    pub fn intern_many<S: AsRef<str>>(&self, texts: &[S]) -> Vec<Sym> {
+        let t = &*self.table;
+        let hashes: Vec<u64> = texts
+            .iter()
+            .map(|s| t.hasher.hash_one(s.as_ref()))
+            .collect();
+        let mut out: Vec<Option<Sym>> = vec![None; texts.len()];
+        CACHE.with(|c| {
+            let mut c = c.borrow_mut();
+            if c.owner != self.id {
+                c.owner = self.id;
+                c.slots.clear();
+                c.slots.resize(CACHE_SLOTS, EMPTY);
+            }
+            for (k, s) in texts.iter().enumerate() {
+                let (s, h) = (s.as_ref(), hashes[k]);
+                let slot = &c.slots[(h as usize) & (CACHE_SLOTS - 1)];
+                match slot.sym {
+                    Some(sym)
+                        if slot.hash == h && &slot.text[..slot.len as usize] == s.as_bytes() =>
+                    {
+                        out[k] = Some(sym)
+                    }
+                    _ => t.prefetch(h),
+                }
+            }
+            for (k, s) in texts.iter().enumerate() {
+                if out[k].is_some() {
+                    continue;
+                }
+                let (s, h) = (s.as_ref(), hashes[k]);
+                let sym = Sym::from_index(t.get_or_insert(h, s));
+                if s.len() <= CACHE_MAX_LEN {
+                    let slot = &mut c.slots[(h as usize) & (CACHE_SLOTS - 1)];
+                    slot.hash = h;
+                    slot.len = s.len() as u8;
+                    slot.text[..s.len()].copy_from_slice(s.as_bytes());
+                    slot.sym = Some(sym);
+                }
+                out[k] = Some(sym);
+            }
+        });
+        out.into_iter()
+            .map(|s| s.expect("every string interned"))
+            .collect()
+    }
+
     /// The id of `s` if it was ever interned (no insertion): a filter for a string that never
     /// occurs can answer "no match" without scanning text.
     pub fn lookup(&self, s: &str) -> Option<Sym> {
@@ -461,6 +543,22 @@ mod tests {
         assert_eq!(a.intern("hello"), x);
         assert_eq!(b.intern("hello"), y);
         assert_ne!(x, y);
+    }
+
+    #[test]
+    fn a_batch_interns_like_one_at_a_time() {
+        let s = Strings::new();
+        let known = s.intern("known");
+        let long = "x".repeat(200);
+        let batch = ["new", "known", "new", long.as_str(), "", "other"];
+        let ids = s.intern_many(&batch);
+        assert_eq!(ids[1], known);
+        assert_eq!(ids[0], ids[2], "a repeat inside the batch gets the same id");
+        for (id, text) in ids.iter().zip(batch) {
+            assert_eq!(s.resolve(*id), text);
+            assert_eq!(s.intern(text), *id);
+        }
+        assert_eq!(s.len(), 5);
     }
 
     #[test]
