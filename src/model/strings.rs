@@ -399,6 +399,32 @@ struct Cache {
     slots: Vec<Slot>,
 }
 
+impl Cache {
+    /// Make the cache answer for interner `owner` (emptied when it answered for another).
+    fn claim(&mut self, owner: u64) {
+        if self.owner != owner {
+            self.owner = owner;
+            self.slots.clear();
+            self.slots.resize(CACHE_SLOTS, EMPTY);
+        }
+    }
+    fn get(&self, hash: u64, s: &str) -> Option<Sym> {
+        let slot = &self.slots[(hash as usize) & (CACHE_SLOTS - 1)];
+        slot.sym
+            .filter(|_| slot.hash == hash && &slot.text[..slot.len as usize] == s.as_bytes())
+    }
+    /// Remember `s` (short strings only; longer ones are rarely repeated ids or messages).
+    fn put(&mut self, hash: u64, s: &str, sym: Sym) {
+        if s.len() <= CACHE_MAX_LEN {
+            let slot = &mut self.slots[(hash as usize) & (CACHE_SLOTS - 1)];
+            slot.hash = hash;
+            slot.len = s.len() as u8;
+            slot.text[..s.len()].copy_from_slice(s.as_bytes());
+            slot.sym = Some(sym);
+        }
+    }
+}
+
 thread_local! {
     static CACHE: RefCell<Cache> = const { RefCell::new(Cache {
         owner: 0,
@@ -424,28 +450,14 @@ impl Strings {
     pub fn intern(&self, s: &str) -> Sym {
         let t = &*self.table;
         let h = t.hasher.hash_one(s);
-        if s.len() > CACHE_MAX_LEN {
-            return Sym::from_index(t.get_or_insert(h, s));
-        }
         CACHE.with(|c| {
             let mut c = c.borrow_mut();
-            if c.owner != self.id {
-                c.owner = self.id;
-                c.slots.clear();
-                c.slots.resize(CACHE_SLOTS, EMPTY);
-            }
-            let slot = &mut c.slots[(h as usize) & (CACHE_SLOTS - 1)];
-            if let Some(sym) = slot.sym {
-                if slot.hash == h && &slot.text[..slot.len as usize] == s.as_bytes() {
-                    return sym;
-                }
-            }
-            let sym = Sym::from_index(t.get_or_insert(h, s));
-            slot.hash = h;
-            slot.len = s.len() as u8;
-            slot.text[..s.len()].copy_from_slice(s.as_bytes());
-            slot.sym = Some(sym);
-            sym
+            c.claim(self.id);
+            c.get(h, s).unwrap_or_else(|| {
+                let sym = Sym::from_index(t.get_or_insert(h, s));
+                c.put(h, s, sym);
+                sym
+            })
         })
     }
     /// Intern several strings at once (one record's): the ones the thread's cache does not
@@ -457,47 +469,30 @@ impl Strings {
             .iter()
             .map(|s| t.hasher.hash_one(s.as_ref()))
             .collect();
-        let mut out: Vec<Option<Sym>> = vec![None; texts.len()];
         CACHE.with(|c| {
             let mut c = c.borrow_mut();
-            if c.owner != self.id {
-                c.owner = self.id;
-                c.slots.clear();
-                c.slots.resize(CACHE_SLOTS, EMPTY);
-            }
-            for (k, s) in texts.iter().enumerate() {
-                let (s, h) = (s.as_ref(), hashes[k]);
-                let slot = &c.slots[(h as usize) & (CACHE_SLOTS - 1)];
-                match slot.sym {
-                    Some(sym)
-                        if slot.hash == h && &slot.text[..slot.len as usize] == s.as_bytes() =>
-                    {
-                        out[k] = Some(sym)
+            c.claim(self.id);
+            let mut out: Vec<Option<Sym>> = texts
+                .iter()
+                .zip(&hashes)
+                .map(|(s, &h)| {
+                    let hit = c.get(h, s.as_ref());
+                    if hit.is_none() {
+                        t.prefetch(h);
                     }
-                    _ => t.prefetch(h),
+                    hit
+                })
+                .collect();
+            for ((slot, s), &h) in out.iter_mut().zip(texts).zip(&hashes) {
+                if slot.is_none() {
+                    let sym = Sym::from_index(t.get_or_insert(h, s.as_ref()));
+                    c.put(h, s.as_ref(), sym);
+                    *slot = Some(sym);
                 }
             }
-            for (k, s) in texts.iter().enumerate() {
-                if out[k].is_some() {
-                    continue;
-                }
-                let (s, h) = (s.as_ref(), hashes[k]);
-                let sym = Sym::from_index(t.get_or_insert(h, s));
-                if s.len() <= CACHE_MAX_LEN {
-                    let slot = &mut c.slots[(h as usize) & (CACHE_SLOTS - 1)];
-                    slot.hash = h;
-                    slot.len = s.len() as u8;
-                    slot.text[..s.len()].copy_from_slice(s.as_bytes());
-                    slot.sym = Some(sym);
-                }
-                out[k] = Some(sym);
-            }
-        });
-        out.into_iter()
-            .map(|s| s.expect("every string interned"))
-            .collect()
+            out.into_iter().flatten().collect()
+        })
     }
-
     /// The id of `s` if it was ever interned (no insertion): a filter for a string that never
     /// occurs can answer "no match" without scanning text.
     pub fn lookup(&self, s: &str) -> Option<Sym> {
