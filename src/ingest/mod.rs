@@ -93,11 +93,11 @@ impl LoadOptions {
 /// Why an input could not be loaded at all.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    #[error("{path}: {source}")]
+    /// The reason is in the message, not repeated as a source (the CLI prints the chain).
+    #[error("{path}: {reason}")]
     Io {
         path: String,
-        #[source]
-        source: std::io::Error,
+        reason: std::io::Error,
     },
     #[error("{path}: cannot detect the format: {reason}")]
     Undetectable { path: String, reason: String },
@@ -124,9 +124,9 @@ impl std::ops::Deref for Input {
 /// Read a path (`-` is stdin) without modifying it; gzip is decompressed transparently.
 /// Returns the bytes and whether they were gzip.
 pub fn read_input(path: &str) -> Result<(Input, bool), LoadError> {
-    let io = |source| LoadError::Io {
+    let io = |reason| LoadError::Io {
         path: path.to_string(),
-        source,
+        reason,
     };
     let raw = if path == "-" {
         let mut v = Vec::new();
