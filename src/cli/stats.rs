@@ -19,12 +19,16 @@ pub fn run(a: StatsArgs) -> Result<i32> {
     let store = a.load.load()?;
     if std::env::var_os("HEISEN_TIMING").is_some() {
         crate::timing::mark(&format!(
-            "store: {} events ({} MB), {} attributes ({} MB), {} strings",
+            "store: {} events ({} MB), {} attributes ({} MB), {} strings ({:?} MB records/slots/starts)",
             store.events.len(),
             store.events.capacity() * std::mem::size_of::<crate::model::Event>() / 1_000_000,
             store.attrs.len(),
             store.attrs.capacity() * std::mem::size_of::<crate::model::Attr>() / 1_000_000,
-            store.strings.len()
+            store.strings.len(),
+            {
+                let (r, s, t) = store.strings.memory();
+                (r / 1_000_000, s / 1_000_000, t / 1_000_000)
+            }
         ));
     }
     let stats = crate::stats::compute(&store, a.load.tz.is_some());

@@ -510,6 +510,18 @@ impl Strings {
     pub fn len(&self) -> usize {
         self.table.next.load(Ordering::Relaxed) as usize
     }
+    /// Bytes held by the table: (string records, hash slots, start array), for `HEISEN_TIMING`.
+    pub fn memory(&self) -> (usize, usize, usize) {
+        let t = &*self.table;
+        let (mut rec, mut slots) = (0, 0);
+        for sh in t.shards.iter() {
+            let sh = sh.lock().unwrap_or_else(PoisonError::into_inner);
+            rec += sh.region.used;
+            slots += sh.table.slots.len() * 8;
+        }
+        let segs = t.starts.iter().filter(|p| !p.load(Ordering::Relaxed).is_null()).count();
+        (rec, slots, segs * SEG * 8)
+    }
     /// True when nothing was interned.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
