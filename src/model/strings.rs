@@ -36,6 +36,11 @@ impl Sym {
 }
 
 const SHARDS: usize = 16;
+/// Bits of a start entry that hold the record's offset (in 4-byte units) plus one; the shard
+/// takes the 4 above. Regions are at most 1 GiB, 2^28 units.
+const OFF_BITS: u32 = 28;
+const OFF_MASK: u32 = (1 << OFF_BITS) - 1;
+const _: () = assert!(REGION_SIZES[0] <= 4 << OFF_BITS && SHARDS <= 1 << (32 - OFF_BITS));
 /// Entries per segment of the start array.
 const SEG_BITS: u32 = 19;
 const SEG: usize = 1 << SEG_BITS;
@@ -144,7 +149,9 @@ const NORESERVE: libc::c_int = 0;
 
 /// An open-addressing hash set of records, linear probing. Each slot holds 32 bits of the
 /// string's hash beside its record offset (plus one; 0 is empty), so a probe reads one slot and
-/// touches a record only when the hash bits agree, and growing never reads the strings.
+/// touches a record only when the hash bits agree, and growing never reads the strings. The
+/// capacity grows by half (not doubling) and the hash bits are mapped onto it by multiplication,
+/// so the table stays between half and three quarters full.
 #[derive(Default)]
 struct Slots {
     slots: Vec<u64>,
@@ -156,14 +163,19 @@ impl Slots {
         (hash >> 32) as u32
     }
 
+    /// The home slot of a tag in a table of `cap` slots.
+    fn home(tag: u32, cap: usize) -> usize {
+        ((u64::from(tag) * cap as u64) >> 32) as usize
+    }
+
     /// The first slot whose record satisfies `is`, or `Err(index of the empty slot to use)`.
     fn probe(&self, hash: u64, mut is: impl FnMut(u32) -> bool) -> Result<u32, usize> {
-        let mask = self.slots.len().wrapping_sub(1);
-        if self.slots.is_empty() {
+        let cap = self.slots.len();
+        if cap == 0 {
             return Err(0);
         }
         let tag = Self::tag(hash);
-        let mut i = tag as usize & mask;
+        let mut i = Self::home(tag, cap);
         loop {
             let s = self.slots[i];
             if s == 0 {
@@ -172,7 +184,10 @@ impl Slots {
             if (s >> 32) as u32 == tag && is(s as u32 - 1) {
                 return Ok(s as u32 - 1);
             }
-            i = (i + 1) & mask;
+            i += 1;
+            if i == cap {
+                i = 0;
+            }
         }
     }
 
@@ -190,14 +205,16 @@ impl Slots {
     }
 
     fn grow(&mut self) {
-        let cap = (self.slots.len() * 2).max(16);
+        let cap = (self.slots.len() / 2 * 3).max(16);
         let old = std::mem::replace(&mut self.slots, vec![0; cap]);
         crate::alloc::advise_huge(self.slots.as_ptr() as *const u8, cap * 8);
-        let mask = cap - 1;
         for s in old.into_iter().filter(|&s| s != 0) {
-            let mut i = (s >> 32) as usize & mask;
+            let mut i = Self::home((s >> 32) as u32, cap);
             while self.slots[i] != 0 {
-                i = (i + 1) & mask;
+                i += 1;
+                if i == cap {
+                    i = 0;
+                }
             }
             self.slots[i] = s;
         }
@@ -217,18 +234,21 @@ unsafe impl Send for Shard {}
 /// The shared table behind a [`Strings`].
 struct Table {
     shards: Box<[Mutex<Shard>]>,
-    /// Each shard's slot array (pointer, mask), readable without its lock, for prefetching
+    /// Each shard's slot array (pointer, length), readable without its lock, for prefetching
     /// only: a stale value makes a useless prefetch, never a wrong answer.
     hints: Box<[(AtomicPtr<u64>, AtomicUsize)]>,
-    /// Where each string starts in an arena, by index: segments allocated on first use.
-    starts: Box<[AtomicPtr<AtomicPtr<u8>>]>,
+    /// Where each string's record is, by index: its shard in the top 4 bits and its offset
+    /// plus one (0: not yet written) below; segments allocated on first use.
+    starts: Box<[AtomicPtr<AtomicU32>]>,
+    /// Each shard's region base address (regions never move).
+    bases: [usize; SHARDS],
     next: AtomicU32,
     hasher: ahash::RandomState,
 }
 
 impl Table {
     fn new() -> Self {
-        let shards = (0..SHARDS)
+        let shards: Box<[Mutex<Shard>]> = (0..SHARDS)
             .map(|_| {
                 Mutex::new(Shard {
                     table: Slots::default(),
@@ -238,14 +258,18 @@ impl Table {
             .collect();
         // SAFETY: a null AtomicPtr is all-zero bytes; zeroed memory is a valid array of them
         // (and a large zeroed allocation costs no page until a segment is used).
-        let starts =
-            unsafe { Box::<[AtomicPtr<AtomicPtr<u8>>]>::new_zeroed_slice(SEGS).assume_init() };
+        let starts = unsafe { Box::<[AtomicPtr<AtomicU32>]>::new_zeroed_slice(SEGS).assume_init() };
+        let bases = std::array::from_fn(|i| {
+            let sh = shards[i].lock().unwrap_or_else(PoisonError::into_inner);
+            sh.region.base as usize
+        });
         Table {
             shards,
             hints: (0..SHARDS)
                 .map(|_| (AtomicPtr::new(std::ptr::null_mut()), AtomicUsize::new(0)))
                 .collect(),
             starts,
+            bases,
             next: AtomicU32::new(0),
             hasher: ahash::RandomState::new(),
         }
@@ -256,13 +280,13 @@ impl Table {
         &self.shards[hash as usize & (SHARDS - 1)]
     }
 
-    fn segment(&self, i: usize) -> &[AtomicPtr<u8>] {
+    fn segment(&self, i: usize) -> &[AtomicU32] {
         let slot = &self.starts[i >> SEG_BITS];
         let mut seg = slot.load(Ordering::Acquire);
         if seg.is_null() {
             // SAFETY: as in `new`: zeroed memory is an array of null pointers.
-            let fresh = unsafe { Box::<[AtomicPtr<u8>]>::new_zeroed_slice(SEG).assume_init() };
-            let fresh = Box::into_raw(fresh) as *mut AtomicPtr<u8>;
+            let fresh = unsafe { Box::<[AtomicU32]>::new_zeroed_slice(SEG).assume_init() };
+            let fresh = Box::into_raw(fresh) as *mut AtomicU32;
             match slot.compare_exchange(seg, fresh, Ordering::AcqRel, Ordering::Acquire) {
                 Ok(_) => seg = fresh,
                 Err(won) => {
@@ -279,10 +303,13 @@ impl Table {
 
     /// The text at index `i`, which must have been returned by `get_or_insert`.
     fn text(&self, i: usize) -> &str {
-        let p = self.segment(i)[i & (SEG - 1)].load(Ordering::Acquire);
-        assert!(!p.is_null(), "string id {i} was never interned here");
-        // SAFETY: `p` points at a record of a region this table owns.
-        unsafe { read_record(p).1 }
+        let at = self.segment(i)[i & (SEG - 1)].load(Ordering::Acquire);
+        assert!(at != 0, "string id {i} was never interned here");
+        let base = self.bases[(at >> OFF_BITS) as usize];
+        let off = (at & OFF_MASK) as usize - 1;
+        // SAFETY: `base + 4 * off` is a record of a region this table owns, written before
+        // its start was published (Release above, Acquire here).
+        unsafe { read_record((base as *const u8).add(off * 4)).1 }
     }
 
     /// Look `s` up in `shard`: its index, or the free slot where it would go.
@@ -312,13 +339,13 @@ impl Table {
         assert!(i < MAX_STRINGS, "more than {MAX_STRINGS} distinct strings");
         let shard = &mut *guard;
         let off = shard.region.store(i, s);
-        let p = shard.region.record(off);
-        self.segment(i as usize)[i as usize & (SEG - 1)].store(p as *mut u8, Ordering::Release);
+        let start = ((hash as u32 & (SHARDS as u32 - 1)) << OFF_BITS) | (off + 1);
+        self.segment(i as usize)[i as usize & (SEG - 1)].store(start, Ordering::Release);
         shard.table.insert(hash, off, at);
         let hint = &self.hints[hash as usize & (SHARDS - 1)];
         hint.0
             .store(shard.table.slots.as_ptr() as *mut u64, Ordering::Relaxed);
-        hint.1.store(shard.table.slots.len() - 1, Ordering::Relaxed);
+        hint.1.store(shard.table.slots.len(), Ordering::Relaxed);
         i
     }
 
@@ -329,7 +356,7 @@ impl Table {
             let hint = &self.hints[hash as usize & (SHARDS - 1)];
             let p = hint.0.load(Ordering::Relaxed);
             if !p.is_null() {
-                let i = Slots::tag(hash) as usize & hint.1.load(Ordering::Relaxed);
+                let i = Slots::home(Slots::tag(hash), hint.1.load(Ordering::Relaxed));
                 // SAFETY: a prefetch is only a hint; it never faults, even on a stale address
                 // (the address is computed with wrapping arithmetic and never dereferenced).
                 unsafe {
@@ -519,8 +546,12 @@ impl Strings {
             rec += sh.region.used;
             slots += sh.table.slots.len() * 8;
         }
-        let segs = t.starts.iter().filter(|p| !p.load(Ordering::Relaxed).is_null()).count();
-        (rec, slots, segs * SEG * 8)
+        let segs = t
+            .starts
+            .iter()
+            .filter(|p| !p.load(Ordering::Relaxed).is_null())
+            .count();
+        (rec, slots, segs * SEG * 4)
     }
     /// True when nothing was interned.
     pub fn is_empty(&self) -> bool {
