@@ -5,7 +5,7 @@ use crate::model::Sym;
 use crate::model::{time, LaneKey, Store};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 /// How many lane values a summary lists.
 pub const LANE_VALUES: usize = 20;
@@ -38,7 +38,7 @@ pub struct SourceStats {
     pub assumed_utc: bool,
     /// Clock correction applied at load time (`--shift`), e.g. `+2h`.
     pub shift: Option<String>,
-    pub lanes: HashMap<&'static str, LaneSummary>,
+    pub lanes: BTreeMap<&'static str, LaneSummary>,
     /// Clock problems seen in this source.
     pub clock: ClockFlags,
     pub notes: Vec<String>,
@@ -180,10 +180,9 @@ pub struct Stats {
 #[derive(Default)]
 struct LaneCounts {
     distinct: usize,
-    /// (count, value) of the most frequent values, ties at the cut included, unordered.
-    top: Vec<(u32, Sym)>,
+    /// The most frequent values, ties broken by text.
+    top: Vec<String>,
 }
-
 /// Each source's earliest start and latest end, in one parallel pass.
 fn time_ranges(store: &Store) -> Vec<Option<(i64, i64)>> {
     let n = store.sources.len();
@@ -213,10 +212,11 @@ fn time_ranges(store: &Store) -> Vec<Option<(i64, i64)>> {
         )
 }
 
-/// Count the values of each lane key per source, keys in parallel. Interned ids are dense,
-/// so a count is an array slot: one increment per event, no hash table and no sort, and only
-/// the most frequent values are kept.
+/// Count the values of each lane key per source. Interned ids are dense, so a count is a slot
+/// of one array shared by every key and source in turn (one increment per event, from all
+/// cores), and the summary is a scan of that array that keeps only the most frequent values.
 fn lane_counts(store: &Store, keys: &[LaneKey]) -> Vec<Vec<LaneCounts>> {
+    use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
     let n = store.sources.len();
     let events = &store.events;
     // Event indexes by source, when there are several.
@@ -227,87 +227,92 @@ fn lane_counts(store: &Store, keys: &[LaneKey]) -> Vec<Vec<LaneCounts>> {
         }
         g
     });
-    keys.par_iter()
+    let counts: Vec<AtomicU32> = (0..store.strings.len())
+        .map(|_| AtomicU32::new(0))
+        .collect();
+    keys.iter()
         .map(|&key| {
-            let mut counts = vec![0u32; store.strings.len()];
-            let mut touched: Vec<Sym> = Vec::new();
             (0..n)
                 .map(|src| {
-                    let mut add = |e: &crate::model::Event| {
+                    let add = |e: &crate::model::Event| {
                         if let Some(v) = store.lane_of(e, key) {
-                            let i = v.into_usize();
-                            if i >= counts.len() {
-                                counts.resize(i + 1, 0);
+                            if let Some(c) = counts.get(v.into_usize()) {
+                                c.fetch_add(1, Relaxed);
                             }
-                            if counts[i] == 0 {
-                                touched.push(v);
-                            }
-                            counts[i] += 1;
                         }
                     };
                     match &by_source {
-                        Some(g) => g[src].iter().for_each(|&i| add(&events[i as usize])),
-                        None => events.iter().for_each(add),
+                        Some(g) => g[src].par_iter().for_each(|&i| add(&events[i as usize])),
+                        None => events.par_iter().for_each(add),
                     }
-                    let mut runs: Vec<(u32, Sym)> = touched
-                        .drain(..)
-                        .map(|v| (std::mem::take(&mut counts[v.into_usize()]), v))
-                        .collect();
-                    let distinct = runs.len();
-                    if runs.len() > LANE_VALUES {
-                        // The count of the LANE_VALUES-th most frequent value: everything at
-                        // or above it may make the list once ties are broken by text.
-                        runs.select_nth_unstable_by(LANE_VALUES - 1, |a, b| b.0.cmp(&a.0));
-                        let cut = runs[LANE_VALUES - 1].0;
-                        runs.retain(|r| r.0 >= cut);
-                    }
-                    LaneCounts {
-                        distinct,
-                        top: runs,
-                    }
+                    summarise(&counts, store)
                 })
                 .collect()
         })
         .collect()
 }
 
-/// The [`LANE_VALUES`] most frequent of `runs` (which holds every value at or above the cut),
-/// ties broken by text. Millions of values tied at the cut (unique ids) are narrowed in one
-/// parallel pass that keeps only the smallest texts, instead of sorting them all.
-fn top_values<'s>(runs: &[(u32, Sym)], store: &'s Store) -> Vec<String> {
-    type Heap<'s> = std::collections::BinaryHeap<&'s str>;
-    let cut = runs.iter().map(|r| r.0).min().unwrap_or(0);
-    let mut above: Vec<(u32, &'s str)> = runs
-        .iter()
-        .filter(|r| r.0 > cut)
-        .map(|&(c, s)| (c, store.s(s)))
-        .collect();
-    above.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
-    let room = LANE_VALUES.saturating_sub(above.len());
-    let keep = |mut heap: Heap<'s>, t: &'s str| -> Heap<'s> {
-        if heap.len() < room {
-            heap.push(t);
-        } else if heap.peek().is_some_and(|&max| t < max) {
+/// The number of non-zero counts and the [`LANE_VALUES`] most frequent values (count
+/// descending, then text), leaving every count at zero again. Each thread keeps a bounded heap
+/// whose top is the worst value kept, so millions of values tied at the cut (unique ids) cost
+/// one comparison each, not a sort.
+fn summarise<'s>(counts: &[std::sync::atomic::AtomicU32], store: &'s Store) -> LaneCounts {
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+    // Ordered so that the greatest element is the worst: lowest count, then greatest text.
+    type Heap<'s> = BinaryHeap<(Reverse<u32>, &'s str)>;
+    let keep = |heap: &mut Heap<'s>, c: u32, i: usize| {
+        if heap.len() == LANE_VALUES {
+            let &(Reverse(worst), text) = heap.peek().expect("a full heap");
+            if c < worst {
+                return;
+            }
+            let t = store.s(Sym::from_usize(i));
+            if c == worst && t >= text {
+                return;
+            }
             heap.pop();
-            heap.push(t);
+            heap.push((Reverse(c), t));
+        } else {
+            heap.push((Reverse(c), store.s(Sym::from_usize(i))));
         }
-        heap
     };
-    let tied = runs
+    let (distinct, heap) = counts
         .par_iter()
-        .filter(|r| r.0 == cut && room > 0)
-        .map(|&(_, s)| store.s(s))
-        .fold(Heap::new, keep)
-        .reduce(Heap::new, |a, b| b.into_iter().fold(a, keep));
-    let mut tied = tied.into_vec();
-    tied.sort_unstable();
-    above
-        .into_iter()
-        .map(|(_, t)| t)
-        .chain(tied)
-        .take(LANE_VALUES)
-        .map(str::to_string)
-        .collect()
+        .enumerate()
+        .fold(
+            || (0usize, Heap::new()),
+            |(mut d, mut heap), (i, c)| {
+                let c = c.swap(0, std::sync::atomic::Ordering::Relaxed);
+                if c > 0 {
+                    d += 1;
+                    keep(&mut heap, c, i);
+                }
+                (d, heap)
+            },
+        )
+        .reduce(
+            || (0, Heap::new()),
+            |(da, mut a), (db, b)| {
+                for (Reverse(c), t) in b {
+                    if a.len() < LANE_VALUES {
+                        a.push((Reverse(c), t));
+                    } else if a.peek().is_some_and(|w| (Reverse(c), t) < *w) {
+                        a.pop();
+                        a.push((Reverse(c), t));
+                    }
+                }
+                (da + db, a)
+            },
+        );
+    LaneCounts {
+        distinct,
+        top: heap
+            .into_sorted_vec()
+            .into_iter()
+            .map(|(_, t)| t.to_string())
+            .collect(),
+    }
 }
 
 /// Summarise a store.
@@ -326,7 +331,7 @@ pub fn compute(store: &Store, tz_given: bool) -> Stats {
         .iter()
         .enumerate()
         .map(|(i, src)| {
-            let mut lane_map = HashMap::new();
+            let mut lane_map = BTreeMap::new();
             for (j, k) in keys.iter().enumerate() {
                 let counts = &lanes[j][i];
                 if counts.distinct == 0 {
@@ -336,7 +341,7 @@ pub fn compute(store: &Store, tz_given: bool) -> Stats {
                     k.as_str(),
                     LaneSummary {
                         count: counts.distinct,
-                        values: top_values(&counts.top, store),
+                        values: counts.top.clone(),
                     },
                 );
             }
@@ -491,9 +496,10 @@ mod tests {
 
     #[test]
     fn lane_values_by_count_then_text_per_source() {
-        // Source a: z×3, y×2, then 40 ids once each (ties at the cut, in reverse text order).
+        // Source a: z×3, y×2, then 20 000 ids once each (ties at the cut, in reverse text
+        // order, enough to be split between threads).
         let mut a: Vec<String> = ["z", "z", "z", "y", "y"].map(String::from).to_vec();
-        a.extend((0..40).rev().map(|i| format!("id{i:02}")));
+        a.extend((0..20_000).rev().map(|i| format!("id{i:05}")));
         // Source b shares a value but counts on its own.
         let b: Vec<String> = ["z", "q", "q"].map(String::from).to_vec();
         let (ta, tb) = (log(&a, 1_700_000_000), log(&b, 1_700_000_010));
@@ -504,9 +510,9 @@ mod tests {
         .unwrap();
         let s = compute(&store, false);
         let la = &s.sources[0].lanes["request"];
-        assert_eq!(la.count, 42);
+        assert_eq!(la.count, 20_002);
         let mut want = vec!["z".to_string(), "y".to_string()];
-        want.extend((0..18).map(|i| format!("id{i:02}")));
+        want.extend((0..18).map(|i| format!("id{i:05}")));
         assert_eq!(la.values, want);
         let lb = &s.sources[1].lanes["request"];
         assert_eq!(
