@@ -352,7 +352,7 @@ fn attrs(e: &J, ctx: &Ctx) -> Vec<(Sym, Value)> {
         out.push((ctx.sym("cat"), ctx.str_value(c)));
     }
     if let Some(args) = e.get("args").and_then(J::as_object) {
-        let mut flat = Vec::new();
+        let mut flat = super::record::Flat::new();
         super::record::flatten(args, &mut flat);
         for (k, v) in flat {
             out.push((

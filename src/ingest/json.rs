@@ -224,7 +224,7 @@ impl<'de> Visitor<'de> for JVisitor {
         Ok(J::Arr(out))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<J<'de>, A::Error> {
-        let mut out = Vec::with_capacity(map.size_hint().unwrap_or(8));
+        let mut out = Vec::with_capacity(map.size_hint().unwrap_or(16));
         while let Some(k) = map.next_key_seed(CowStr)? {
             let v = map.next_value::<J<'de>>()?;
             out.push((k, v));

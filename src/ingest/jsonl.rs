@@ -19,7 +19,7 @@ pub fn line(text: &str, lineno: u32, ctx: &Ctx, out: &mut Batch) {
         match J::parse(t) {
             Ok(J::Obj(entries)) if entries.iter().any(|(k, _)| k == "heisen_repro") => {}
             Ok(J::Obj(entries)) => {
-                let mut flat = Vec::with_capacity(entries.len() + 4);
+                let mut flat = super::record::Flat::new();
                 flatten(&entries, &mut flat);
                 push_record(&flat, lineno, ctx, out);
             }

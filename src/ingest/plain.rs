@@ -352,7 +352,7 @@ fn tab_style(rest: &str, ev: &mut Event, ctx: &Ctx, out: &mut Batch) -> bool {
     if let Some(last) = mid.last() {
         if last.trim_start().starts_with('{') {
             if let Ok(J::Obj(entries)) = J::parse(last.trim()) {
-                let mut flat = Vec::new();
+                let mut flat = super::record::Flat::new();
                 flatten(&entries, &mut flat);
                 for (k, v) in &flat {
                     out.attr(ctx.sym(k), value_of(v, ctx));

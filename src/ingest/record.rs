@@ -5,10 +5,14 @@ use super::batch::{Batch, Ctx, INHERIT_TS};
 use super::fields::{classify, Picks, Target};
 use super::json::J;
 use crate::model::{time, Event, Kind, Level, Value};
+use smallvec::SmallVec;
 use std::borrow::Cow;
 
+/// A record's entries, flattened: kept inline for the usual record size, without allocating.
+pub type Flat<'a, 'j> = SmallVec<[(Cow<'j, str>, &'j J<'a>); 24]>;
+
 /// Flatten nested objects into dotted keys (`{"a":{"b":1}}` → `a.b`); arrays stay whole.
-pub fn flatten<'a, 'j>(obj: &'j [(Cow<'a, str>, J<'a>)], out: &mut Vec<(Cow<'j, str>, &'j J<'a>)>) {
+pub fn flatten<'a, 'j>(obj: &'j [(Cow<'a, str>, J<'a>)], out: &mut Flat<'a, 'j>) {
     for (k, v) in obj {
         match v {
             // heisen's own normalised events keep attributes under "attrs": read them back as is.
@@ -22,10 +26,13 @@ pub fn flatten<'a, 'j>(obj: &'j [(Cow<'a, str>, J<'a>)], out: &mut Vec<(Cow<'j, 
 fn flatten_prefixed<'a, 'j>(
     prefix: &str,
     obj: &'j [(Cow<'a, str>, J<'a>)],
-    out: &mut Vec<(Cow<'j, str>, &'j J<'a>)>,
+    out: &mut Flat<'a, 'j>,
 ) {
     for (k, v) in obj {
-        let key = format!("{prefix}.{k}");
+        let mut key = String::with_capacity(prefix.len() + 1 + k.len());
+        key.push_str(prefix);
+        key.push('.');
+        key.push_str(k);
         match v {
             J::Obj(inner) if !inner.is_empty() => flatten_prefixed(&key, inner, out),
             _ => out.push((Cow::Owned(key), v)),
@@ -142,7 +149,7 @@ pub fn push_record(entries: &[(Cow<str>, &J)], line: u32, ctx: &Ctx, out: &mut B
         Target::Service,
         Target::Thread,
     ];
-    let mut texts: Vec<Cow<str>> = Vec::with_capacity(2 * entries.len() + FIELDS.len());
+    let mut texts: SmallVec<[Cow<str>; 32]> = SmallVec::new();
     let mut field_at = [usize::MAX; FIELDS.len()];
     for (slot, t) in field_at.iter_mut().zip(FIELDS) {
         if let Some(i) = picks.get(t) {
@@ -150,7 +157,7 @@ pub fn push_record(entries: &[(Cow<str>, &J)], line: u32, ctx: &Ctx, out: &mut B
             texts.push(as_text(entries[i].1));
         }
     }
-    let attrs: Vec<usize> = (0..entries.len())
+    let attrs: SmallVec<[usize; 24]> = (0..entries.len())
         .filter(|&i| !picks.is_picked(i) && skip_dur != Some(i))
         .collect();
     for &i in &attrs {

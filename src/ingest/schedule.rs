@@ -59,7 +59,7 @@ pub fn line(text: &str, lineno: u32, ctx: &Ctx, out: &mut Batch) {
         .filter(|(k, _)| !matches!(k.as_ref(), "ts" | "thread" | "op" | "obj" | "value"))
         .cloned()
         .collect();
-    let mut flat = Vec::new();
+    let mut flat = super::record::Flat::new();
     flatten(&rest, &mut flat);
     for (k, v) in flat {
         match k.as_ref() {

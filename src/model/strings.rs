@@ -7,6 +7,7 @@
 //! append-only array without any lock. In front of it each thread keeps a small
 //! direct-mapped cache, because most strings in logs (keys, services, levels, messages) repeat.
 
+use smallvec::SmallVec;
 use std::cell::RefCell;
 use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicPtr, AtomicU32, AtomicU64, AtomicUsize, Ordering};
@@ -392,6 +393,9 @@ impl Drop for Table {
     }
 }
 
+/// The ids of one batch of strings (a record's: kept inline, without allocating).
+pub type Syms = SmallVec<[Sym; 32]>;
+
 /// A thread-safe interner, cheap to clone (an `Arc`), shared by the parsers and the store.
 #[derive(Clone)]
 pub struct Strings {
@@ -490,16 +494,16 @@ impl Strings {
     /// Intern several strings at once (one record's): the ones the thread's cache does not
     /// know are looked up after all their table slots were asked for, so the memory waits
     /// overlap.
-    pub fn intern_many<S: AsRef<str>>(&self, texts: &[S]) -> Vec<Sym> {
+    pub fn intern_many<S: AsRef<str>>(&self, texts: &[S]) -> Syms {
         let t = &*self.table;
-        let hashes: Vec<u64> = texts
+        let hashes: SmallVec<[u64; 32]> = texts
             .iter()
             .map(|s| t.hasher.hash_one(s.as_ref()))
             .collect();
         CACHE.with(|c| {
             let mut c = c.borrow_mut();
             c.claim(self.id);
-            let mut out: Vec<Option<Sym>> = texts
+            let hits: SmallVec<[Option<Sym>; 32]> = texts
                 .iter()
                 .zip(&hashes)
                 .map(|(s, &h)| {
@@ -510,14 +514,17 @@ impl Strings {
                     hit
                 })
                 .collect();
-            for ((slot, s), &h) in out.iter_mut().zip(texts).zip(&hashes) {
-                if slot.is_none() {
-                    let sym = Sym::from_index(t.get_or_insert(h, s.as_ref()));
-                    c.put(h, s.as_ref(), sym);
-                    *slot = Some(sym);
-                }
-            }
-            out.into_iter().flatten().collect()
+            hits.into_iter()
+                .zip(texts)
+                .zip(&hashes)
+                .map(|((hit, s), &h)| {
+                    hit.unwrap_or_else(|| {
+                        let sym = Sym::from_index(t.get_or_insert(h, s.as_ref()));
+                        c.put(h, s.as_ref(), sym);
+                        sym
+                    })
+                })
+                .collect()
         })
     }
     /// The id of `s` if it was ever interned (no insertion): a filter for a string that never
