@@ -1,5 +1,6 @@
 //! The output of a parser: events, their attributes and the problems met, for one chunk or file.
 
+use crate::model::strings::Deferred;
 use crate::model::{Attr, Event, ParseError, Strings, Sym, Value, KEPT_ERRORS};
 
 /// A timestamp sentinel: "no time of its own; place right after the previous record".
@@ -49,6 +50,9 @@ pub struct Batch {
     pub leading: Vec<(u32, String)>,
     /// Lines in the chunk (for rebasing the next chunk's line numbers).
     pub lines: u32,
+    /// Record strings put off until [`Batch::finish`] (events and attributes hold placeholders
+    /// for them until then); `None` interns at once.
+    pub deferred: Option<Deferred>,
     attr_mark: usize,
     open_cont: Option<String>,
 }
@@ -57,6 +61,14 @@ impl Batch {
     /// An empty batch.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// An empty batch that interns its records' strings together when it is finished.
+    pub fn deferring() -> Self {
+        Batch {
+            deferred: Some(Deferred::new()),
+            ..Self::default()
+        }
     }
 
     /// Add an attribute to the event being built (call before [`Batch::push`]).
@@ -110,24 +122,72 @@ impl Batch {
         c.push_str(text);
     }
 
-    /// Apply pending continuation text; call once when the chunk is done.
+    /// Apply pending continuation text and intern the deferred strings; call once when the
+    /// chunk is done.
     pub fn finish(&mut self, ctx: &Ctx) {
         self.flush_cont(ctx);
+        if let Some(d) = self.deferred.as_mut().filter(|d| !d.is_empty()) {
+            let ids = ctx.strings.intern_deferred(d);
+            let real = |s: Sym| {
+                if s.is_placeholder() {
+                    ids[s.placeholder_index()]
+                } else {
+                    s
+                }
+            };
+            let real_opt = |s: &mut Option<Sym>| {
+                if let Some(x) = s {
+                    *x = real(*x);
+                }
+            };
+            for e in &mut self.events {
+                for f in [
+                    &mut e.service,
+                    &mut e.thread,
+                    &mut e.trace,
+                    &mut e.span,
+                    &mut e.parent,
+                    &mut e.request,
+                    &mut e.name,
+                    &mut e.msg,
+                    &mut e.obj,
+                ] {
+                    real_opt(f);
+                }
+                if let Value::Str(s) = e.value {
+                    e.value = Value::Str(real(s));
+                }
+            }
+            for a in &mut self.attrs {
+                if let Value::Str(s) = a.value() {
+                    if s.is_placeholder() {
+                        *a = Attr::new(a.key(), Value::Str(real(s)));
+                    }
+                }
+            }
+        }
     }
 
     fn flush_cont(&mut self, ctx: &Ctx) {
         if let Some(c) = self.open_cont.take() {
             if let Some(last) = self.events.last_mut() {
-                append_msg(last, &c, ctx);
+                append_msg(last, &c, ctx, self.deferred.as_ref());
             }
         }
     }
 }
 
-/// Append text (which starts with a newline) to an event's message.
-pub fn append_msg(ev: &mut Event, text: &str, ctx: &Ctx) {
+/// Append text (which starts with a newline) to an event's message (which may still be a
+/// placeholder of `deferred`).
+pub fn append_msg(ev: &mut Event, text: &str, ctx: &Ctx, deferred: Option<&Deferred>) {
     let merged = match ev.msg {
-        Some(m) => format!("{}{}", ctx.strings.resolve(m), text),
+        Some(m) => {
+            let old = match deferred.and_then(|d| d.text(m)) {
+                Some(t) => t,
+                None => ctx.strings.resolve(m),
+            };
+            format!("{old}{text}")
+        }
         None => text.trim_start_matches('\n').to_string(),
     };
     ev.msg = Some(ctx.sym(&merged));

@@ -493,7 +493,7 @@ fn release_pages(bytes: &[u8]) {
 
 /// Parse the lines of one chunk, with line numbers relative to the chunk.
 pub fn parse_chunk(chunk: &[u8], ctx: &Ctx, f: LineFn) -> Batch {
-    let mut b = Batch::new();
+    let mut b = Batch::deferring();
     b.events.reserve(chunk.len() / 160);
     b.attrs.reserve(chunk.len() / 40);
     let mut lineno = 0u32;
@@ -555,7 +555,7 @@ impl<'c> Merger<'c> {
         let (out, line_base) = (&mut self.out, self.line_base);
         for (line, text) in std::mem::take(&mut b.leading) {
             match out.events.last_mut() {
-                Some(last) => batch::append_msg(last, &format!("\n{text}"), self.ctx),
+                Some(last) => batch::append_msg(last, &format!("\n{text}"), self.ctx, None),
                 None => out.error(
                     line + line_base,
                     "text before the first record (not a record, and no record above to attach it to)",

@@ -160,14 +160,18 @@ pub fn push_record(entries: &[(Cow<str>, &J)], line: u32, ctx: &Ctx, out: &mut B
     let attrs: SmallVec<[usize; 24]> = (0..entries.len())
         .filter(|&i| !picks.is_picked(i) && skip_dur != Some(i))
         .collect();
+    let mut keys: SmallVec<[&str; 24]> = SmallVec::new();
     for &i in &attrs {
         let (k, v) = &entries[i];
-        texts.push(Cow::Borrowed(k.as_ref()));
+        keys.push(k.as_ref());
         if matches!(v, J::Str(_) | J::Arr(_) | J::Obj(_)) {
             texts.push(as_text(v));
         }
     }
-    let syms = ctx.strings.intern_many(&texts);
+    // Keys repeat (the thread's cache knows them) and must be real ids at once; values and
+    // fields, mostly unique ids, may wait for the batch's end.
+    let keys = ctx.strings.intern_many(&keys, None);
+    let syms = ctx.strings.intern_many(&texts, out.deferred.as_mut());
     let field = |j: usize| (field_at[j] != usize::MAX).then(|| syms[field_at[j]]);
     ev.msg = field(0);
     ev.trace = field(1);
@@ -177,9 +181,7 @@ pub fn push_record(entries: &[(Cow<str>, &J)], line: u32, ctx: &Ctx, out: &mut B
     ev.service = field(5);
     ev.thread = field(6);
     let mut next = field_at.iter().filter(|&&a| a != usize::MAX).count();
-    for &i in &attrs {
-        let key = syms[next];
-        next += 1;
+    for (&i, &key) in attrs.iter().zip(&keys) {
         let v = entries[i].1;
         let value = if matches!(v, J::Str(_) | J::Arr(_) | J::Obj(_)) {
             next += 1;

@@ -31,6 +31,22 @@ impl Sym {
     fn index(self) -> usize {
         self.0.get() as usize - 1
     }
+    /// True for a stand-in handed out by [`Strings::intern_many`] with a [`Deferred`] batch,
+    /// which [`Strings::intern_deferred`] replaces by the real id.
+    pub fn is_placeholder(self) -> bool {
+        self.0.get() & PLACEHOLDER != 0
+    }
+    fn placeholder(k: usize) -> Sym {
+        let k = u32::try_from(k).ok().filter(|&k| k < PLACEHOLDER);
+        Sym(
+            NonZeroU32::new(PLACEHOLDER | k.expect("fewer than 2^31 deferred strings"))
+                .expect("non-zero"),
+        )
+    }
+    /// The position of a placeholder in its batch.
+    pub fn placeholder_index(self) -> usize {
+        (self.0.get() & !PLACEHOLDER) as usize
+    }
     fn from_index(i: u32) -> Sym {
         Sym(NonZeroU32::new(i + 1).expect("index below u32::MAX"))
     }
@@ -48,7 +64,9 @@ const SEG: usize = 1 << SEG_BITS;
 /// Segments enough for every `u32` index.
 const SEGS: usize = 1 << (32 - SEG_BITS);
 /// The largest number of distinct strings one table holds.
-const MAX_STRINGS: u32 = u32::MAX - 1;
+const MAX_STRINGS: u32 = PLACEHOLDER - 2;
+/// The bit that marks a placeholder id (a string of a [`Deferred`] batch, not yet interned).
+const PLACEHOLDER: u32 = 1 << 31;
 /// Bytes of address space reserved per shard, largest first (smaller ones where address space
 /// is limited): pages are only used as strings fill them. 1 GiB per shard holds 16 GiB of
 /// distinct text in all, while thousands of tables fit in the address space.
@@ -222,6 +240,17 @@ impl Slots {
     }
 }
 
+/// Ask the CPU to start loading the cache line at `p`.
+fn prefetch_at<T>(p: *const T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is only a hint and never faults.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch(p as *const i8, std::arch::x86_64::_MM_HINT_T0);
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
+}
+
 /// One shard: a hash set of record offsets and the region the records live in. Guarded by a
 /// mutex.
 struct Shard {
@@ -332,13 +361,17 @@ impl Table {
             .shard(hash)
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        let at = match self.find(&guard, hash, s) {
+        self.get_or_insert_in(&mut guard, hash, s)
+    }
+
+    /// `get_or_insert` in a shard already locked (the one `hash` selects).
+    fn get_or_insert_in(&self, shard: &mut Shard, hash: u64, s: &str) -> u32 {
+        let at = match self.find(shard, hash, s) {
             Ok(i) => return i,
             Err(at) => at,
         };
         let i = self.next.fetch_add(1, Ordering::Relaxed);
         assert!(i < MAX_STRINGS, "more than {MAX_STRINGS} distinct strings");
-        let shard = &mut *guard;
         let off = shard.region.store(i, s);
         let start = ((hash as u32 & (SHARDS as u32 - 1)) << OFF_BITS) | (off + 1);
         self.segment(i as usize)[i as usize & (SEG - 1)].store(start, Ordering::Release);
@@ -348,6 +381,50 @@ impl Table {
             .store(shard.table.slots.as_ptr() as *mut u64, Ordering::Relaxed);
         hint.1.store(shard.table.slots.len(), Ordering::Relaxed);
         i
+    }
+
+    /// Intern many strings, one lock per shard: within a shard the slot of the string a few
+    /// places ahead is loaded early, and the record it names a little later, so the cache
+    /// misses of a batch overlap instead of coming one after the other.
+    fn get_or_insert_all<'t>(&self, hashes: &[u64], text: impl Fn(usize) -> &'t str) -> Vec<u32> {
+        // Windows of the batch, bucketed by shard: the window's texts stay in the nearer
+        // caches while it is interned, and each lock is taken once per window.
+        const WINDOW: usize = 1024;
+        const AHEAD: usize = 8;
+        let mut out = vec![0u32; hashes.len()];
+        let mut buckets: [Vec<u32>; SHARDS] = Default::default();
+        for w in (0..hashes.len()).step_by(WINDOW) {
+            for k in w..(w + WINDOW).min(hashes.len()) {
+                buckets[hashes[k] as usize & (SHARDS - 1)].push(k as u32);
+            }
+            for (b, ks) in buckets.iter_mut().enumerate() {
+                if ks.is_empty() {
+                    continue;
+                }
+                let mut guard = self.shards[b]
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner);
+                let shard = &mut *guard;
+                for (j, &k) in ks.iter().enumerate() {
+                    let cap = shard.table.slots.len();
+                    if let Some(&far) = ks.get(j + AHEAD).filter(|_| cap > 0) {
+                        let h = hashes[far as usize];
+                        prefetch_at(&shard.table.slots[Slots::home(Slots::tag(h), cap)]);
+                    }
+                    if let Some(&near) = ks.get(j + AHEAD / 2).filter(|_| cap > 0) {
+                        let h = hashes[near as usize];
+                        let slot = shard.table.slots[Slots::home(Slots::tag(h), cap)];
+                        if slot != 0 && (slot >> 32) as u32 == Slots::tag(h) {
+                            prefetch_at(shard.region.record(slot as u32 - 1));
+                        }
+                    }
+                    let h = hashes[k as usize];
+                    out[k as usize] = self.get_or_insert_in(shard, h, text(k as usize));
+                }
+                ks.clear();
+            }
+        }
+        out
     }
 
     /// Ask the CPU to start loading the slot where `hash` would be probed.
@@ -390,6 +467,44 @@ impl Drop for Table {
                 drop(unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(seg, SEG)) });
             }
         }
+    }
+}
+
+/// Strings whose interning was put off: a parser collects the ones its thread's cache does
+/// not know (mostly unique ids) over a whole chunk, and [`Strings::intern_deferred`] interns
+/// them together, one lock per shard and with their memory loads overlapped.
+#[derive(Debug, Default)]
+pub struct Deferred {
+    text: String,
+    spans: Vec<(u32, u32)>,
+    hashes: Vec<u64>,
+}
+
+impl Deferred {
+    /// A new, empty batch.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// True when nothing is waiting.
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+    /// The text of placeholder `s` of this batch.
+    pub fn text(&self, s: Sym) -> Option<&str> {
+        let &(a, b) = self
+            .spans
+            .get(s.placeholder_index())
+            .filter(|_| s.is_placeholder())?;
+        self.text.get(a as usize..b as usize)
+    }
+    fn push(&mut self, s: &str, hash: u64) -> Sym {
+        let k = self.spans.len();
+        let a = self.text.len();
+        self.text.push_str(s);
+        let end = u32::try_from(self.text.len()).expect("under 4 GiB of deferred text");
+        self.spans.push((a as u32, end));
+        self.hashes.push(hash);
+        Sym::placeholder(k)
     }
 }
 
@@ -494,7 +609,13 @@ impl Strings {
     /// Intern several strings at once (one record's): the ones the thread's cache does not
     /// know are looked up after all their table slots were asked for, so the memory waits
     /// overlap.
-    pub fn intern_many<S: AsRef<str>>(&self, texts: &[S]) -> Syms {
+    /// With `defer`, a string the cache does not know gets a placeholder instead, interned
+    /// later with the rest of the batch by [`Strings::intern_deferred`].
+    pub fn intern_many<S: AsRef<str>>(
+        &self,
+        texts: &[S],
+        mut defer: Option<&mut Deferred>,
+    ) -> Syms {
         let t = &*self.table;
         let hashes: SmallVec<[u64; 32]> = texts
             .iter()
@@ -508,10 +629,14 @@ impl Strings {
                 .zip(&hashes)
                 .map(|(s, &h)| {
                     let hit = c.get(h, s.as_ref());
-                    if hit.is_none() {
-                        t.prefetch(h);
+                    match (hit, defer.as_deref_mut()) {
+                        (None, Some(d)) => Some(d.push(s.as_ref(), h)),
+                        (None, None) => {
+                            t.prefetch(h);
+                            None
+                        }
+                        (hit, _) => hit,
                     }
-                    hit
                 })
                 .collect();
             hits.into_iter()
@@ -526,6 +651,26 @@ impl Strings {
                 })
                 .collect()
         })
+    }
+    /// Intern a deferred batch, emptying it: the real ids of its placeholders, in order.
+    pub fn intern_deferred(&self, d: &mut Deferred) -> Vec<Sym> {
+        let text = |k: usize| {
+            let (a, b) = d.spans[k];
+            &d.text[a as usize..b as usize]
+        };
+        let ids = self.table.get_or_insert_all(&d.hashes, text);
+        let syms: Vec<Sym> = ids.into_iter().map(Sym::from_index).collect();
+        CACHE.with(|c| {
+            let mut c = c.borrow_mut();
+            c.claim(self.id);
+            for (k, &sym) in syms.iter().enumerate() {
+                c.put(d.hashes[k], text(k), sym);
+            }
+        });
+        d.text.clear();
+        d.spans.clear();
+        d.hashes.clear();
+        syms
     }
     /// The id of `s` if it was ever interned (no insertion): a filter for a string that never
     /// occurs can answer "no match" without scanning text.
@@ -596,7 +741,7 @@ mod tests {
         let known = s.intern("known");
         let long = "x".repeat(200);
         let batch = ["new", "known", "new", long.as_str(), "", "other"];
-        let ids = s.intern_many(&batch);
+        let ids = s.intern_many(&batch, None);
         assert_eq!(ids[1], known);
         assert_eq!(ids[0], ids[2], "a repeat inside the batch gets the same id");
         for (id, text) in ids.iter().zip(batch) {
