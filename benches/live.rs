@@ -306,7 +306,7 @@ fn main() {
                     format: Format::Otlp,
                     batch,
                 });
-                absorb_live(store, batches)
+                absorb_live(store, batches).expect("one source")
             });
             for e in fx {
                 if let Effect::RunQuery(q) = e {
@@ -345,7 +345,7 @@ fn main() {
         app.store
             .events
             .iter()
-            .filter(|e| Some(e.source as usize) == live && e.kind == Kind::Span)
+            .filter(|e| Some(e.source() as usize) == live && e.kind() == Kind::Span)
             .count()
     };
     let saved = if saving {

@@ -60,13 +60,13 @@ fn logs(n: usize, groups: usize, seed: u64) -> Store {
         ts += r.gen_range(1_000..200_000);
         let mut e = Event::new(Kind::Log, ts);
         e.seq = i as u32;
-        e.level = Some(Level::ALL[r.gen_range(1..6)]);
+        e.set_level(Some(Level::ALL[r.gen_range(1..6)]));
         e.service = Some(services[r.gen_range(0..services.len())]);
         e.name = Some(names[r.gen_range(0..names.len())]);
         e.trace = Some(reqs[r.gen_range(0..groups)]);
         e.request = e.trace;
         e.attr_start = st.attrs.len() as u32;
-        e.attr_len = 2;
+        e.set_attr_len(2);
         st.attrs.push(Attr::new(
             k_host,
             Value::Str(hosts[r.gen_range(0..hosts.len())]),
@@ -113,7 +113,7 @@ fn with_attrs(n: usize, groups: usize, attrs: usize, seed: u64) -> Store {
         e.seq = i as u32;
         e.request = Some(reqs[r.gen_range(0..groups)]);
         e.attr_start = st.attrs.len() as u32;
-        e.attr_len = attrs as u32;
+        e.set_attr_len(attrs as u32);
         for (k, key) in keys.iter().enumerate() {
             let v = r.gen_range(0..vals.len());
             bad[i] |= k == 7 && v == 3 && i % 20 == 0;
@@ -140,11 +140,11 @@ fn with_attrs(n: usize, groups: usize, attrs: usize, seed: u64) -> Store {
         bad[i] |= near;
     }
     for (i, e) in st.events.iter_mut().enumerate() {
-        e.level = Some(if bad[i] && r.gen_bool(0.9) {
+        e.set_level(Some(if bad[i] && r.gen_bool(0.9) {
             Level::Error
         } else {
             Level::Info
-        });
+        }));
     }
     st
 }
@@ -169,9 +169,9 @@ fn schedule(n: usize, seed: u64) -> Store {
         let mut e = Event::new(Kind::Op, ts);
         e.seq = st.events.len() as u32;
         e.thread = Some(t);
-        e.op = Some(op);
+        e.set_op(Some(op));
         e.obj = Some(obj);
-        e.value = Value::Int(v);
+        e.set_value(Value::Int(v));
         st.events.push(e);
     };
     while st.events.len() < n {
@@ -210,7 +210,7 @@ fn orders(n: usize) -> (Store, verify::Spec) {
         let mut e = Event::new(Kind::Log, i as i64 * 1000);
         e.seq = i as u32;
         e.attr_start = st.attrs.len() as u32;
-        e.attr_len = 2;
+        e.set_attr_len(2);
         st.attrs.push(Attr::new(k_id, Value::Int(order as i64)));
         // every 1000th order skips "shipped"
         let s = if order % 1000 == 7 && i % per == 2 {
@@ -245,9 +245,9 @@ fn one_lost_update(n: usize) -> Store {
         let mut e = Event::new(Kind::Op, ts);
         e.seq = st.events.len() as u32;
         e.thread = Some(t);
-        e.op = Some(op);
+        e.set_op(Some(op));
         e.obj = Some(obj);
-        e.value = v;
+        e.set_value(v);
         st.events.push(e);
     };
     let mut k = 0;

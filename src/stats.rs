@@ -74,7 +74,7 @@ fn clock_flags(store: &Store) -> Vec<ClockFlags> {
     let mut last_seq: Vec<Option<u32>> = vec![None; n];
     let mut in_file_order = vec![true; n];
     for e in events {
-        let s = e.source as usize;
+        let s = e.source() as usize;
         count[s] += 1;
         if last_seq[s].is_some_and(|q| q > e.seq) {
             in_file_order[s] = false;
@@ -85,7 +85,7 @@ fn clock_flags(store: &Store) -> Vec<ClockFlags> {
     let mut medians: Vec<Option<i64>> = vec![None; n];
     let mut seen = vec![0usize; n];
     for e in events {
-        let s = e.source as usize;
+        let s = e.source() as usize;
         if seen[s] == count[s] / 2 {
             medians[s] = Some(e.ts);
         }
@@ -133,7 +133,7 @@ fn clock_flags(store: &Store) -> Vec<ClockFlags> {
 fn backwards_jumps(store: &Store, src: u32, count: usize, f: &mut ClockFlags) {
     const NONE: i64 = i64::MIN;
     let mut ts_by_seq = vec![NONE; count];
-    for e in store.events.iter().filter(|e| e.source == src) {
+    for e in store.events.iter().filter(|e| e.source() == src) {
         if let Some(slot) = ts_by_seq.get_mut(e.seq as usize) {
             *slot = e.ts;
         }
@@ -154,7 +154,7 @@ fn backwards_jumps(store: &Store, src: u32, count: usize, f: &mut ClockFlags) {
         store
             .events
             .iter()
-            .find(|e| e.source == src && e.seq == q)
+            .find(|e| e.source() == src && e.seq == q)
             .map(|e| e.line)
     });
 }
@@ -195,7 +195,7 @@ fn time_ranges(store: &Store) -> Vec<Option<(i64, i64)>> {
         .fold(
             || vec![None; n],
             |mut acc, e| {
-                widen(&mut acc[e.source as usize], (e.ts, e.end()));
+                widen(&mut acc[e.source() as usize], (e.ts, e.end()));
                 acc
             },
         )
@@ -223,7 +223,7 @@ fn lane_counts(store: &Store, keys: &[LaneKey]) -> Vec<Vec<LaneCounts>> {
     let by_source: Option<Vec<Vec<u32>>> = (n > 1).then(|| {
         let mut g = vec![Vec::new(); n];
         for (i, e) in events.iter().enumerate() {
-            g[e.source as usize].push(i as u32);
+            g[e.source() as usize].push(i as u32);
         }
         g
     });

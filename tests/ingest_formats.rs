@@ -242,17 +242,21 @@ fn exact_counts_per_file() {
 #[test]
 fn otlp_spans_and_logs() {
     let st = load("otlp-json/jaeger-ui_otlp2jaeger-in_telemetrygen.json");
-    let spans: Vec<&Event> = st.events.iter().filter(|e| e.kind == Kind::Span).collect();
+    let spans: Vec<&Event> = st
+        .events
+        .iter()
+        .filter(|e| e.kind() == Kind::Span)
+        .collect();
     assert_eq!(spans.len(), 2);
     assert!(spans.iter().all(|e| s(&st, e.service) == "telemetrygen"));
     // The sample repeats one span id, whose CHILD_OF parent is not in the file.
     assert_eq!(s(&st, spans[0].parent), "909541b92cf05311");
     assert_eq!(spans[0].span, spans[1].span);
     assert_eq!(s(&st, spans[0].trace), "83a9efd15c1c98a977e0711cc93ee28b");
-    assert!(spans.iter().all(|e| e.dur.is_some()));
+    assert!(spans.iter().all(|e| e.dur().is_some()));
 
     let logs = load("otlp-json/lnav_logfile_otel_collector.jsonl");
-    let levels: Vec<Option<Level>> = logs.events.iter().map(|e| e.level).collect();
+    let levels: Vec<Option<Level>> = logs.events.iter().map(|e| e.level()).collect();
     assert!(levels.contains(&Some(Level::Error)) && levels.contains(&Some(Level::Warn)));
     let first = &logs.events[0];
     assert_eq!(s(&logs, first.service), "payment-service");
@@ -262,7 +266,7 @@ fn otlp_spans_and_logs() {
 
     let ex = load("otlp-json/otel-proto_examples_trace.json");
     let e = &ex.events[0];
-    assert_eq!(e.kind, Kind::Span);
+    assert_eq!(e.kind(), Kind::Span);
     assert_eq!(attr(&ex, e, "span.kind"), "server");
     // upper-case hex ids are normalised
     assert_eq!(s(&ex, e.trace), s(&ex, e.trace).to_ascii_lowercase());
@@ -288,10 +292,10 @@ fn jaeger_zipkin_chrome_fields() {
         .events
         .iter()
         .any(|e| attr(&z, e, "span.kind") == "server"));
-    assert!(z.events.iter().all(|e| e.dur.is_some()));
+    assert!(z.events.iter().all(|e| e.dur().is_some()));
     let chinese = load("zipkin-v2-json/zipkin-benchmarks_zipkin2-chinese.json");
-    assert_eq!(chinese.events[0].status, Some(Status::Error));
-    assert_eq!(chinese.events[0].level, Some(Level::Error));
+    assert_eq!(chinese.events[0].status(), Some(Status::Error));
+    assert_eq!(chinese.events[0].level(), Some(Level::Error));
 
     let c = load("chrome-trace-json/speedscope_te_simple.json");
     let alpha = c
@@ -299,7 +303,7 @@ fn jaeger_zipkin_chrome_fields() {
         .iter()
         .find(|e| s(&c, e.name) == "alpha")
         .expect("alpha");
-    assert_eq!(alpha.dur, Some(14_000)); // B at 0 µs, E at 14 µs
+    assert_eq!(alpha.dur(), Some(14_000)); // B at 0 µs, E at 14 µs
     let gamma = c
         .events
         .iter()
@@ -320,7 +324,7 @@ fn jaeger_zipkin_chrome_fields() {
 #[test]
 fn text_formats_fields() {
     let l = load("logfmt/lnav_logfmt_virtual-kubelet_logrus-text.log");
-    assert_eq!(l.events[0].level, Some(Level::Error));
+    assert_eq!(l.events[0].level(), Some(Level::Error));
     assert_eq!(attr(&l, &l.events[0], "reason"), "");
     assert_eq!(attr(&l, &l.events[0], "status"), "Pending");
 
@@ -337,12 +341,15 @@ fn text_formats_fields() {
     let hadoop = load("plaintext-logs/loghub_Hadoop_2k.log");
     assert!(hadoop.events.iter().any(|e| s(&hadoop, e.thread) == "main"));
     let apache = load("plaintext-logs/loghub_Apache_2k.log");
-    assert!(apache.events.iter().any(|e| e.level == Some(Level::Error)));
+    assert!(apache
+        .events
+        .iter()
+        .any(|e| e.level() == Some(Level::Error)));
     let zap = load("json-logs/lnav_zap_console_otelcol.log");
     let err = zap
         .events
         .iter()
-        .find(|e| e.level == Some(Level::Error))
+        .find(|e| e.level() == Some(Level::Error))
         .expect("error line");
     assert_eq!(attr(&zap, err, "caller"), "internal/queue_sender.go:128");
     assert!(
@@ -354,7 +361,7 @@ fn text_formats_fields() {
 #[test]
 fn race_reports() {
     let g = load("go-race/go-junit-report_017-race.txt");
-    let ops: Vec<&Event> = g.events.iter().filter(|e| e.kind == Kind::Op).collect();
+    let ops: Vec<&Event> = g.events.iter().filter(|e| e.kind() == Kind::Op).collect();
     assert_eq!(ops.len(), 2);
     // The "Previous write" (goroutine 7) happened first.
     assert_eq!(s(&g, ops[0].thread), "goroutine 7");
@@ -364,7 +371,7 @@ fn race_reports() {
     let race = g
         .events
         .iter()
-        .find(|e| e.kind == Kind::Race)
+        .find(|e| e.kind() == Kind::Race)
         .expect("race");
     assert_eq!(attr(&g, race, "race.id"), "1");
     assert_eq!(attr(&g, race, "race.threads"), "goroutine 7, goroutine 8");
@@ -374,7 +381,7 @@ fn race_reports() {
     let race = j
         .events
         .iter()
-        .find(|e| e.kind == Kind::Race)
+        .find(|e| e.kind() == Kind::Race)
         .expect("race");
     assert_eq!(attr(&j, race, "test"), "TestRace1");
     assert!(
@@ -383,14 +390,14 @@ fn race_reports() {
     );
 
     let t = load("tsan/clusterfuzz_tsan_data_race_chromium_sqlite.txt");
-    let ops: Vec<&Event> = t.events.iter().filter(|e| e.kind == Kind::Op).collect();
+    let ops: Vec<&Event> = t.events.iter().filter(|e| e.kind() == Kind::Op).collect();
     assert_eq!(s(&t, ops[0].thread), "thread T22");
     assert_eq!(attr(&t, ops[1], "mutexes"), "write M1608");
     assert_eq!(attr(&t, ops[1], "access.size"), "4");
     let race = t
         .events
         .iter()
-        .find(|e| e.kind == Kind::Race)
+        .find(|e| e.kind() == Kind::Race)
         .expect("race");
     assert!(attr(&t, race, "thread.names").contains("T11=Chrome_DBThread"));
 
@@ -398,7 +405,7 @@ fn race_reports() {
     let kinds: Vec<String> = uaf
         .events
         .iter()
-        .filter(|e| e.kind == Kind::Race)
+        .filter(|e| e.kind() == Kind::Race)
         .map(|e| attr(&uaf, e, "race.kind"))
         .collect();
     assert_eq!(kinds, ["heap-use-after-free"; 3]);

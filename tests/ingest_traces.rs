@@ -38,14 +38,14 @@ fn by_name<'a>(st: &'a Store, name: &str) -> &'a Event {
 fn span_keys(st: &Store) -> BTreeSet<(String, String, String, i64, Option<i64>)> {
     st.events
         .iter()
-        .filter(|e| e.kind == Kind::Span)
+        .filter(|e| e.kind() == Kind::Span)
         .map(|e| {
             (
                 s(st, e.trace).to_string(),
                 s(st, e.span).to_string(),
                 s(st, e.parent).to_string(),
                 e.ts,
-                e.dur,
+                e.dur(),
             )
         })
         .collect()
@@ -56,16 +56,16 @@ fn otlp_trace_example_maps_every_field() {
     let st = load("otlp-json/otel-proto_examples_trace.json");
     assert_eq!(st.events.len(), 1);
     let e = &st.events[0];
-    assert_eq!(e.kind, Kind::Span);
+    assert_eq!(e.kind(), Kind::Span);
     assert_eq!(e.line, 30); // the span's first key
     assert_eq!(e.ts, 1_544_712_660_000_000_000);
-    assert_eq!(e.dur, Some(1_000_000_000));
+    assert_eq!(e.dur(), Some(1_000_000_000));
     assert_eq!(s(&st, e.trace), "5b8efff798038103d269b633813fc60c");
     assert_eq!(s(&st, e.span), "eee19b7ec3c1b174");
     assert_eq!(s(&st, e.parent), "eee19b7ec3c1b173");
     assert_eq!(s(&st, e.service), "my.service");
     assert_eq!(s(&st, e.name), "I'm a server span");
-    assert_eq!((e.status, e.level), (Some(Status::Unset), None));
+    assert_eq!((e.status(), e.level()), (Some(Status::Unset), None));
     assert_eq!(text(&st, e, "span.kind"), "server");
     assert_eq!(text(&st, e, "otel.scope.name"), "my.library");
     assert_eq!(text(&st, e, "otel.scope.version"), "1.0.0");
@@ -79,7 +79,7 @@ fn otlp_logs_levels_bodies_and_typed_attributes() {
     let got: Vec<(u32, Option<Level>, &str)> = st
         .events
         .iter()
-        .map(|e| (e.line, e.level, s(&st, e.service)))
+        .map(|e| (e.line, e.level(), s(&st, e.service)))
         .collect();
     use Level::*;
     assert_eq!(
@@ -98,7 +98,7 @@ fn otlp_logs_levels_bodies_and_typed_attributes() {
             (6, Some(Info), "env-test"),
         ]
     );
-    assert!(st.events.iter().all(|e| e.kind == Kind::Log));
+    assert!(st.events.iter().all(|e| e.kind() == Kind::Log));
     let last = &st.events[10];
     assert_eq!(s(&st, last.trace), "8e1dd8d505f1a50b654f060631090c25");
     assert_eq!(s(&st, last.span), "384814e06fe88f46");
@@ -106,7 +106,7 @@ fn otlp_logs_levels_bodies_and_typed_attributes() {
 
     let ex = load("otlp-json/otel-proto_examples_logs.json");
     let e = &ex.events[0];
-    assert_eq!(e.level, Some(Info)); // severityNumber 10
+    assert_eq!(e.level(), Some(Info)); // severityNumber 10
     assert_eq!(s(&ex, e.msg), "Example log record");
     assert_eq!(s(&ex, e.trace), "5b8efff798038103d269b633813fc60c");
     assert_eq!(attr(&ex, e, "int.attribute"), Some(Value::Int(10)));
@@ -139,7 +139,7 @@ fn otlp_lines_and_document_give_the_same_spans() {
     assert_eq!(span_keys(&lines).len(), 4);
     let root = by_name(&lines, "main");
     assert_eq!(root.parent, None); // "parentSpanId": ""
-    assert_eq!(root.dur, Some(176_321_958));
+    assert_eq!(root.dur(), Some(176_321_958));
     assert_eq!(text(&lines, root, "otel.scope.version"), "1.2.3");
     assert_eq!(text(&lines, root, "telemetry.sdk.language"), "nodejs");
     assert_eq!(text(&lines, root, "span.kind"), "internal");
@@ -158,7 +158,7 @@ fn jaeger_and_otlp_of_one_trace_agree() {
         assert_eq!(s(st, e.service), "telemetrygen");
         assert_eq!(text(st, e, "span.kind"), "server");
         assert_eq!(text(st, e, "peer.service"), "telemetrygen-client");
-        assert_eq!(e.dur, Some(123_000));
+        assert_eq!(e.dur(), Some(123_000));
     }
 }
 
@@ -188,7 +188,7 @@ fn jaeger_samples() {
     assert_eq!(s(&normal, q.service), "customers-service");
     assert_eq!(s(&normal, q.parent), "e821b549888cbc3b");
     assert_eq!(q.ts, 1_579_070_675_085_840_000);
-    assert_eq!(q.dur, Some(52_000));
+    assert_eq!(q.dur(), Some(52_000));
     assert_eq!(text(&normal, q, "sql"), "select * from pet");
 
     let anon = load("jaeger-json/jaeger_anonymizer_uiconv_trace_success.json");
@@ -198,7 +198,7 @@ fn jaeger_samples() {
         .find(|e| s(&anon, e.span) == "7bd66f09ba90ea3d")
         .expect("span");
     assert_eq!(
-        (err.status, err.level),
+        (err.status(), err.level()),
         (Some(Status::Error), Some(Level::Error))
     );
     assert_eq!(attr(&anon, err, "error"), Some(Value::Bool(true)));
@@ -211,7 +211,7 @@ fn jaeger_samples() {
     let bike = by_name(&ui, "BikeHandler");
     assert_eq!(s(&ui, bike.service), "ride-sharing-app");
     assert_eq!(s(&ui, bike.parent), "d81ccf159d71bc66");
-    assert_eq!(bike.dur, Some(967_066_000));
+    assert_eq!(bike.dur(), Some(967_066_000));
 
     let prod = load("jaeger-json/jaeger-ui_traceWithOverlappingChildren.json");
     let send = by_name(&prod, "send");
@@ -226,15 +226,19 @@ fn jaeger_samples() {
 #[test]
 fn zipkin_samples() {
     let st = load("zipkin-v2-json/zipkin-lens_smartthings-oauth-authorization.json");
-    let spans: Vec<&Event> = st.events.iter().filter(|e| e.kind == Kind::Span).collect();
+    let spans: Vec<&Event> = st
+        .events
+        .iter()
+        .filter(|e| e.kind() == Kind::Span)
+        .collect();
     assert_eq!(spans.len(), 175);
     assert_eq!(st.events.len() - spans.len(), 9); // annotations
-    assert_eq!(spans.iter().filter(|e| e.dur.is_none()).count(), 19);
+    assert_eq!(spans.iter().filter(|e| e.dur().is_none()).count(), 19);
     assert_eq!(spans.iter().filter(|e| e.name.is_none()).count(), 6);
     assert_eq!(
         spans
             .iter()
-            .filter(|e| e.status == Some(Status::Error) && e.level == Some(Level::Error))
+            .filter(|e| e.status() == Some(Status::Error) && e.level() == Some(Level::Error))
             .count(),
         2
     );
@@ -250,7 +254,7 @@ fn zipkin_samples() {
     let e = &envoy.events[0];
     assert_eq!(e.service, None);
     assert_eq!(e.parent, None);
-    assert_eq!(e.dur, Some(127_115_000));
+    assert_eq!(e.dur(), Some(127_115_000));
     assert_eq!(text(&envoy, e, "span.kind"), "server");
     assert_eq!(
         text(&envoy, e, "guid:x-request-id"),
@@ -262,7 +266,7 @@ fn zipkin_samples() {
     let names: Vec<(Kind, &str, i64)> = client
         .events
         .iter()
-        .map(|e| (e.kind, s(&client, e.name), e.ts))
+        .map(|e| (e.kind(), s(&client, e.name), e.ts))
         .collect();
     assert_eq!(
         names,
@@ -284,7 +288,7 @@ fn zipkin_samples() {
     let e = &zh.events[0];
     assert_eq!(s(&zh, e.service), "订单维护服务");
     assert_eq!(text(&zh, e, "error"), "此用户没有操作权限");
-    assert_eq!(e.status, Some(Status::Error));
+    assert_eq!(e.status(), Some(Status::Error));
 }
 
 #[test]
@@ -293,7 +297,7 @@ fn chrome_samples() {
     let got: Vec<(&str, i64, Option<i64>)> = z
         .events
         .iter()
-        .map(|e| (s(&z, e.name), e.ts, e.dur))
+        .map(|e| (s(&z, e.name), e.ts, e.dur()))
         .collect();
     assert_eq!(
         got,
@@ -306,7 +310,7 @@ fn chrome_samples() {
     );
 
     let o = load("chrome-trace-json/speedscope_te_out-of-order.json");
-    let got: Vec<(&str, Option<i64>)> = o.events.iter().map(|e| (s(&o, e.name), e.dur)).collect();
+    let got: Vec<(&str, Option<i64>)> = o.events.iter().map(|e| (s(&o, e.name), e.dur())).collect();
     assert_eq!(
         got,
         [("A", Some(10_000)), ("B", Some(8_000)), ("C", Some(6_000))]
@@ -317,10 +321,10 @@ fn chrome_samples() {
     let lines: Vec<u32> = src.errors.iter().map(|e| e.line).collect();
     assert_eq!(lines, [6, 7]);
     assert!(src.errors[0].reason.contains("'gamma' matches no open B"));
-    assert_eq!(by_name(&t, "beta").dur, Some(12_000));
+    assert_eq!(by_name(&t, "beta").dur(), Some(12_000));
 
     let big = load("chrome-trace-json/speedscope_chrome69_simple_array.json");
-    let spans = big.events.iter().filter(|e| e.kind == Kind::Span).count();
+    let spans = big.events.iter().filter(|e| e.kind() == Kind::Span).count();
     assert_eq!(spans, 927 + 140);
     assert_eq!(big.events.len() - spans, 49 + 14); // I instants + R marks
     let notes = &big.sources[0].notes;
@@ -333,7 +337,7 @@ fn chrome_samples() {
         .expect("first event of the file");
     assert_eq!(task.line, 1);
     assert_eq!(s(&big, task.name), "ThreadControllerImpl::RunTask");
-    assert_eq!(task.dur, Some(287_000));
+    assert_eq!(task.dur(), Some(287_000));
     assert_eq!(s(&big, task.service), "Renderer");
     assert_eq!(s(&big, task.thread), "CrRendererMain");
     assert_eq!(text(&big, task, "cat"), "toplevel");

@@ -16,11 +16,11 @@ pub struct Side<'a> {
 
 /// The template of an event: its span name, its operation, or its masked message.
 pub fn event_template(store: &Store, e: &Event) -> String {
-    match (e.kind, e.op, e.name, e.msg) {
+    match (e.kind(), e.op(), e.name, e.msg) {
         (Kind::Op, Some(op), ..) => format!("{} {}", op.as_str(), store.opt(e.obj).unwrap_or("")),
         (_, _, Some(n), _) => store.s(n).to_string(),
         (_, _, None, Some(m)) => template(store.s(m).lines().next().unwrap_or("")),
-        _ => e.kind.as_str().to_string(),
+        _ => e.kind().as_str().to_string(),
     }
 }
 
@@ -143,7 +143,7 @@ fn timings(side: &Side) -> HashMap<String, Timing> {
     let mut d: HashMap<String, Vec<i64>> = HashMap::new();
     for &i in &side.events {
         let e = &side.store.events[i as usize];
-        if let Some(dur) = e.dur {
+        if let Some(dur) = e.dur() {
             d.entry(event_template(side.store, e))
                 .or_default()
                 .push(dur);

@@ -73,7 +73,7 @@ impl Walker {
             }
             c[t] += 1;
         }
-        match (e.op, e.obj) {
+        match (e.op(), e.obj) {
             (Some(Op::Lock), Some(l)) => {
                 if let Some(rel) = self.locks.get(&l) {
                     join(&mut self.clocks[t], rel);

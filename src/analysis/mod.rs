@@ -22,7 +22,7 @@ pub fn all(store: &Store) -> Vec<u32> {
 /// Schedule operations recorded by heisen's own format (not imported race reports).
 pub fn is_schedule_op(store: &Store, i: u32) -> bool {
     let e = &store.events[i as usize];
-    e.kind == Kind::Op && !matches!(store.format_of(e), Format::Gorace | Format::Tsan)
+    e.kind() == Kind::Op && !matches!(store.format_of(e), Format::Gorace | Format::Tsan)
 }
 
 /// A field or attribute of an event as text, by name (normalised fields first).

@@ -131,7 +131,7 @@ fn detect_races(store: &Store, events: &[u32], out: &mut Analysis) {
         let Some((t, clock)) = walker.step(e) else {
             continue;
         };
-        let (Some(op), Some(obj)) = (e.op, e.obj) else {
+        let (Some(op), Some(obj)) = (e.op(), e.obj) else {
             continue;
         };
         let me = Access {
@@ -180,9 +180,9 @@ fn imported(store: &Store, events: &[u32], out: &mut Analysis) {
         let Some(Value::Int(id)) = key_id.and_then(|k| store.attr_sym(e, k)) else {
             continue;
         };
-        match e.kind {
-            Kind::Race => reports.push((e.source, id)),
-            Kind::Op => by_report.entry((e.source, id)).or_default().push(i),
+        match e.kind() {
+            Kind::Race => reports.push((e.source(), id)),
+            Kind::Op => by_report.entry((e.source(), id)).or_default().push(i),
             _ => {}
         }
     }
@@ -191,7 +191,7 @@ fn imported(store: &Store, events: &[u32], out: &mut Analysis) {
         if let [a, b, ..] = acc[..] {
             let ea = &store.events[a as usize];
             let eb = &store.events[b as usize];
-            let kind = if ea.op == Some(Op::Write) && eb.op == Some(Op::Write) {
+            let kind = if ea.op() == Some(Op::Write) && eb.op() == Some(Op::Write) {
                 "write-write"
             } else {
                 "read-write"
@@ -227,7 +227,7 @@ fn lost_updates(store: &Store, events: &[u32], out: &mut Analysis) {
             continue;
         }
         let e = &store.events[i as usize];
-        let (Some(op), Some(obj), Some(th)) = (e.op, e.obj, e.thread) else {
+        let (Some(op), Some(obj), Some(th)) = (e.op(), e.obj, e.thread) else {
             continue;
         };
         let o = objs.entry(obj).or_default();
@@ -236,16 +236,16 @@ fn lost_updates(store: &Store, events: &[u32], out: &mut Analysis) {
             Op::Read => {
                 o.summary.reads += 1;
                 if o.initial.is_none() {
-                    o.initial = Some(e.value);
+                    o.initial = Some(e.value());
                 }
-                o.pending.insert(th, (e.value, i));
+                o.pending.insert(th, (e.value(), i));
             }
             Op::Write => {
                 o.summary.writes += 1;
                 if o.initial.is_none() && o.pending.is_empty() && o.rmw.is_empty() {
-                    o.initial = Some(e.value);
+                    o.initial = Some(e.value());
                 } else if let Some((v, r)) = o.pending.remove(&th) {
-                    let inc = match (v.as_f64(&store.strings), e.value.as_f64(&store.strings)) {
+                    let inc = match (v.as_f64(&store.strings), e.value().as_f64(&store.strings)) {
                         (Some(a), Some(b)) => b == a + 1.0,
                         _ => false,
                     };
@@ -255,7 +255,7 @@ fn lost_updates(store: &Store, events: &[u32], out: &mut Analysis) {
                     }
                     o.rmw.push((v, th, r, i));
                 }
-                o.last = Some(e.value);
+                o.last = Some(e.value());
             }
             _ => {}
         }

@@ -31,11 +31,11 @@ struct Access {
 
 fn access(store: &Store, i: u32) -> Option<(String, bool, Access)> {
     let e = &store.events[i as usize];
-    let (op, obj, value) = match e.kind {
+    let (op, obj, value) = match e.kind() {
         Kind::Op => (
-            e.op?,
+            e.op()?,
             e.obj.map(|o| store.s(o).to_string())?,
-            e.value.to_text(&store.strings),
+            e.value().to_text(&store.strings),
         ),
         _ => {
             let op = super::field_text(store, i, "op").and_then(|o| Op::parse(&o))?;

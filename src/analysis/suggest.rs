@@ -423,7 +423,7 @@ fn field_candidates(
                 if let Some(g) = g {
                     for (fi, (f, _)) in normal.iter().enumerate() {
                         let v = match f {
-                            Field::Source => Some(V::Source(e.source as usize)),
+                            Field::Source => Some(V::Source(e.source() as usize)),
                             _ => get(store, e, *f).as_ref().and_then(V::of_field),
                         };
                         if let Some(v) = v {
@@ -431,7 +431,7 @@ fn field_candidates(
                         }
                     }
                 }
-                let src = (e.source as usize).min(ns - 1);
+                let src = (e.source() as usize).min(ns - 1);
                 for a in store.attrs(e) {
                     let fi = field_of[a.key().into_usize()];
                     if fi >= u32::MAX - 1 {
@@ -545,7 +545,7 @@ fn event_candidates(
     // Spans slower than their name's p90.
     let mut durs: HashMap<Sym, Vec<i64>, ahash::RandomState> = HashMap::default();
     for e in &store.events {
-        if let (Some(nm), Some(d)) = (e.name, e.dur) {
+        if let (Some(nm), Some(d)) = (e.name, e.dur()) {
             durs.entry(nm).or_default().push(d);
         }
     }
@@ -569,7 +569,7 @@ fn event_candidates(
             tbits[slot].set(g);
             tcause[slot] |= cause;
         }
-        if let (Some(nm), Some(d)) = (e.name, e.dur) {
+        if let (Some(nm), Some(d)) = (e.name, e.dur()) {
             if p90.get(&nm).is_some_and(|p| d > *p) {
                 let s = slow.entry(nm).or_insert_with(|| (Bits::new(n), false));
                 s.0.set(g);

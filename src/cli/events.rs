@@ -46,7 +46,7 @@ fn follow(a: EventsArgs) -> Result<i32> {
                 eprintln!("heisen: {}", e.located(&f.path));
             }
             src.error_count = batch.error_count;
-            crate::ingest::absorb(&mut store, src, batch);
+            crate::ingest::absorb(&mut store, src, batch)?;
         }
         store.sort();
         let mut w = out.lock();

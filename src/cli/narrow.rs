@@ -33,18 +33,18 @@ pub struct MinimizeArgs {
 /// One event as a schedule line (operations) or a normalised event line (everything else).
 fn repro_line(store: &Store, i: u32) -> Value {
     let e = &store.events[i as usize];
-    if e.kind != Kind::Op {
+    if e.kind() != Kind::Op {
         return ev(store, i);
     }
     let mut m = Map::new();
     m.insert("ts".into(), json!(e.ts));
     m.insert("thread".into(), json!(store.opt(e.thread)));
-    m.insert("op".into(), json!(e.op.map(|o| o.as_str())));
+    m.insert("op".into(), json!(e.op().map(|o| o.as_str())));
     if let Some(o) = e.obj {
         m.insert("obj".into(), json!(store.s(o)));
     }
-    if !e.value.is_null() {
-        m.insert("value".into(), e.value.to_json(&store.strings));
+    if !e.value().is_null() {
+        m.insert("value".into(), e.value().to_json(&store.strings));
     }
     for a in store.attrs(e) {
         m.insert(
@@ -203,26 +203,27 @@ pub fn chrome_trace(store: &Store, idx: &[u32]) -> Value {
             .opt(e.name)
             .map(str::to_string)
             .or_else(|| {
-                e.op.map(|o| format!("{} {}", o.as_str(), store.opt(e.obj).unwrap_or("")))
+                e.op()
+                    .map(|o| format!("{} {}", o.as_str(), store.opt(e.obj).unwrap_or("")))
             })
             .or_else(|| {
                 store
                     .opt(e.msg)
                     .map(|m| m.lines().next().unwrap_or("").to_string())
             })
-            .unwrap_or_else(|| e.kind.as_str().to_string());
+            .unwrap_or_else(|| e.kind().as_str().to_string());
         let mut args = serde_json::to_value(store.view(e)).unwrap_or(Value::Null);
         if let Value::Object(m) = &mut args {
             m.remove("source");
         }
         let ts = e.ts as f64 / 1000.0;
-        match e.dur {
+        match e.dur() {
             Some(d) => events.push(
-                json!({"name": name, "cat": e.kind.as_str(), "ph": "X", "ts": ts,
+                json!({"name": name, "cat": e.kind().as_str(), "ph": "X", "ts": ts,
                 "dur": d as f64 / 1000.0, "pid": pid, "tid": tid, "args": args}),
             ),
             None => events.push(
-                json!({"name": name, "cat": e.kind.as_str(), "ph": "i", "s": "t",
+                json!({"name": name, "cat": e.kind().as_str(), "ph": "i", "s": "t",
                 "ts": ts, "pid": pid, "tid": tid, "args": args}),
             ),
         }

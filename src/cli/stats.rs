@@ -19,11 +19,13 @@ pub fn run(a: StatsArgs) -> Result<i32> {
     let store = a.load.load()?;
     if std::env::var_os("HEISEN_TIMING").is_some() {
         crate::timing::mark(&format!(
-            "store: {} events ({} MB), {} attributes ({} MB), {} strings ({:?} MB records/slots/starts)",
+            "store: {} events ({} MB), {} attributes ({} MB), {} wide numbers ({} MB), {} strings ({:?} MB records/slots/starts)",
             store.events.len(),
             store.events.capacity() * std::mem::size_of::<crate::model::Event>() / 1_000_000,
             store.attrs.len(),
             store.attrs.capacity() * std::mem::size_of::<crate::model::Attr>() / 1_000_000,
+            crate::model::packed::wide_len(),
+            crate::model::packed::wide_len() * 8 / 1_000_000,
             store.strings.len(),
             {
                 let (r, s, t) = store.strings.memory();

@@ -81,11 +81,25 @@ impl Batch {
         self.attrs.truncate(self.attr_mark);
     }
 
-    /// Finish an event: it takes the attributes added since the last push.
+    /// Finish an event: it takes the attributes added since the last push, at most
+    /// [`Event::MAX_ATTRS`] of them: beyond that the first ones are kept and the line gets a
+    /// parse error that says how many were dropped.
     pub fn push(&mut self, mut ev: Event, ctx: &Ctx) {
         self.flush_cont(ctx);
+        let n = self.attrs.len() - self.attr_mark;
+        if n > Event::MAX_ATTRS {
+            self.attrs.truncate(self.attr_mark + Event::MAX_ATTRS);
+            self.error(
+                ev.line,
+                format!(
+                    "{} attributes dropped: an event keeps at most {}",
+                    n - Event::MAX_ATTRS,
+                    Event::MAX_ATTRS
+                ),
+            );
+        }
         ev.attr_start = self.attr_mark as u32;
-        ev.attr_len = (self.attrs.len() - self.attr_mark) as u32;
+        ev.set_attr_len((self.attrs.len() - self.attr_mark) as u32);
         ev.seq = self.events.len() as u32;
         self.attr_mark = self.attrs.len();
         self.events.push(ev);

@@ -199,8 +199,8 @@ fn convert(events: &[J], lines: &Lines, ctx: &Ctx, out: &mut Batch) {
         ev.name = name.map(|n| ctx.sym(n));
         match ph {
             "X" => {
-                ev.dur = us_to_ns(e.get("dur")).map(|d| d.max(0));
-                if ev.dur.is_none() {
+                ev.set_dur(us_to_ns(e.get("dur")).map(|d| d.max(0)));
+                if ev.dur().is_none() {
                     out.note("X (complete) events without dur: spans without a duration");
                 }
                 ready.push(Ready {
@@ -226,7 +226,7 @@ fn convert(events: &[J], lines: &Lines, ctx: &Ctx, out: &mut Batch) {
             }
             _ => {
                 // i/I/n instants, R marks, C counters (their values are the args).
-                ev.kind = Kind::Event;
+                ev.set_kind(Kind::Event);
                 let mut a = attrs(e, ctx);
                 if let Some(s) = e.get("s").and_then(J::as_str) {
                     a.push((ctx.sym("scope"), ctx.str_value(s)));
@@ -281,7 +281,7 @@ fn match_thread(mut list: Vec<Edge>, ctx: &Ctx, out: &mut Batch, ready: &mut Vec
     let mut stack: Vec<usize> = Vec::new();
     let close = |b: &Edge, e: &Edge, ready: &mut Vec<Ready>| {
         let mut ev = b.base.clone();
-        ev.dur = Some((e.ts - b.ts).max(0));
+        ev.set_dur(Some((e.ts - b.ts).max(0)));
         let mut a = attrs(b.ev, ctx);
         a.extend(attrs(e.ev, ctx));
         ready.push(Ready {
@@ -381,10 +381,10 @@ mod tests {
     fn spans(b: &Batch, ctx: &Ctx) -> Vec<(String, i64, Option<i64>)> {
         b.events
             .iter()
-            .filter(|e| e.kind == Kind::Span)
+            .filter(|e| e.kind() == Kind::Span)
             .map(|e| {
                 let n = e.name.map(|n| ctx.strings.resolve(n).to_string());
-                (n.unwrap_or_default(), e.ts, e.dur)
+                (n.unwrap_or_default(), e.ts, e.dur())
             })
             .collect()
     }
@@ -445,10 +445,10 @@ mod tests {
         let x = &b.events[0];
         // text times keep sub-µs fractions exactly
         assert_eq!(x.ts, 1_700_000_000_000_000_500);
-        assert_eq!(x.dur, Some(2_250));
+        assert_eq!(x.dur(), Some(2_250));
         assert_eq!(ctx.strings.resolve(x.service.unwrap()), "renderer");
         assert_eq!(ctx.strings.resolve(x.thread.unwrap()), "main");
-        let keys: Vec<(&str, String)> = b.attrs[..x.attr_len as usize]
+        let keys: Vec<(&str, String)> = b.attrs[..x.attr_len() as usize]
             .iter()
             .map(|a| {
                 (
@@ -465,10 +465,10 @@ mod tests {
                 ("args.o.k", "v".to_string())
             ]
         );
-        assert_eq!(b.events[1].kind, Kind::Event);
+        assert_eq!(b.events[1].kind(), Kind::Event);
         let c = &b.events[2];
-        assert_eq!(c.kind, Kind::Event);
-        let counter = &b.attrs[c.attr_start as usize..(c.attr_start + c.attr_len) as usize];
+        assert_eq!(c.kind(), Kind::Event);
+        let counter = &b.attrs[c.attr_start as usize..(c.attr_start + c.attr_len()) as usize];
         assert_eq!(counter[0].value(), Value::Int(10));
         assert_eq!(counter[1].value(), Value::Float(2.5));
         assert_eq!(
@@ -490,7 +490,7 @@ mod tests {
         assert_eq!(b.events.len(), 2);
         assert_eq!(b.error_count, 1);
         assert_eq!(b.errors[0].line, 4);
-        assert!(b.events[1].dur.is_none());
+        assert!(b.events[1].dur().is_none());
     }
 
     #[test]

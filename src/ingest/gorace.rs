@@ -47,11 +47,11 @@ pub fn parse_doc(text: &str, ctx: &Ctx, out: &mut Batch) {
             Some(action @ ("pass" | "fail" | "skip")) => {
                 let mut ev = Event::new(Kind::Log, ts.unwrap_or(0));
                 ev.line = *lineno;
-                ev.level = Some(if action == "fail" {
+                ev.set_level(Some(if action == "fail" {
                     Level::Error
                 } else {
                     Level::Info
-                });
+                }));
                 let what = test.unwrap_or("package");
                 ev.msg = Some(ctx.sym(&format!("{action}: {what}")));
                 ev.name = Some(ctx.sym(&format!("test {action}")));
@@ -62,7 +62,7 @@ pub fn parse_doc(text: &str, ctx: &Ctx, out: &mut Batch) {
                     ev.service = Some(ctx.sym(p));
                 }
                 if let Some(e) = rec.get("Elapsed").and_then(J::as_f64) {
-                    ev.dur = Some((e * 1e9) as i64);
+                    ev.set_dur(Some((e * 1e9) as i64));
                 }
                 out.push(ev, ctx);
             }

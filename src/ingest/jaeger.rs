@@ -144,13 +144,14 @@ fn span(sp: &J, proc_: Option<&Process>, line: u32, ctx: &Ctx, out: &mut Batch) 
         );
     }
     ev.line = line;
-    ev.tz_offset = Some(0);
+    ev.set_tz_offset(Some(0));
     ev.trace = id(sp, "traceID", ctx);
     ev.span = id(sp, "spanID", ctx);
-    ev.dur = sp
-        .get("duration")
-        .and_then(J::as_i64)
-        .map(|d| d.saturating_mul(NS_PER_US));
+    ev.set_dur(
+        sp.get("duration")
+            .and_then(J::as_i64)
+            .map(|d| d.saturating_mul(NS_PER_US)),
+    );
     ev.name = sp
         .get("operationName")
         .and_then(J::as_str)
@@ -200,9 +201,9 @@ fn span(sp: &J, proc_: Option<&Process>, line: u32, ctx: &Ctx, out: &mut Batch) 
     if !follows.is_empty() {
         out.attr(ctx.sym("follows_from"), ctx.str_value(&follows.join(",")));
     }
-    ev.status = Some(status);
+    ev.set_status(Some(status));
     if status == Status::Error {
-        ev.level = Some(Level::Error);
+        ev.set_level(Some(Level::Error));
     }
     let (trace, span_id, service) = (ev.trace, ev.span, ev.service);
     out.push(ev, ctx);
@@ -219,7 +220,7 @@ fn span(sp: &J, proc_: Option<&Process>, line: u32, ctx: &Ctx, out: &mut Batch) 
             );
         }
         le.line = line;
-        le.tz_offset = Some(0);
+        le.set_tz_offset(Some(0));
         le.trace = trace;
         le.span = span_id;
         le.service = service;
@@ -229,7 +230,7 @@ fn span(sp: &J, proc_: Option<&Process>, line: u32, ctx: &Ctx, out: &mut Batch) 
                 "message" | "msg" if le.msg.is_none() => {
                     le.msg = Some(ctx.sym(&v.to_text(&ctx.strings)))
                 }
-                "level" => le.level = Level::parse(&v.to_text(&ctx.strings)),
+                "level" => le.set_level(Level::parse(&v.to_text(&ctx.strings))),
                 _ => out.attr(k, v),
             }
         }
@@ -252,7 +253,7 @@ mod tests {
 
     fn attrs(b: &Batch, ctx: &Ctx, i: usize) -> Vec<(String, Value)> {
         let e = &b.events[i];
-        b.attrs[e.attr_start as usize..(e.attr_start + e.attr_len) as usize]
+        b.attrs[e.attr_start as usize..(e.attr_start + e.attr_len()) as usize]
             .iter()
             .map(|a| (ctx.strings.resolve(a.key()).to_string(), a.value()))
             .collect()
@@ -273,15 +274,15 @@ mod tests {
         assert_eq!(b.events.len(), 2);
         let s = &b.events[0];
         let r = |x: Option<Sym>| x.map(|x| ctx.strings.resolve(x).to_string());
-        assert_eq!(s.kind, Kind::Span);
+        assert_eq!(s.kind(), Kind::Span);
         assert_eq!(s.ts, 1_700_000_000_000_001_000);
-        assert_eq!(s.dur, Some(25_000));
+        assert_eq!(s.dur(), Some(25_000));
         assert_eq!(r(s.trace).as_deref(), Some("000000000000ab12"));
         assert_eq!(r(s.parent).as_deref(), Some("0000000000000001"));
         assert_eq!(r(s.service).as_deref(), Some("api"));
         assert_eq!(r(s.name).as_deref(), Some("get"));
         assert_eq!(
-            (s.status, s.level),
+            (s.status(), s.level()),
             (Some(Status::Error), Some(Level::Error))
         );
         let a = attrs(&b, &ctx, 0);
@@ -295,12 +296,12 @@ mod tests {
             ("follows_from".into(), ctx.str_value("0000000000000009"))
         );
         let l = &b.events[1];
-        assert_eq!(l.kind, Kind::Event);
+        assert_eq!(l.kind(), Kind::Event);
         assert_eq!(l.ts, 1_700_000_000_000_010_000);
         assert_eq!((l.trace, l.span, l.service), (s.trace, s.span, s.service));
         assert_eq!(r(l.name).as_deref(), Some("retry"));
         assert_eq!(r(l.msg).as_deref(), Some("again"));
-        assert_eq!(l.level, Some(Level::Warn));
+        assert_eq!(l.level(), Some(Level::Warn));
         assert_eq!(attrs(&b, &ctx, 1), [("attempt".into(), Value::Int(2))]);
     }
 

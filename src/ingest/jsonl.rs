@@ -34,7 +34,7 @@ pub fn line(text: &str, lineno: u32, ctx: &Ctx, out: &mut Batch) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Level, Strings, Value};
+    use crate::model::{Event, Level, Strings, Value};
 
     fn parse(lines: &[&str]) -> (Batch, Ctx) {
         let ctx = Ctx::new(Strings::new());
@@ -53,10 +53,10 @@ mod tests {
         ]);
         assert_eq!(b.events.len(), 1);
         let e = &b.events[0];
-        assert_eq!(e.level, Some(Level::Error));
+        assert_eq!(e.level(), Some(Level::Error));
         assert_eq!(ctx.strings.resolve(e.msg.unwrap()), "boom");
         assert_eq!(ctx.strings.resolve(e.request.unwrap()), "r1");
-        assert_eq!(e.tz_offset, Some(60));
+        assert_eq!(e.tz_offset(), Some(60));
         let keys: Vec<_> = b
             .attrs
             .iter()
@@ -64,6 +64,41 @@ mod tests {
             .collect();
         assert_eq!(keys, ["hostname", "pid", "err.code", "err.why"]);
         assert_eq!({ b.attrs[1].value() }, Value::Int(7));
+    }
+
+    #[test]
+    fn attributes_beyond_the_event_limit_are_dropped_and_reported() {
+        // A huge flattened object: the first 65535 attributes are kept, the line is reported.
+        let n = Event::MAX_ATTRS + 10;
+        let fields: Vec<String> = (0..n).map(|i| format!("\"k{i}\":{i}")).collect();
+        let big = format!("{{\"msg\":\"big\",\"o\":{{{}}}}}", fields.join(","));
+        let (b, ctx) = parse(&[
+            r#"{"msg":"before","a":1}"#,
+            &big,
+            r#"{"msg":"after","a":2}"#,
+        ]);
+        assert_eq!(b.events.len(), 3);
+        let e = &b.events[1];
+        assert_eq!(e.attr_len() as usize, Event::MAX_ATTRS);
+        let kept = &b.attrs[e.attr_start as usize..(e.attr_start + e.attr_len()) as usize];
+        assert_eq!(ctx.strings.resolve(kept[0].key()), "o.k0");
+        assert_eq!(kept.last().unwrap().value(), Value::Int(65534));
+        assert_eq!(b.error_count, 1);
+        assert_eq!(b.errors[0].line, 2);
+        assert!(
+            b.errors[0].reason.contains("10 attributes dropped"),
+            "{:?}",
+            b.errors[0]
+        );
+        // The events around it keep their own attributes.
+        let after = &b.events[2];
+        assert_eq!(after.attr_start, e.attr_start + e.attr_len());
+        let a = b.attrs[after.attr_start as usize];
+        assert_eq!(
+            (ctx.strings.resolve(a.key()), a.value()),
+            ("a", Value::Int(2))
+        );
+        assert_eq!(b.attrs.len(), Event::MAX_ATTRS + 2);
     }
 
     #[test]

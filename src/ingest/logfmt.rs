@@ -185,7 +185,7 @@ mod tests {
         b.finish(&ctx);
         assert_eq!(b.events.len(), 1);
         let e = &b.events[0];
-        assert_eq!(e.level, Some(Level::Warn));
+        assert_eq!(e.level(), Some(Level::Warn));
         assert_eq!(ctx.strings.resolve(e.request.unwrap()), "r7");
         assert_eq!(
             ctx.strings.resolve(e.msg.unwrap()),

@@ -103,6 +103,17 @@ pub enum LoadError {
     Undetectable { path: String, reason: String },
     #[error("{path}: {reason}")]
     Invalid { path: String, reason: String },
+    /// More inputs than a store can tell apart (an event names its source in 16 bits).
+    #[error("{path}: too many inputs: a store holds at most {max} sources")]
+    TooManySources { path: String, max: usize },
+}
+
+/// The error for a store that has no room for the source at `path`.
+fn too_many_sources(path: &str) -> LoadError {
+    LoadError::TooManySources {
+        path: path.to_string(),
+        max: Event::MAX_SOURCES,
+    }
 }
 
 /// Input bytes: a read-only memory map, or a buffer (decompressed gzip, stdin, embedded data).
@@ -175,6 +186,10 @@ pub fn read_input(path: &str) -> Result<(Input, bool), LoadError> {
 /// Load files into one store, in parallel. Fails on the first input that cannot be read or
 /// whose format cannot be detected; bad records inside an input are counted, not fatal.
 pub fn load_files(paths: &[String], opts: &LoadOptions) -> Result<Store, LoadError> {
+    // Refused before any is read.
+    if let Some(p) = paths.get(Event::MAX_SOURCES) {
+        return Err(too_many_sources(p));
+    }
     let strings = opts.strings.clone().unwrap_or_default();
     let ctx = Ctx {
         strings: strings.clone(),
@@ -197,7 +212,7 @@ pub fn load_files(paths: &[String], opts: &LoadOptions) -> Result<Store, LoadErr
     let mut store = Store::new(strings);
     for r in parsed {
         let (src, batch) = r?;
-        absorb(&mut store, src, batch);
+        absorb(&mut store, src, batch)?;
     }
     store.sort();
     crate::timing::mark("merged and sorted");
@@ -206,6 +221,9 @@ pub fn load_files(paths: &[String], opts: &LoadOptions) -> Result<Store, LoadErr
 
 /// Load in-memory inputs (embedded samples, tests) as if they were files.
 pub fn load_named_bytes(inputs: &[(&str, &[u8])], opts: &LoadOptions) -> Result<Store, LoadError> {
+    if let Some((p, _)) = inputs.get(Event::MAX_SOURCES) {
+        return Err(too_many_sources(p));
+    }
     let strings = opts.strings.clone().unwrap_or_default();
     let ctx = Ctx {
         strings: strings.clone(),
@@ -214,18 +232,22 @@ pub fn load_named_bytes(inputs: &[(&str, &[u8])], opts: &LoadOptions) -> Result<
     let mut store = Store::new(strings);
     for (name, bytes) in inputs {
         let (src, batch) = parse_bytes(name, bytes, &ctx, opts)?;
-        absorb(&mut store, src, batch);
+        absorb(&mut store, src, batch)?;
     }
     store.sort();
     Ok(store)
 }
 
-/// Append one parsed source to a store (events not yet sorted: call `Store::sort`).
-pub fn absorb(store: &mut Store, mut src: Source, mut batch: Batch) {
+/// Append one parsed source to a store (events not yet sorted: call `Store::sort`). Fails,
+/// leaving the store as it was, when it already holds [`Event::MAX_SOURCES`] sources.
+pub fn absorb(store: &mut Store, mut src: Source, mut batch: Batch) -> Result<(), LoadError> {
+    if store.sources.len() >= Event::MAX_SOURCES {
+        return Err(too_many_sources(&src.path));
+    }
     let idx = store.sources.len() as u32;
     let base = store.attrs.len() as u32;
     for e in &mut batch.events {
-        e.source = idx;
+        e.set_source(idx);
         e.attr_start += base;
     }
     src.events = batch.events.len() as u64;
@@ -241,6 +263,7 @@ pub fn absorb(store: &mut Store, mut src: Source, mut batch: Batch) {
         store.attrs.append(&mut batch.attrs);
     }
     store.sources.push(src);
+    Ok(())
 }
 
 /// A batch that arrived live, with the name and format of where it came from.
@@ -262,7 +285,24 @@ pub struct Grown {
 /// Append live batches (each to its source, added when missing), keeping time order. The
 /// cost is that of the new events and of the stored ones later than the earliest of them,
 /// not of the store.
-pub fn absorb_live(store: &mut Store, batches: impl IntoIterator<Item = LiveBatch>) -> Grown {
+///
+/// Fails, leaving the store as it was, when the new sources would not fit in
+/// [`Event::MAX_SOURCES`].
+pub fn absorb_live(
+    store: &mut Store,
+    batches: impl IntoIterator<Item = LiveBatch>,
+) -> Result<Grown, LoadError> {
+    let batches: Vec<LiveBatch> = batches.into_iter().collect();
+    let mut new_paths: Vec<&str> = Vec::new();
+    for b in &batches {
+        if !new_paths.contains(&b.path.as_str()) && !store.sources.iter().any(|s| s.path == b.path)
+        {
+            if store.sources.len() + new_paths.len() >= Event::MAX_SOURCES {
+                return Err(too_many_sources(&b.path));
+            }
+            new_paths.push(&b.path);
+        }
+    }
     let old = store.events.len();
     for LiveBatch {
         path,
@@ -281,7 +321,7 @@ pub fn absorb_live(store: &mut Store, batches: impl IntoIterator<Item = LiveBatc
         let base = store.attrs.len() as u32;
         let seq_base = store.sources[idx].events as u32;
         for e in &mut batch.events {
-            e.source = idx as u32;
+            e.set_source(idx as u32);
             e.attr_start += base;
             e.seq += seq_base;
         }
@@ -302,10 +342,10 @@ pub fn absorb_live(store: &mut Store, batches: impl IntoIterator<Item = LiveBatc
         store.events[..old].partition_point(|e| e.order_key() <= first)
     });
     store.events[from..].sort_by_key(Event::order_key);
-    Grown {
+    Ok(Grown {
         added: store.events.len() - old,
         from,
-    }
+    })
 }
 
 /// Detect and parse one input's bytes. The returned batch has rebased lines and sequence
@@ -661,17 +701,18 @@ mod tests {
         };
         let mut store = Store::new(ctx.strings.clone());
         assert_eq!(
-            absorb_live(&mut store, [live("a.log", &[10, 20, 30])]),
+            absorb_live(&mut store, [live("a.log", &[10, 20, 30])]).unwrap(),
             Grown { added: 3, from: 0 }
         );
         // Out of order within a batch, and late against the store; two sources at once.
         let n = absorb_live(
             &mut store,
             [live("a.log", &[40, 15, 5]), live("b.log", &[20])],
-        );
+        )
+        .unwrap();
         assert_eq!(n, Grown { added: 4, from: 0 });
         // Later than everything: nothing before it moves.
-        let n = absorb_live(&mut store, [live("a.log", &[50, 45])]);
+        let n = absorb_live(&mut store, [live("a.log", &[50, 45])]).unwrap();
         assert_eq!(n, Grown { added: 2, from: 7 });
         store.events.truncate(7);
         store.sources[0].events -= 2;
@@ -685,8 +726,42 @@ mod tests {
         assert_eq!(store.sources[0].events, 6);
         assert_eq!(store.sources[1].events, 1);
         // Same time: source order decides, as in a load.
-        assert_eq!(store.events[3].source, 0);
-        assert_eq!(store.events[4].source, 1);
+        assert_eq!(store.events[3].source(), 0);
+        assert_eq!(store.events[4].source(), 1);
+    }
+
+    #[test]
+    fn sources_beyond_the_limit_are_a_load_error() {
+        let ctx = Ctx::new(Strings::new());
+        let mut store = Store::new(ctx.strings.clone());
+        store.sources = (0..Event::MAX_SOURCES)
+            .map(|i| Source::new(format!("s{i}"), Format::Jsonl))
+            .collect();
+        let batch = || parse_chunk(b"{\"ts\":1,\"msg\":\"m\"}\n", &ctx, jsonl::line);
+        let err = absorb(&mut store, Source::new("one.log", Format::Jsonl), batch()).unwrap_err();
+        assert!(matches!(err, LoadError::TooManySources { .. }), "{err}");
+        assert!(err.to_string().contains("at most 65536 sources"), "{err}");
+        let live = |path: &str| LiveBatch {
+            path: path.into(),
+            format: Format::Jsonl,
+            batch: batch(),
+        };
+        let err = absorb_live(&mut store, [live("s1"), live("new.log")]).unwrap_err();
+        assert!(matches!(err, LoadError::TooManySources { .. }), "{err}");
+        assert!(store.events.is_empty(), "a refused merge adds nothing");
+        // The last source still takes events, with its index intact.
+        let last = format!("s{}", Event::MAX_SOURCES - 1);
+        let grown = absorb_live(&mut store, [live(&last)]).unwrap();
+        assert_eq!(grown.added, 1);
+        assert_eq!(store.events[0].source() as usize, Event::MAX_SOURCES - 1);
+        assert_eq!(store.sources.len(), Event::MAX_SOURCES);
+        // A load of too many inputs fails before reading any.
+        let names: Vec<String> = (0..=Event::MAX_SOURCES).map(|i| format!("f{i}")).collect();
+        let inputs: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), &b""[..])).collect();
+        let err = load_named_bytes(&inputs, &LoadOptions::default()).unwrap_err();
+        assert!(matches!(err, LoadError::TooManySources { .. }), "{err}");
+        let err = load_files(&names, &LoadOptions::default()).unwrap_err();
+        assert!(matches!(err, LoadError::TooManySources { .. }), "{err}");
     }
 
     #[test]

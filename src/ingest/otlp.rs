@@ -375,12 +375,12 @@ mod tests {
         assert_eq!(b.error_count, 0, "{:?}", b.errors);
         assert_eq!(b.events.len(), 2);
         let s = &b.events[0];
-        assert_eq!(s.dur, Some(250_000_000));
-        assert_eq!(s.status, Some(Status::Error));
-        assert_eq!(s.level, Some(Level::Error));
+        assert_eq!(s.dur(), Some(250_000_000));
+        assert_eq!(s.status(), Some(Status::Error));
+        assert_eq!(s.level(), Some(Level::Error));
         assert_eq!(s.parent, None);
         assert_eq!(ctx.strings.resolve(s.trace.unwrap()), "aa");
-        let attrs: Vec<(String, String)> = b.attrs[..s.attr_len as usize]
+        let attrs: Vec<(String, String)> = b.attrs[..s.attr_len() as usize]
             .iter()
             .map(|a| {
                 (
@@ -393,7 +393,7 @@ mod tests {
         assert!(attrs.contains(&("http.status_code".into(), "500".into())));
         assert!(attrs.contains(&("tags".into(), r#"["a",1]"#.into())));
         assert!(attrs.contains(&("host.name".into(), "pod-2".into())));
-        assert_eq!(b.events[1].kind, Kind::Event);
+        assert_eq!(b.events[1].kind(), Kind::Event);
         assert_eq!(b.events[1].span, s.span);
     }
 
@@ -405,13 +405,13 @@ mod tests {
         let mut b = Batch::new();
         parse_doc(&doc, &ctx, &mut b);
         assert_eq!(b.events.len(), 2);
-        assert_eq!(b.events[0].level, Some(Level::Error));
+        assert_eq!(b.events[0].level(), Some(Level::Error));
         assert_eq!(b.error_count, 1);
     }
 
     fn attrs_of(b: &Batch, ctx: &Ctx, i: usize) -> Vec<(String, Value)> {
         let e = &b.events[i];
-        b.attrs[e.attr_start as usize..(e.attr_start + e.attr_len) as usize]
+        b.attrs[e.attr_start as usize..(e.attr_start + e.attr_len()) as usize]
             .iter()
             .map(|a| (ctx.strings.resolve(a.key()).to_string(), a.value()))
             .collect()
@@ -474,9 +474,9 @@ mod tests {
             "5b8efff798038103d269b633813fc60c"
         );
         assert_eq!(ctx.strings.resolve(s.span.unwrap()), "eee19b7ec3c1b174");
-        assert_eq!(s.status, Some(Status::Ok));
-        assert_eq!(s.level, None);
-        assert_eq!(s.dur, Some(900));
+        assert_eq!(s.status(), Some(Status::Ok));
+        assert_eq!(s.level(), None);
+        assert_eq!(s.dur(), Some(900));
         let a: Vec<(String, String)> = attrs_of(&b, &ctx, 0)
             .into_iter()
             .map(|(k, v)| (k, text(&ctx, v)))
@@ -496,7 +496,7 @@ mod tests {
             .collect();
         assert_eq!(a, want);
         let ev = &b.events[1];
-        assert_eq!(ev.kind, Kind::Event);
+        assert_eq!(ev.kind(), Kind::Event);
         assert_eq!(ev.ts, 1_700_000_000_000_000_100);
         assert_eq!(ctx.strings.resolve(ev.name.unwrap()), "retry");
         assert_eq!(
@@ -515,7 +515,7 @@ mod tests {
             {"timeUnixNano":"1700000000000000003","severityNumber":18,"severityText":"INFO"}]}]}]}"#,
         );
         assert_eq!(b.error_count, 0, "{:?}", b.errors);
-        let lv: Vec<Option<Level>> = b.events.iter().map(|e| e.level).collect();
+        let lv: Vec<Option<Level>> = b.events.iter().map(|e| e.level()).collect();
         assert_eq!(
             lv,
             [Some(Level::Warn), Some(Level::Fatal), Some(Level::Error)]
@@ -526,7 +526,7 @@ mod tests {
         assert_eq!(ctx.strings.resolve(first.span.unwrap()), "eee19b7ec3c1b174");
         assert_eq!(ctx.strings.resolve(b.events[1].msg.unwrap()), "down");
         assert_eq!(b.events[2].msg, None);
-        assert!(b.events.iter().all(|e| e.kind == Kind::Log));
+        assert!(b.events.iter().all(|e| e.kind() == Kind::Log));
     }
 
     #[test]

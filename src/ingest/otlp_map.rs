@@ -260,7 +260,7 @@ pub fn push_span<K: KeyValueView>(
 ) -> SpanOf {
     let mut ev = Event::new(Kind::Span, f.start.unwrap_or(INHERIT_TS));
     ev.line = line;
-    ev.tz_offset = Some(0);
+    ev.set_tz_offset(Some(0));
     ev.trace = f.trace;
     ev.span = f.span;
     ev.parent = f.parent;
@@ -272,13 +272,13 @@ pub fn push_span<K: KeyValueView>(
         );
     }
     match (f.start, f.end) {
-        (Some(s), Some(e)) if e >= s => ev.dur = Some(e - s),
+        (Some(s), Some(e)) if e >= s => ev.set_dur(Some(e - s)),
         (Some(_), Some(_)) => out.error(line, "span ends before it starts; duration left empty"),
         _ => {}
     }
-    ev.status = Some(f.status);
+    ev.set_status(Some(f.status));
     if f.status == Status::Error {
-        ev.level = Some(Level::Error);
+        ev.set_level(Some(Level::Error));
     }
     common(&mut ev, res, scope, out);
     if let Some(k) = f.kind {
@@ -320,14 +320,14 @@ pub fn push_span_event<K: KeyValueView>(
     }
     let mut se = Event::new(Kind::Event, time.unwrap_or(INHERIT_TS));
     se.line = line;
-    se.tz_offset = Some(0);
+    se.set_tz_offset(Some(0));
     se.trace = of.trace;
     se.span = of.span;
     se.service = of.service;
     se.thread = of.thread;
     se.name = name.map(|n| ctx.sym(n));
     if name == Some("exception") {
-        se.level = Some(Level::Error);
+        se.set_level(Some(Level::Error));
     }
     push_attrs(&mut se, attrs, ctx, out);
     out.push(se, ctx);
@@ -362,10 +362,10 @@ pub fn push_log<V: AnyView>(
     }
     let mut ev = Event::new(Kind::Log, f.time.unwrap_or(INHERIT_TS));
     ev.line = line;
-    ev.tz_offset = Some(0);
+    ev.set_tz_offset(Some(0));
     ev.trace = f.trace;
     ev.span = f.span;
-    ev.level = f.level;
+    ev.set_level(f.level);
     if let Some(b) = f.body {
         let v = any_value(b, ctx);
         if !v.is_null() {

@@ -386,7 +386,7 @@ mod tests {
     }
 
     fn attrs_text(ctx: &Ctx, b: &Batch, e: &Event) -> Vec<(String, String)> {
-        b.attrs[e.attr_start as usize..(e.attr_start + e.attr_len) as usize]
+        b.attrs[e.attr_start as usize..(e.attr_start + e.attr_len()) as usize]
             .iter()
             .map(|a| {
                 (
@@ -406,18 +406,18 @@ mod tests {
         assert_eq!(direct.events.len(), 6, "3 spans and 3 span events");
         let root = &direct.events[0];
         let r = |s: Option<Sym>| s.map(|s| ctx.strings.resolve(s).to_string());
-        assert_eq!(root.kind, Kind::Span);
+        assert_eq!(root.kind(), Kind::Span);
         assert_eq!(r(root.trace).as_deref(), Some("5b".repeat(16).as_str()));
         assert_eq!(r(root.span).as_deref(), Some("eee19b7ec3c1b174"));
         assert_eq!(r(root.service).as_deref(), Some("checkout"));
         assert_eq!(r(root.thread).as_deref(), Some("worker-3"));
         assert_eq!(r(root.request).as_deref(), Some("991"));
         assert_eq!(
-            (root.status, root.level),
+            (root.status(), root.level()),
             (Some(Status::Error), Some(Level::Error))
         );
         assert_eq!(
-            (root.ts, root.dur),
+            (root.ts, root.dur()),
             (1_700_000_000_000_000_000, Some(2_500))
         );
         let a = attrs_text(&ctx, &direct, root);
@@ -445,11 +445,11 @@ mod tests {
             );
         }
         let exc = &direct.events[1];
-        assert_eq!((exc.kind, exc.level), (Kind::Event, Some(Level::Error)));
+        assert_eq!((exc.kind(), exc.level()), (Kind::Event, Some(Level::Error)));
         assert_eq!((exc.span, exc.thread), (root.span, root.thread));
         let child = &direct.events[4];
         assert_eq!(child.parent, root.span);
-        assert_eq!((child.status, child.dur), (Some(Status::Ok), None));
+        assert_eq!((child.status(), child.dur()), (Some(Status::Ok), None));
         let odd = &direct.events[5];
         assert_eq!((odd.trace, odd.span), (None, None));
         assert_eq!(
@@ -465,7 +465,7 @@ mod tests {
         let (ctx, direct, json) = both(|c, b| logs(&req, c, b), otlp_json::logs(&req));
         assert_eq!(parts(&direct), parts(&json));
         assert_eq!(direct.events.len(), 3);
-        let levels: Vec<_> = direct.events.iter().map(|e| e.level).collect();
+        let levels: Vec<_> = direct.events.iter().map(|e| e.level()).collect();
         assert_eq!(levels, [Some(Level::Error), Some(Level::Warn), None]);
         let first = &direct.events[0];
         assert_eq!(ctx.strings.resolve(first.msg.unwrap()), "payment failed");

@@ -244,7 +244,7 @@ pub fn line(text: &str, lineno: u32, ctx: &Ctx, out: &mut Batch) {
     };
     let mut ev = Event::new(Kind::Log, stamp.ns);
     ev.line = lineno;
-    ev.tz_offset = stamp.offset_min;
+    ev.set_tz_offset(stamp.offset_min);
     if stamp.offset_min.is_none() {
         out.naive_times += 1;
     }
@@ -273,9 +273,9 @@ pub fn line(text: &str, lineno: u32, ctx: &Ctx, out: &mut Batch) {
         let at = rest[pos..].find(tok).map_or(pos, |i| pos + i);
         pos = at + tok.len();
         consumed += 1;
-        if ev.level.is_none() {
+        if ev.level().is_none() {
             if let Some(l) = level_word(tok) {
-                ev.level = Some(l);
+                ev.set_level(Some(l));
                 msg_start = pos;
                 continue;
             }
@@ -284,7 +284,7 @@ pub fn line(text: &str, lineno: u32, ctx: &Ctx, out: &mut Batch) {
             msg_start = pos;
             continue;
         }
-        if ev.level.is_none() && tok.bytes().all(|c| c.is_ascii_digit()) && consumed <= 2 {
+        if ev.level().is_none() && tok.bytes().all(|c| c.is_ascii_digit()) && consumed <= 2 {
             if let Ok(pid) = tok.parse::<i64>() {
                 out.attr(ctx.sym("pid"), crate::model::Value::Int(pid));
                 msg_start = pos;
@@ -299,7 +299,7 @@ pub fn line(text: &str, lineno: u32, ctx: &Ctx, out: &mut Batch) {
                 continue;
             }
         }
-        if ev.level.is_none() && consumed == 1 && syslog_tag(tok, &mut ev, ctx, out) {
+        if ev.level().is_none() && consumed == 1 && syslog_tag(tok, &mut ev, ctx, out) {
             msg_start = pos;
             continue;
         }
@@ -347,7 +347,7 @@ fn tab_style(rest: &str, ev: &mut Event, ctx: &Ctx, out: &mut Batch) -> bool {
     let Some(level) = fields.first().and_then(|f| level_word(f)) else {
         return false;
     };
-    ev.level = Some(level);
+    ev.set_level(Some(level));
     let mut mid = &fields[1..];
     if let Some(last) = mid.last() {
         if last.trim_start().starts_with('{') {
@@ -412,12 +412,12 @@ mod tests {
     fn styles() {
         let (e, c, _) = one("[Sun Dec 04 04:47:44 2005] [notice] workerEnv.init() ok");
         assert_eq!(format_ns(e.ts), "2005-12-04T04:47:44.000000000Z");
-        assert_eq!(e.level, Some(Level::Info));
+        assert_eq!(e.level(), Some(Level::Info));
         assert_eq!(s(&c, e.msg), "workerEnv.init() ok");
 
         let (e, c, b) = one("081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1 for block blk_38865049064139660 terminating");
         assert_eq!(format_ns(e.ts), "2008-11-09T20:36:15.000000000Z");
-        assert_eq!(e.level, Some(Level::Info));
+        assert_eq!(e.level(), Some(Level::Info));
         assert_eq!(s(&c, e.request), "blk_38865049064139660");
         assert_eq!(b.attrs.len(), 1); // pid
 
@@ -432,7 +432,7 @@ mod tests {
         assert_eq!(format_ns(e.ts), "2017-06-09T20:10:40.000000000Z");
 
         let (e, c, _) = one("2015-07-29 17:41:44,747 - INFO  [QuorumPeer[myid=1]/0:0:0:0:0:0:0:0:2181:FastLeaderElection@774] - Notification: 1");
-        assert_eq!(e.level, Some(Level::Info));
+        assert_eq!(e.level(), Some(Level::Info));
         assert!(
             s(&c, e.msg).ends_with("Notification: 1"),
             "{}",
@@ -444,13 +444,13 @@ mod tests {
         assert_eq!(s(&c, e.request), "req-38101a0b-2096-447d-96ea-a692162415ae");
 
         let (e, c, b) = one("2025-04-24T22:09:20.856Z\terror\tinternal/queue_sender.go:128\tExporting failed.\t{\"otelcol.signal\": \"metrics\", \"n\": 3}");
-        assert_eq!(e.level, Some(Level::Error));
-        assert_eq!(e.tz_offset, Some(0));
+        assert_eq!(e.level(), Some(Level::Error));
+        assert_eq!(e.tz_offset(), Some(0));
         assert_eq!(s(&c, e.msg), "Exporting failed.");
         assert_eq!(b.attrs.len(), 3);
 
         let (e, c, b) = one("Nov 23 09:30:00 web-1 sshd[311]: Accepted publickey");
-        assert_eq!(e.level, None);
+        assert_eq!(e.level(), None);
         assert!(s(&c, e.msg).contains("Accepted publickey"));
         assert_eq!(b.notes.len(), 1);
     }

@@ -212,7 +212,7 @@ fn emit(id: i64, mut r: Report, ctx: &Ctx, out: &mut Batch) {
     for (k, a) in r.accesses.iter().enumerate() {
         let mut ev = Event::new(Kind::Op, base + k as i64);
         ev.line = a.lineno;
-        ev.op = a.op;
+        ev.set_op(a.op);
         ev.obj = Some(ctx.sym(&a.addr));
         ev.thread = Some(ctx.sym(&a.thread));
         out.attr(key_id, Value::Int(id));
@@ -239,7 +239,7 @@ fn emit(id: i64, mut r: Report, ctx: &Ctx, out: &mut Batch) {
     let addr = &r.accesses[0].addr;
     let mut race = Event::new(Kind::Race, base + r.accesses.len() as i64);
     race.line = r.lineno;
-    race.level = Some(Level::Error);
+    race.set_level(Some(Level::Error));
     race.obj = Some(ctx.sym(addr));
     race.name = Some(ctx.sym(&r.kind));
     let desc: Vec<String> = r

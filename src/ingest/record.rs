@@ -112,7 +112,7 @@ pub fn push_record(entries: &[(Cow<str>, &J)], line: u32, ctx: &Ctx, out: &mut B
             match time_of(v, ctx) {
                 Some(p) => {
                     ev.ts = p.ns;
-                    ev.tz_offset = p.offset_min;
+                    ev.set_tz_offset(p.offset_min);
                     if p.offset_min.is_none() {
                         out.naive_times += 1;
                     }
@@ -130,12 +130,14 @@ pub fn push_record(entries: &[(Cow<str>, &J)], line: u32, ctx: &Ctx, out: &mut B
             out.note("records without a time field are placed right after the record before them")
         }
     }
-    ev.level = picks
-        .get(Target::Level)
-        .and_then(|i| level_of(entries[i].1));
+    ev.set_level(
+        picks
+            .get(Target::Level)
+            .and_then(|i| level_of(entries[i].1)),
+    );
     let mut skip_dur = None;
     if let Some(i) = entries.iter().position(|(k, _)| k == "dur_ns") {
-        ev.dur = entries[i].1.as_i64();
+        ev.set_dur(entries[i].1.as_i64());
         skip_dur = Some(i);
     }
     // Every string of the record is interned in one batch, so that their table lookups

@@ -36,7 +36,7 @@ pub fn line(text: &str, lineno: u32, ctx: &Ctx, out: &mut Batch) {
         Some(t) => match time_of(t, ctx) {
             Some(p) => {
                 ev.ts = p.ns;
-                ev.tz_offset = p.offset_min;
+                ev.set_tz_offset(p.offset_min);
                 if p.offset_min.is_none() {
                     out.naive_times += 1;
                 }
@@ -47,12 +47,13 @@ pub fn line(text: &str, lineno: u32, ctx: &Ctx, out: &mut Batch) {
         },
         None => out.note("operations without ts are placed right after the one before them"),
     }
-    ev.op = Some(op);
+    ev.set_op(Some(op));
     ev.thread = Some(ctx.sym(&thread));
     ev.obj = j.get("obj").map(|o| ctx.sym(&o.to_text()));
-    ev.value = j
-        .get("value")
-        .map_or(crate::model::Value::Null, |v| value_of(v, ctx));
+    ev.set_value(
+        j.get("value")
+            .map_or(crate::model::Value::Null, |v| value_of(v, ctx)),
+    );
     let entries = j.as_object().unwrap_or(&[]);
     let rest: Vec<_> = entries
         .iter()
@@ -67,7 +68,7 @@ pub fn line(text: &str, lineno: u32, ctx: &Ctx, out: &mut Batch) {
             "request" => ev.request = Some(ctx.sym(&v.to_text())),
             "trace" => ev.trace = Some(ctx.sym(&v.to_text())),
             "msg" => ev.msg = Some(ctx.sym(&v.to_text())),
-            "level" => ev.level = v.as_str().and_then(crate::model::Level::parse),
+            "level" => ev.set_level(v.as_str().and_then(crate::model::Level::parse)),
             _ => out.attr(ctx.sym(&k), value_of(v, ctx)),
         }
     }
@@ -108,9 +109,9 @@ mod tests {
         assert_eq!(b.errors[0].line, 4);
         let e = &b.events[0];
         assert_eq!(e.ts, 1_700_000_000_000_000_123);
-        assert_eq!(e.op, Some(Op::Read));
-        assert_eq!(e.value, Value::Int(41));
+        assert_eq!(e.op(), Some(Op::Read));
+        assert_eq!(e.value(), Value::Int(41));
         assert_eq!(b.attrs.len(), 1);
-        assert_eq!(b.events[1].value.to_text(&ctx.strings), r#"{"v":42}"#);
+        assert_eq!(b.events[1].value().to_text(&ctx.strings), r#"{"v":42}"#);
     }
 }

@@ -84,15 +84,16 @@ fn span(sp: &J, lines: &Lines, ctx: &Ctx, out: &mut Batch) {
         _ => {}
     }
     ev.line = line;
-    ev.tz_offset = Some(0);
+    ev.set_tz_offset(Some(0));
     ev.trace = id(sp, "traceId", ctx);
     ev.span = id(sp, "id", ctx);
     ev.parent = id(sp, "parentId", ctx);
     ev.name = sp.get("name").and_then(J::as_str).map(|s| ctx.sym(s));
-    ev.dur = sp
-        .get("duration")
-        .and_then(J::as_i64)
-        .map(|d| d.saturating_mul(NS_PER_US));
+    ev.set_dur(
+        sp.get("duration")
+            .and_then(J::as_i64)
+            .map(|d| d.saturating_mul(NS_PER_US)),
+    );
     let local = sp.get("localEndpoint");
     ev.service = local
         .and_then(|l| l.get("serviceName"))
@@ -124,9 +125,9 @@ fn span(sp: &J, lines: &Lines, ctx: &Ctx, out: &mut Batch) {
         }
         out.attr(ctx.sym(k), super::record::value_of(v, ctx));
     }
-    ev.status = Some(status);
+    ev.set_status(Some(status));
     if status == Status::Error {
-        ev.level = Some(Level::Error);
+        ev.set_level(Some(Level::Error));
     }
     let (trace, span_id, service) = (ev.trace, ev.span, ev.service);
     out.push(ev, ctx);
@@ -143,7 +144,7 @@ fn span(sp: &J, lines: &Lines, ctx: &Ctx, out: &mut Batch) {
             );
         }
         ae.line = line;
-        ae.tz_offset = Some(0);
+        ae.set_tz_offset(Some(0));
         ae.trace = trace;
         ae.span = span_id;
         ae.service = service;
@@ -179,15 +180,15 @@ mod tests {
         let r = |x: Option<Sym>| x.map(|x| ctx.strings.resolve(x).to_string());
         let s = &b.events[0];
         assert_eq!(s.ts, 1_700_000_000_000_001_000);
-        assert_eq!(s.dur, Some(7_000));
+        assert_eq!(s.dur(), Some(7_000));
         assert_eq!(r(s.trace).as_deref(), Some("a1"));
         assert_eq!(s.parent, None);
         assert_eq!(r(s.service).as_deref(), Some("api"));
         assert_eq!(
-            (s.status, s.level),
+            (s.status(), s.level()),
             (Some(Status::Error), Some(Level::Error))
         );
-        let a: Vec<(&str, Value)> = b.attrs[..s.attr_len as usize]
+        let a: Vec<(&str, Value)> = b.attrs[..s.attr_len() as usize]
             .iter()
             .map(|a| (ctx.strings.resolve(a.key()), a.value()))
             .collect();
@@ -204,13 +205,13 @@ mod tests {
             ]
         );
         let ann = &b.events[1];
-        assert_eq!(ann.kind, Kind::Event);
+        assert_eq!(ann.kind(), Kind::Event);
         assert_eq!(ann.ts, 1_700_000_000_000_003_000);
         assert_eq!(r(ann.name).as_deref(), Some("ws"));
         assert_eq!((ann.span, ann.service), (s.span, s.service));
         let plain = &b.events[2];
         assert_eq!(plain.service, None);
-        assert_eq!((plain.status, plain.level), (Some(Status::Unset), None));
+        assert_eq!((plain.status(), plain.level()), (Some(Status::Unset), None));
     }
 
     #[test]

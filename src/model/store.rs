@@ -202,7 +202,7 @@ impl Store {
     pub fn attrs(&self, e: &Event) -> &[Attr] {
         let start = e.attr_start as usize;
         self.attrs
-            .get(start..start + e.attr_len as usize)
+            .get(start..start + e.attr_len() as usize)
             .unwrap_or(&[])
     }
 
@@ -229,7 +229,7 @@ impl Store {
             LaneKey::Trace => e.trace,
             LaneKey::Source => self
                 .sources
-                .get(e.source as usize)
+                .get(e.source() as usize)
                 .map(|s| self.strings.intern(&s.path)),
         }
     }
@@ -237,7 +237,7 @@ impl Store {
     /// The path of an event's source.
     pub fn source_path(&self, e: &Event) -> &str {
         self.sources
-            .get(e.source as usize)
+            .get(e.source() as usize)
             .map(|s| s.path.as_str())
             .unwrap_or("")
     }
@@ -245,7 +245,7 @@ impl Store {
     /// The format of an event's source.
     pub fn format_of(&self, e: &Event) -> Format {
         self.sources
-            .get(e.source as usize)
+            .get(e.source() as usize)
             .map(|s| s.format)
             .unwrap_or(Format::Empty)
     }
@@ -283,7 +283,7 @@ impl Store {
     pub fn line_text(&self, e: &Event) -> String {
         let mut out = time::format_ns(e.ts);
         out.push(' ');
-        let lvl = e.level.map(Level::as_str).unwrap_or(match e.kind {
+        let lvl = e.level().map(Level::as_str).unwrap_or(match e.kind() {
             Kind::Log => "-",
             k => k.as_str(),
         });
@@ -296,19 +296,19 @@ impl Store {
         if !lane.is_empty() {
             out.push_str(&format!(" [{}]", lane.join("/")));
         }
-        if let Some(op) = e.op {
+        if let Some(op) = e.op() {
             out.push_str(&format!(" {}", op.as_str()));
             if let Some(o) = e.obj {
                 out.push_str(&format!(" {}", self.s(o)));
             }
-            if !e.value.is_null() {
-                out.push_str(&format!(" = {}", e.value.to_json(&self.strings)));
+            if !e.value().is_null() {
+                out.push_str(&format!(" = {}", e.value().to_json(&self.strings)));
             }
         }
         if let Some(n) = e.name {
             out.push_str(&format!(" {}", self.s(n)));
         }
-        if let Some(d) = e.dur {
+        if let Some(d) = e.dur() {
             out.push_str(&format!(" ({})", time::format_duration(d)));
         }
         if let Some(m) = e.msg {
@@ -370,8 +370,8 @@ impl Serialize for EventView<'_> {
             m.serialize_entry("line", &e.line)?;
         }
         m.serialize_entry("format", st.format_of(e).as_str())?;
-        m.serialize_entry("kind", e.kind.as_str())?;
-        if let Some(l) = e.level {
+        m.serialize_entry("kind", e.kind().as_str())?;
+        if let Some(l) = e.level() {
             m.serialize_entry("level", l.as_str())?;
         }
         let syms = [
@@ -389,22 +389,22 @@ impl Serialize for EventView<'_> {
                 m.serialize_entry(k, strs.resolve(v))?;
             }
         }
-        if let Some(d) = e.dur {
+        if let Some(d) = e.dur() {
             m.serialize_entry("dur_ns", &d)?;
         }
-        if let Some(x) = e.status {
+        if let Some(x) = e.status() {
             m.serialize_entry("status", x.as_str())?;
         }
-        if let Some(op) = e.op {
+        if let Some(op) = e.op() {
             m.serialize_entry("op", op.as_str())?;
         }
         if let Some(o) = e.obj {
             m.serialize_entry("obj", strs.resolve(o))?;
         }
-        if e.kind == Kind::Op || !e.value.is_null() {
-            m.serialize_entry("value", &ValueView(e.value, strs))?;
+        if e.kind() == Kind::Op || !e.value().is_null() {
+            m.serialize_entry("value", &ValueView(e.value(), strs))?;
         }
-        if let Some(o) = e.tz_offset {
+        if let Some(o) = e.tz_offset() {
             m.serialize_entry("tz_offset", &time::format_offset(o))?;
         }
         m.serialize_entry("attrs", &AttrsView(st.attrs(e), strs))?;

@@ -29,7 +29,7 @@ pub fn test(store: &Store, e: &Event, p: &Pred) -> bool {
         Pred::Not(a) => !test(store, e, a),
         Pred::Exists(f) => get(store, e, *f).is_some(),
         Pred::Level(op, l) => e
-            .level
+            .level()
             .is_some_and(|x| holds(*op, (x as u8).cmp(&(*l as u8)))),
         Pred::Num(f, op, n) => match get(store, e, *f).and_then(|v| v.num(store)) {
             Some(x) => x.partial_cmp(n).is_some_and(|o| holds(*op, o)),

@@ -239,7 +239,7 @@ pub fn run(store: &Store, cp: &CompiledPattern, want: Want) -> Vec<Vec<u32>> {
         .iter()
         .map(|c| {
             c.iter()
-                .map(|&i| store.events[i as usize].dur.unwrap_or(0))
+                .map(|&i| store.events[i as usize].dur().unwrap_or(0))
                 .max()
                 .unwrap_or(0)
         })

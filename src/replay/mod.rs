@@ -93,10 +93,10 @@ impl<'a> Replayer<'a> {
     }
 
     fn apply(&self, raw: &mut Raw, i: usize, e: &Event) {
-        match (e.kind, e.op) {
+        match (e.kind(), e.op()) {
             (Kind::Op, Some(Op::Write)) => {
                 if let Some(o) = e.obj {
-                    raw.vars.insert(o, (e.value, e.thread, i));
+                    raw.vars.insert(o, (e.value(), e.thread, i));
                 }
             }
             (Kind::Op, Some(Op::Lock)) => {
@@ -163,7 +163,7 @@ impl<'a> Replayer<'a> {
             .iter()
             .rev()
             .take(100_000)
-            .filter(|e| e.kind == Kind::Span && e.ts <= cur.ts && e.end() > cur.ts)
+            .filter(|e| e.kind() == Kind::Span && e.ts <= cur.ts && e.end() > cur.ts)
             .take(50)
             .map(|e| OpenSpan {
                 span: name(e.span),

@@ -82,7 +82,7 @@ fn lane_id(store: &Store, e: &Event, key: LaneKey) -> LaneId {
             return LaneId::Thread(t);
         }
     }
-    LaneId::Source(e.source)
+    LaneId::Source(e.source())
 }
 
 /// Drop the events from index `from` on (the store changed there), and the lanes left empty
@@ -121,7 +121,7 @@ fn add(
         });
         let lane = &mut lanes[at];
         lane.events.push(i);
-        lane.max_dur = lane.max_dur.max(e.dur.unwrap_or(0));
+        lane.max_dur = lane.max_dur.max(e.dur().unwrap_or(0));
     }
 }
 
@@ -170,7 +170,8 @@ mod tests {
                     format: Format::Jsonl,
                     batch,
                 }],
-            );
+            )
+            .unwrap();
             assert_eq!((grown.added, grown.from), (3, 3));
             update_all(&mut lanes, &s, grown.from, key);
             let all: Vec<u32> = (0..s.len() as u32).collect();
@@ -179,7 +180,7 @@ mod tests {
         // Growing nothing changes nothing.
         let all: Vec<u32> = (0..store.len() as u32).collect();
         let mut lanes = compute(&store, &all, LaneKey::Service);
-        let grown = absorb_live(&mut store, []);
+        let grown = absorb_live(&mut store, []).unwrap();
         update_all(&mut lanes, &store, grown.from, LaneKey::Service);
         assert_eq!(lanes, compute(&store, &all, LaneKey::Service));
         let names: Vec<&str> = lanes.iter().map(|l| l.name.as_str()).collect();

@@ -326,6 +326,7 @@ pub fn run(opts: UiOptions) -> Result<i32> {
             && app.live_merge_due(live_clock.elapsed())
         {
             let mut newest = i64::MIN;
+            let mut refused = None;
             let fx = app.store_grew(|store| {
                 let batches = live_pending.drain(..).map(|(path, format, batch)| {
                     let last = batch.events.iter().map(|e| e.ts).max();
@@ -336,8 +337,18 @@ pub fn run(opts: UiOptions) -> Result<i32> {
                         batch,
                     }
                 });
-                ingest::absorb_live(store, batches)
+                ingest::absorb_live(store, batches).unwrap_or_else(|e| {
+                    // Nothing was added: say why instead.
+                    refused = Some(e.to_string());
+                    ingest::Grown {
+                        added: 0,
+                        from: store.len(),
+                    }
+                })
             });
+            if let Some(reason) = refused {
+                app.message = Some(format!("live lines not merged: {reason}"));
+            }
             let secs = live_clock.elapsed().as_secs_f64();
             let now_ns = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)

@@ -32,9 +32,9 @@ pub fn event_lines(app: &App, store: &Store, idx: u32) -> Vec<Line<'static>> {
     out.push(kv(
         app,
         "kind",
-        format!("{} ({})", e.kind.as_str(), store.format_of(e).as_str()),
+        format!("{} ({})", e.kind().as_str(), store.format_of(e).as_str()),
     ));
-    if let Some(l) = e.level {
+    if let Some(l) = e.level() {
         out.push(Line::from(vec![
             Span::styled(format!("{:<9} ", "level"), app.theme.fg("dim")),
             Span::styled(
@@ -43,7 +43,7 @@ pub fn event_lines(app: &App, store: &Store, idx: u32) -> Vec<Line<'static>> {
             ),
         ]));
     }
-    if let Some(o) = e.tz_offset {
+    if let Some(o) = e.tz_offset() {
         out.push(kv(app, "offset", time::format_offset(o)));
     }
     for (k, v) in [
@@ -60,20 +60,20 @@ pub fn event_lines(app: &App, store: &Store, idx: u32) -> Vec<Line<'static>> {
             out.push(kv(app, k, sanitize(store.s(v), true).into_owned()));
         }
     }
-    if let Some(d) = e.dur {
+    if let Some(d) = e.dur() {
         out.push(kv(app, "dur", time::format_duration(d)));
     }
-    if let Some(s) = e.status {
+    if let Some(s) = e.status() {
         out.push(kv(app, "status", s.as_str().to_string()));
     }
-    if let Some(op) = e.op {
+    if let Some(op) = e.op() {
         out.push(kv(app, "op", op.as_str().to_string()));
     }
-    if !e.value.is_null() {
+    if !e.value().is_null() {
         out.push(kv(
             app,
             "value",
-            sanitize(&e.value.to_text(&store.strings), true).into_owned(),
+            sanitize(&e.value().to_text(&store.strings), true).into_owned(),
         ));
     }
     if let Some(m) = e.msg {

@@ -12,15 +12,15 @@ use ratatui::widgets::{Block, Borders, Widget};
 /// The text column of an event: what it is and what it says.
 pub fn event_text(store: &Store, e: &Event) -> String {
     let mut s = String::new();
-    if let Some(op) = e.op {
+    if let Some(op) = e.op() {
         s.push_str(op.as_str());
         if let Some(o) = e.obj {
             s.push(' ');
             s.push_str(store.s(o));
         }
-        if !e.value.is_null() {
+        if !e.value().is_null() {
             s.push_str(" = ");
-            s.push_str(&e.value.to_text(&store.strings));
+            s.push_str(&e.value().to_text(&store.strings));
         }
     }
     if let Some(n) = e.name {
@@ -29,7 +29,7 @@ pub fn event_text(store: &Store, e: &Event) -> String {
         }
         s.push_str(store.s(n));
     }
-    if let Some(d) = e.dur {
+    if let Some(d) = e.dur() {
         s.push_str(&format!(" ({})", time::format_duration(d)));
     }
     if let Some(m) = e.msg {
@@ -88,9 +88,9 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer, focused: bool) {
             " "
         };
         let lvl = e
-            .level
+            .level()
             .map(|l| l.as_str().to_ascii_uppercase())
-            .unwrap_or_else(|| e.kind.as_str().to_string());
+            .unwrap_or_else(|| e.kind().as_str().to_string());
         let lane = sanitize(&lane_name(&app.store, idx, app.lane_key), true).into_owned();
         let line = format!(
             "{mark}{} {:<lw$.lw$} {:<5.5} {}",
@@ -117,7 +117,7 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer, focused: bool) {
                     y,
                     format!("{lvl:<5.5}"),
                     5,
-                    t.level(e.level).add_modifier(Modifier::BOLD),
+                    t.level(e.level()).add_modifier(Modifier::BOLD),
                 );
             }
         }

@@ -16,10 +16,10 @@ const WALK_CAP: usize = 20_000;
 
 /// The glyph and its priority for one event.
 fn glyph(e: &Event, theme: &Theme) -> (char, Style, u8) {
-    match e.kind {
+    match e.kind() {
         Kind::Race => ('✖', theme.fg("race").add_modifier(Modifier::BOLD), 9),
         Kind::Op => {
-            let c = match e.op {
+            let c = match e.op() {
                 Some(Op::Read) => 'r',
                 Some(Op::Write) => 'w',
                 Some(Op::Lock) => 'L',
@@ -32,23 +32,23 @@ fn glyph(e: &Event, theme: &Theme) -> (char, Style, u8) {
                 Some(Op::End) => ']',
                 _ => '*',
             };
-            (c, e.op.map_or(theme.fg("dim"), |o| theme.op(o)), 5)
+            (c, e.op().map_or(theme.fg("dim"), |o| theme.op(o)), 5)
         }
         Kind::Span => (
             '━',
-            if e.level >= Some(crate::model::Level::Error) {
+            if e.level() >= Some(crate::model::Level::Error) {
                 theme.fg("error")
             } else {
                 theme.fg("span")
             },
             2,
         ),
-        Kind::Event => ('◆', theme.level(e.level), 4),
+        Kind::Event => ('◆', theme.level(e.level()), 4),
         Kind::Log => {
-            let strong = e.level >= Some(crate::model::Level::Warn);
+            let strong = e.level() >= Some(crate::model::Level::Warn);
             (
                 if strong { '●' } else { '•' },
-                theme.level(e.level),
+                theme.level(e.level()),
                 if strong { 7 } else { 3 },
             )
         }
@@ -126,7 +126,7 @@ fn lane_cells(app: &App, lane: &Lane, width: u16, depth_rows: usize) -> Vec<Vec<
                 .bg(app.theme.color("match"))
                 .fg(app.theme.color("selection_fg"));
         }
-        if e.kind == Kind::Span {
+        if e.kind() == Kind::Span {
             open.retain(|&end| end > e.ts);
             let depth = open.len().min(depth_rows.saturating_sub(1));
             open.push(e.end());
@@ -178,7 +178,7 @@ fn lane_depth(app: &App, lane: &Lane) -> usize {
         if e.ts >= w.start + w.span {
             break;
         }
-        if e.kind == Kind::Span {
+        if e.kind() == Kind::Span {
             open.retain(|&end| end > e.ts);
             max = max.max(open.len());
             open.push(e.end());
