@@ -168,8 +168,8 @@ impl Batch {
                 ] {
                     real_opt(f);
                 }
-                if let Value::Str(s) = e.value {
-                    e.value = Value::Str(real(s));
+                if let Value::Str(s) = e.value() {
+                    e.set_value(Value::Str(real(s)));
                 }
             }
             for a in &mut self.attrs {
