@@ -208,6 +208,18 @@ fn bad_input_never_panics_and_is_counted() {
         "{err}"
     );
 
+    // A torn page of NUL bytes between good records: read, the damaged line counted.
+    let mut torn = b"{\"ts\":1700000000000,\"msg\":\"a\"}\n".to_vec();
+    torn.extend(std::iter::repeat_n(0u8, 600));
+    torn.extend_from_slice(
+        b"\n{\"ts\":1700000001000,\"msg\":\"b\"}\n{\"ts\":1700000002000,\"msg\":\"c\"}\n",
+    );
+    let tornf = tmp_file(d, "torn.jsonl", &torn);
+    let s = stats(&tornf);
+    assert_eq!(s["sources"][0]["format"], "jsonl");
+    assert_eq!(s["sources"][0]["events"], 3);
+    assert_eq!(s["sources"][0]["parse_errors"], 1);
+
     // Unreadable path: exit 1 naming it.
     let out = heisen(&["events", "/nonexistent/heisen.log"]);
     assert_eq!(out.status.code(), Some(1));

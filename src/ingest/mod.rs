@@ -547,6 +547,11 @@ pub fn parse_chunk(chunk: &[u8], ctx: &Ctx, f: LineFn) -> Batch {
         if raw.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
+        if memchr::memchr(0, raw).is_some() {
+            // A torn or preallocated page: not text, and not a continuation of the record above.
+            b.error(lineno, "binary data (NUL bytes); line skipped");
+            continue;
+        }
         match std::str::from_utf8(raw) {
             Ok(s) => f(s, lineno, ctx, &mut b),
             Err(_) => {

@@ -17,9 +17,19 @@ pub fn sniff(head: &[u8]) -> Result<Format, Why> {
         return Ok(Format::Empty);
     };
     let head = &head[start..];
-    let binary = head.iter().take(4096).filter(|&&c| c == 0).count();
-    if binary > 0 {
-        return Err("binary data (NUL bytes in the first 4 KiB)".into());
+    if head.contains(&0) {
+        // A log whose writer crashed can hold runs of NUL bytes (a preallocated or torn
+        // page) between good lines: detect on the lines without any, which the parser then
+        // reads while counting the damaged ones as errors. Mostly binary data is refused.
+        let lines: Vec<&[u8]> = head
+            .split(|&c| c == b'\n')
+            .filter(|l| !l.trim_ascii().is_empty())
+            .collect();
+        let clean: Vec<&[u8]> = lines.iter().copied().filter(|l| !l.contains(&0)).collect();
+        if clean.is_empty() || clean.len() * 2 < lines.len() {
+            return Err("binary data (NUL bytes in most of the first lines)".into());
+        }
+        return sniff(&clean.join(&b'\n'));
     }
     let text = String::from_utf8_lossy(head);
     let has = |needle: &str| text.contains(needle);
