@@ -2,6 +2,7 @@
 
 pub mod event;
 pub mod packed;
+pub mod segments;
 pub mod store;
 pub mod strings;
 pub mod time;

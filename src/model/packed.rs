@@ -106,26 +106,10 @@ static NEXT: AtomicU32 = AtomicU32::new(0);
 static SEGMENTS: [AtomicPtr<AtomicU64>; SEGS] =
     [const { AtomicPtr::new(std::ptr::null_mut()) }; SEGS];
 
-/// The segment that holds slot `i`, allocated on first use.
+/// The segment that holds slot `i`, allocated on first use (never freed: the pool lives as
+/// long as the process).
 fn segment(i: usize) -> &'static [AtomicU64] {
-    let slot = &SEGMENTS[i >> SEG_BITS];
-    let mut seg = slot.load(Ordering::Acquire);
-    if seg.is_null() {
-        // SAFETY: zeroed memory is a valid array of `AtomicU64` (all zero).
-        let fresh = unsafe { Box::<[AtomicU64]>::new_zeroed_slice(SEG).assume_init() };
-        let fresh = Box::into_raw(fresh) as *mut AtomicU64;
-        match slot.compare_exchange(seg, fresh, Ordering::AcqRel, Ordering::Acquire) {
-            Ok(_) => seg = fresh,
-            Err(won) => {
-                // SAFETY: `fresh` came from `Box::into_raw` above and was never shared.
-                drop(unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(fresh, SEG)) });
-                seg = won;
-            }
-        }
-    }
-    // SAFETY: a non-null segment pointer always points at SEG live entries, never freed (the
-    // pool lives as long as the process).
-    unsafe { std::slice::from_raw_parts(seg, SEG) }
+    super::segments::get_or_alloc(&SEGMENTS[i >> SEG_BITS], SEG)
 }
 
 /// Store 64 bits in a fresh slot of the wide pool and return the slot.

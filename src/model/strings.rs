@@ -311,24 +311,7 @@ impl Table {
     }
 
     fn segment(&self, i: usize) -> &[AtomicU32] {
-        let slot = &self.starts[i >> SEG_BITS];
-        let mut seg = slot.load(Ordering::Acquire);
-        if seg.is_null() {
-            // SAFETY: as in `new`: zeroed memory is an array of null pointers.
-            let fresh = unsafe { Box::<[AtomicU32]>::new_zeroed_slice(SEG).assume_init() };
-            let fresh = Box::into_raw(fresh) as *mut AtomicU32;
-            match slot.compare_exchange(seg, fresh, Ordering::AcqRel, Ordering::Acquire) {
-                Ok(_) => seg = fresh,
-                Err(won) => {
-                    // SAFETY: `fresh` came from `Box::into_raw` above and was never shared.
-                    drop(unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(fresh, SEG)) });
-                    seg = won;
-                }
-            }
-        }
-        // SAFETY: a non-null segment pointer always points at SEG live entries, freed only in
-        // `Drop`.
-        unsafe { std::slice::from_raw_parts(seg, SEG) }
+        super::segments::get_or_alloc(&self.starts[i >> SEG_BITS], SEG)
     }
 
     /// The text at index `i`, which must have been returned by `get_or_insert`.
@@ -461,11 +444,8 @@ impl Table {
 impl Drop for Table {
     fn drop(&mut self) {
         for slot in self.starts.iter() {
-            let seg = slot.load(Ordering::Acquire);
-            if !seg.is_null() {
-                // SAFETY: every non-null segment came from `Box::into_raw` of SEG entries.
-                drop(unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(seg, SEG)) });
-            }
+            // SAFETY: the table is going away; no reference into its segments is left.
+            unsafe { super::segments::free(slot, SEG) };
         }
     }
 }
