@@ -261,20 +261,18 @@ fn summarise<'s>(counts: &[std::sync::atomic::AtomicU32], store: &'s Store) -> L
     use std::collections::BinaryHeap;
     // Ordered so that the greatest element is the worst: lowest count, then greatest text.
     type Heap<'s> = BinaryHeap<(Reverse<u32>, &'s str)>;
-    let keep = |heap: &mut Heap<'s>, c: u32, i: usize| {
-        if heap.len() == LANE_VALUES {
-            let &(Reverse(worst), text) = heap.peek().expect("a full heap");
-            if c < worst {
-                return;
-            }
-            let t = store.s(Sym::from_usize(i));
-            if c == worst && t >= text {
-                return;
-            }
+    let offer = |heap: &mut Heap<'s>, item: (Reverse<u32>, &'s str)| {
+        if heap.len() < LANE_VALUES {
+            heap.push(item);
+        } else if heap.peek().is_some_and(|worst| item < *worst) {
             heap.pop();
-            heap.push((Reverse(c), t));
-        } else {
-            heap.push((Reverse(c), store.s(Sym::from_usize(i))));
+            heap.push(item);
+        }
+    };
+    // The text is only looked up for a count that can still make the list.
+    let keep = |heap: &mut Heap<'s>, c: u32, i: usize| {
+        if heap.len() < LANE_VALUES || heap.peek().is_some_and(|w| c >= w.0 .0) {
+            offer(heap, (Reverse(c), store.s(Sym::from_usize(i))));
         }
     };
     let (distinct, heap) = counts
@@ -294,13 +292,8 @@ fn summarise<'s>(counts: &[std::sync::atomic::AtomicU32], store: &'s Store) -> L
         .reduce(
             || (0, Heap::new()),
             |(da, mut a), (db, b)| {
-                for (Reverse(c), t) in b {
-                    if a.len() < LANE_VALUES {
-                        a.push((Reverse(c), t));
-                    } else if a.peek().is_some_and(|w| (Reverse(c), t) < *w) {
-                        a.pop();
-                        a.push((Reverse(c), t));
-                    }
+                for item in b {
+                    offer(&mut a, item);
                 }
                 (da + db, a)
             },

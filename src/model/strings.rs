@@ -412,24 +412,14 @@ impl Table {
 
     /// Ask the CPU to start loading the slot where `hash` would be probed.
     fn prefetch(&self, hash: u64) {
-        #[cfg(target_arch = "x86_64")]
-        {
-            let hint = &self.hints[hash as usize & (SHARDS - 1)];
-            let p = hint.0.load(Ordering::Relaxed);
-            if !p.is_null() {
-                let i = Slots::home(Slots::tag(hash), hint.1.load(Ordering::Relaxed));
-                // SAFETY: a prefetch is only a hint; it never faults, even on a stale address
-                // (the address is computed with wrapping arithmetic and never dereferenced).
-                unsafe {
-                    std::arch::x86_64::_mm_prefetch(
-                        p.wrapping_add(i) as *const i8,
-                        std::arch::x86_64::_MM_HINT_T0,
-                    );
-                }
-            }
+        let hint = &self.hints[hash as usize & (SHARDS - 1)];
+        let p = hint.0.load(Ordering::Relaxed);
+        if !p.is_null() {
+            let i = Slots::home(Slots::tag(hash), hint.1.load(Ordering::Relaxed));
+            // A stale hint gives a useless address, computed with wrapping arithmetic and
+            // never dereferenced: a prefetch never faults.
+            prefetch_at(p.wrapping_add(i));
         }
-        #[cfg(not(target_arch = "x86_64"))]
-        let _ = hash;
     }
 
     fn get(&self, hash: u64, s: &str) -> Option<u32> {
