@@ -103,6 +103,7 @@ pub fn run() -> i32 {
             },
         ),
     };
+    crate::timing::mark("done");
     match result {
         Ok(code) => code,
         Err(e) => {

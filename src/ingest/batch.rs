@@ -53,6 +53,8 @@ pub struct Batch {
     /// Record strings put off until [`Batch::finish`] (events and attributes hold placeholders
     /// for them until then); `None` interns at once.
     pub deferred: Option<Deferred>,
+    /// The record keys met in this batch (for the one-pass JSON reader).
+    pub keys: super::scan::KeyMemo,
     attr_mark: usize,
     open_cont: Option<String>,
 }

@@ -3,7 +3,9 @@
 
 use super::batch::{Batch, Ctx};
 use super::json::J;
-use super::record::{flatten, push_record};
+use super::record::{flatten, push_record, Field};
+use super::scan::{self, Entries, Scan};
+use smallvec::SmallVec;
 
 /// Describe a serde_json error without its (meaningless, line 1) position.
 pub fn json_error(e: &serde_json::Error) -> String {
@@ -16,12 +18,37 @@ pub fn json_error(e: &serde_json::Error) -> String {
 pub fn line(text: &str, lineno: u32, ctx: &Ctx, out: &mut Batch) {
     let t = text.trim_start();
     if t.starts_with('{') {
+        // The usual record is read in one pass; anything else the general way.
+        let mut memo = std::mem::take(&mut out.keys);
+        let mut entries = Entries::new();
+        let scanned = scan::record(t, &mut memo, ctx, &mut entries);
+        if scanned == Scan::Record {
+            let fields: SmallVec<[Field; 24]> = entries
+                .iter()
+                .map(|(id, value)| {
+                    let k = memo.get(*id);
+                    Field {
+                        key: &k.full,
+                        value,
+                        class: k.class,
+                        sym: Some(k.sym),
+                    }
+                })
+                .collect();
+            push_record(&fields, lineno, ctx, out);
+        }
+        out.keys = memo;
+        if scanned != Scan::GiveUp {
+            return;
+        }
         match J::parse(t) {
             Ok(J::Obj(entries)) if entries.iter().any(|(k, _)| k == "heisen_repro") => {}
             Ok(J::Obj(entries)) => {
                 let mut flat = super::record::Flat::new();
                 flatten(&entries, &mut flat);
-                push_record(&flat, lineno, ctx, out);
+                let fields: SmallVec<[Field; 24]> =
+                    flat.iter().map(|(k, v)| Field::new(k, v)).collect();
+                push_record(&fields, lineno, ctx, out);
             }
             Ok(_) => out.error(lineno, "expected a JSON object"),
             Err(e) => out.error(lineno, json_error(&e)),

@@ -3,7 +3,7 @@
 
 use super::batch::{Batch, Ctx};
 use super::json::J;
-use super::record::push_record;
+use super::record::{push_record, Field};
 use std::borrow::Cow;
 
 /// Split a line into key/value pairs. Quoted values may contain escaped quotes; a bare key has
@@ -136,10 +136,10 @@ pub fn try_line(text: &str, lineno: u32, ctx: &Ctx, out: &mut Batch) -> bool {
         .iter()
         .map(|(_, v)| J::Str(Cow::Borrowed(v.as_ref())))
         .collect();
-    let entries: Vec<(Cow<str>, &J)> = p
+    let entries: Vec<Field> = p
         .iter()
         .zip(values.iter())
-        .map(|((k, _), v)| (Cow::Borrowed(*k), v))
+        .map(|((k, _), v)| Field::new(k, v))
         .collect();
     push_record(&entries, lineno, ctx, out);
     true

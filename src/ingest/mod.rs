@@ -16,6 +16,7 @@ pub mod otlp_proto;
 pub mod plain;
 pub mod race_report;
 pub mod record;
+pub mod scan;
 pub mod schedule;
 pub mod sniff;
 pub mod tsan;

@@ -4,7 +4,7 @@
 use super::batch::{Batch, Ctx, INHERIT_TS};
 use super::fields::{classify, Picks, Target};
 use super::json::J;
-use crate::model::{time, Event, Kind, Level, Value};
+use crate::model::{time, Event, Kind, Level, Sym, Value};
 use smallvec::SmallVec;
 use std::borrow::Cow;
 
@@ -89,11 +89,34 @@ fn as_text<'v>(v: &'v J<'_>) -> Cow<'v, str> {
     }
 }
 
+/// One flattened entry of a record, with what its key means.
+pub struct Field<'r> {
+    pub key: &'r str,
+    pub value: &'r J<'r>,
+    /// The normalised field the key can fill, with its rank ([`classify`]).
+    pub class: Option<(Target, u8)>,
+    /// The interned key, when the caller already has it.
+    pub sym: Option<Sym>,
+}
+
+impl<'r> Field<'r> {
+    /// An entry whose key is classified here (and interned when it becomes an attribute).
+    pub fn new(key: &'r str, value: &'r J<'r>) -> Self {
+        Field {
+            key,
+            value,
+            class: classify(key),
+            sym: None,
+        }
+    }
+}
+
 /// Build a log event from flattened entries and push it into `out`.
-pub fn push_record(entries: &[(Cow<str>, &J)], line: u32, ctx: &Ctx, out: &mut Batch) {
+pub fn push_record(entries: &[Field], line: u32, ctx: &Ctx, out: &mut Batch) {
     let mut picks = Picks::default();
-    for (i, (k, v)) in entries.iter().enumerate() {
-        if let Some((t, rank)) = classify(k) {
+    for (i, f) in entries.iter().enumerate() {
+        if let Some((t, rank)) = f.class {
+            let v = f.value;
             let usable = match t {
                 Target::Level => level_of(v).is_some(),
                 Target::Time => !matches!(v, J::Arr(_) | J::Obj(_) | J::Null | J::Bool(_)),
@@ -108,7 +131,7 @@ pub fn push_record(entries: &[(Cow<str>, &J)], line: u32, ctx: &Ctx, out: &mut B
     ev.line = line;
     match picks.get(Target::Time) {
         Some(i) => {
-            let (k, v) = &entries[i];
+            let (k, v) = (entries[i].key, entries[i].value);
             match time_of(v, ctx) {
                 Some(p) => {
                     ev.ts = p.ns;
@@ -133,11 +156,11 @@ pub fn push_record(entries: &[(Cow<str>, &J)], line: u32, ctx: &Ctx, out: &mut B
     ev.set_level(
         picks
             .get(Target::Level)
-            .and_then(|i| level_of(entries[i].1)),
+            .and_then(|i| level_of(entries[i].value)),
     );
     let mut skip_dur = None;
-    if let Some(i) = entries.iter().position(|(k, _)| k == "dur_ns") {
-        ev.set_dur(entries[i].1.as_i64());
+    if let Some(i) = entries.iter().position(|f| f.key == "dur_ns") {
+        ev.set_dur(entries[i].value.as_i64());
         skip_dur = Some(i);
     }
     // Every string of the record is interned in one batch, so that their table lookups
@@ -156,23 +179,35 @@ pub fn push_record(entries: &[(Cow<str>, &J)], line: u32, ctx: &Ctx, out: &mut B
     for (slot, t) in field_at.iter_mut().zip(FIELDS) {
         if let Some(i) = picks.get(t) {
             *slot = texts.len();
-            texts.push(as_text(entries[i].1));
+            texts.push(as_text(entries[i].value));
         }
     }
     let attrs: SmallVec<[usize; 24]> = (0..entries.len())
         .filter(|&i| !picks.is_picked(i) && skip_dur != Some(i))
         .collect();
-    let mut keys: SmallVec<[&str; 24]> = SmallVec::new();
+    let mut unknown: SmallVec<[&str; 24]> = SmallVec::new();
     for &i in &attrs {
-        let (k, v) = &entries[i];
-        keys.push(k.as_ref());
-        if matches!(v, J::Str(_) | J::Arr(_) | J::Obj(_)) {
-            texts.push(as_text(v));
+        let f = &entries[i];
+        if f.sym.is_none() {
+            unknown.push(f.key);
+        }
+        if matches!(f.value, J::Str(_) | J::Arr(_) | J::Obj(_)) {
+            texts.push(as_text(f.value));
         }
     }
     // Keys repeat (the thread's cache knows them) and must be real ids at once; values and
     // fields, mostly unique ids, may wait for the batch's end.
-    let keys = ctx.strings.intern_many(&keys, None);
+    let unknown = ctx.strings.intern_many(&unknown, None);
+    let mut u = 0;
+    let keys: SmallVec<[Sym; 24]> = attrs
+        .iter()
+        .map(|&i| {
+            entries[i].sym.unwrap_or_else(|| {
+                u += 1;
+                unknown[u - 1]
+            })
+        })
+        .collect();
     let syms = ctx.strings.intern_many(&texts, out.deferred.as_mut());
     let field = |j: usize| (field_at[j] != usize::MAX).then(|| syms[field_at[j]]);
     ev.msg = field(0);
@@ -184,7 +219,7 @@ pub fn push_record(entries: &[(Cow<str>, &J)], line: u32, ctx: &Ctx, out: &mut B
     ev.thread = field(6);
     let mut next = field_at.iter().filter(|&&a| a != usize::MAX).count();
     for (&i, &key) in attrs.iter().zip(&keys) {
-        let v = entries[i].1;
+        let v = entries[i].value;
         let value = if matches!(v, J::Str(_) | J::Arr(_) | J::Obj(_)) {
             next += 1;
             Value::Str(syms[next - 1])
