@@ -32,6 +32,7 @@ pub fn line(text: &str, lineno: u32, ctx: &Ctx, out: &mut Batch) {
                         value,
                         class: k.class,
                         sym: Some(k.sym),
+                        seen: Some(&k.seen),
                     }
                 })
                 .collect();

@@ -4,9 +4,11 @@
 use super::batch::{Batch, Ctx, INHERIT_TS};
 use super::fields::{classify, Picks, Target};
 use super::json::J;
+use crate::model::strings::{Deferred, Local};
 use crate::model::{time, Event, Kind, Level, Sym, Value};
 use smallvec::SmallVec;
 use std::borrow::Cow;
+use std::cell::Cell;
 
 /// A record's entries, flattened: kept inline for the usual record size, without allocating.
 pub type Flat<'a, 'j> = SmallVec<[(Cow<'j, str>, &'j J<'a>); 24]>;
@@ -97,6 +99,34 @@ pub struct Field<'r> {
     pub class: Option<(Target, u8)>,
     /// The interned key, when the caller already has it.
     pub sym: Option<Sym>,
+    /// How often the key's values were found in the thread's cache, when known.
+    pub seen: Option<&'r KeyStats>,
+}
+
+/// How often one key's values were found in the thread's string cache: a key whose values
+/// rarely repeat (span ids) stops asking it, and stops pushing out the values that do.
+#[derive(Debug, Default)]
+pub struct KeyStats {
+    asked: Cell<u32>,
+    found: Cell<u32>,
+}
+
+impl KeyStats {
+    /// Values asked about before judging.
+    const TRIAL: u32 = 256;
+
+    /// Whether this key's values are worth looking up in the cache: yes until one in eight
+    /// of the first [`Self::TRIAL`] are found there.
+    pub fn worth_caching(&self) -> bool {
+        let asked = self.asked.get();
+        asked < Self::TRIAL || self.found.get() * 8 >= asked
+    }
+
+    /// Count one lookup.
+    pub fn count(&self, found: bool) {
+        self.asked.set(self.asked.get() + 1);
+        self.found.set(self.found.get() + u32::from(found));
+    }
 }
 
 impl<'r> Field<'r> {
@@ -107,7 +137,25 @@ impl<'r> Field<'r> {
             value,
             class: classify(key),
             sym: None,
+            seen: None,
         }
+    }
+}
+
+/// The id of an entry's value as text: deferred when the batch defers, and looked up in the
+/// thread's cache only while the key's values are found there often enough.
+fn value_sym(f: &Field, l: &mut Local, deferred: &mut Option<Deferred>) -> Sym {
+    let text = as_text(f.value);
+    match deferred.as_mut() {
+        Some(d) => {
+            let cached = f.seen.is_none_or(KeyStats::worth_caching);
+            let (sym, hit) = l.defer(&text, d, cached);
+            if let (Some(seen), true) = (f.seen, cached) {
+                seen.count(hit);
+            }
+            sym
+        }
+        None => l.intern(&text),
     }
 }
 
@@ -163,70 +211,50 @@ pub fn push_record(entries: &[Field], line: u32, ctx: &Ctx, out: &mut Batch) {
         ev.set_dur(entries[i].value.as_i64());
         skip_dur = Some(i);
     }
-    // Every string of the record is interned in one batch, so that their table lookups
-    // overlap instead of waiting for each other.
-    const FIELDS: [Target; 7] = [
-        Target::Msg,
-        Target::Trace,
-        Target::Span,
-        Target::Parent,
-        Target::Request,
-        Target::Service,
-        Target::Thread,
-    ];
-    let mut texts: SmallVec<[Cow<str>; 32]> = SmallVec::new();
-    let mut field_at = [usize::MAX; FIELDS.len()];
-    for (slot, t) in field_at.iter_mut().zip(FIELDS) {
-        if let Some(i) = picks.get(t) {
-            *slot = texts.len();
-            texts.push(as_text(entries[i].value));
+    // Keys are known (or repeat, and the thread's cache knows them) and must be real ids at
+    // once; values, mostly unique ids, may wait for the batch's end.
+    let mut deferred = out.deferred.take();
+    ctx.strings.local(|l| {
+        let d = &mut deferred;
+        let mut field = |t: Target| picks.get(t).map(|i| value_sym(&entries[i], l, d));
+        ev.msg = field(Target::Msg);
+        ev.trace = field(Target::Trace);
+        ev.span = field(Target::Span);
+        ev.parent = field(Target::Parent);
+        ev.request = field(Target::Request);
+        ev.service = field(Target::Service);
+        ev.thread = field(Target::Thread);
+        for (i, f) in entries.iter().enumerate() {
+            if picks.is_picked(i) || skip_dur == Some(i) {
+                continue;
+            }
+            let key = f.sym.unwrap_or_else(|| l.intern(f.key));
+            let value = if matches!(f.value, J::Str(_) | J::Arr(_) | J::Obj(_)) {
+                Value::Str(value_sym(f, l, d))
+            } else {
+                // Numbers, booleans and null: nothing to intern.
+                value_of(f.value, ctx)
+            };
+            out.attr(key, value);
         }
-    }
-    let attrs: SmallVec<[usize; 24]> = (0..entries.len())
-        .filter(|&i| !picks.is_picked(i) && skip_dur != Some(i))
-        .collect();
-    let mut unknown: SmallVec<[&str; 24]> = SmallVec::new();
-    for &i in &attrs {
-        let f = &entries[i];
-        if f.sym.is_none() {
-            unknown.push(f.key);
-        }
-        if matches!(f.value, J::Str(_) | J::Arr(_) | J::Obj(_)) {
-            texts.push(as_text(f.value));
-        }
-    }
-    // Keys repeat (the thread's cache knows them) and must be real ids at once; values and
-    // fields, mostly unique ids, may wait for the batch's end.
-    let unknown = ctx.strings.intern_many(&unknown, None);
-    let mut u = 0;
-    let keys: SmallVec<[Sym; 24]> = attrs
-        .iter()
-        .map(|&i| {
-            entries[i].sym.unwrap_or_else(|| {
-                u += 1;
-                unknown[u - 1]
-            })
-        })
-        .collect();
-    let syms = ctx.strings.intern_many(&texts, out.deferred.as_mut());
-    let field = |j: usize| (field_at[j] != usize::MAX).then(|| syms[field_at[j]]);
-    ev.msg = field(0);
-    ev.trace = field(1);
-    ev.span = field(2);
-    ev.parent = field(3);
-    ev.request = field(4);
-    ev.service = field(5);
-    ev.thread = field(6);
-    let mut next = field_at.iter().filter(|&&a| a != usize::MAX).count();
-    for (&i, &key) in attrs.iter().zip(&keys) {
-        let v = entries[i].value;
-        let value = if matches!(v, J::Str(_) | J::Arr(_) | J::Obj(_)) {
-            next += 1;
-            Value::Str(syms[next - 1])
-        } else {
-            value_of(v, ctx)
-        };
-        out.attr(key, value);
-    }
+    });
+    out.deferred = deferred;
     out.push(ev, ctx);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_whose_values_never_repeat_stops_asking_the_cache() {
+        let (unique, repeated) = (KeyStats::default(), KeyStats::default());
+        for i in 0..KeyStats::TRIAL {
+            assert!(unique.worth_caching() && repeated.worth_caching());
+            unique.count(false);
+            repeated.count(i % 4 == 0); // one in four found: still worth it
+        }
+        assert!(!unique.worth_caching());
+        assert!(repeated.worth_caching());
+    }
 }

@@ -11,6 +11,7 @@
 use super::batch::Ctx;
 use super::fields::{classify, Target};
 use super::json::J;
+use super::record::KeyStats;
 use crate::model::Sym;
 use hashbrown::HashTable;
 use smallvec::SmallVec;
@@ -49,6 +50,8 @@ pub struct KeyInfo {
     pub class: Option<(Target, u8)>,
     /// The interned dotted key.
     pub sym: Sym,
+    /// How often its values were in the thread's string cache.
+    pub seen: KeyStats,
 }
 
 /// The keys met so far (in one batch), by parent and name: a record's keys are looked up here
@@ -111,6 +114,7 @@ impl KeyMemo {
             name: name.into(),
             class: classify(&full),
             sym: ctx.sym(&full),
+            seen: KeyStats::default(),
             full,
         });
         let keys = &self.keys;

@@ -7,10 +7,9 @@
 //! append-only array without any lock. In front of it each thread keeps a small
 //! direct-mapped cache, because most strings in logs (keys, services, levels, messages) repeat.
 
-use smallvec::SmallVec;
 use std::cell::RefCell;
 use std::num::NonZeroU32;
-use std::sync::atomic::{AtomicPtr, AtomicU32, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicPtr, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 /// An interned string id (4 bytes; `Option<Sym>` is 4 bytes too). Ids are dense from 1 in
@@ -31,7 +30,7 @@ impl Sym {
     fn index(self) -> usize {
         self.0.get() as usize - 1
     }
-    /// True for a stand-in handed out by [`Strings::intern_many`] with a [`Deferred`] batch,
+    /// True for a stand-in handed out by [`Local::defer`],
     /// which [`Strings::intern_deferred`] replaces by the real id.
     pub fn is_placeholder(self) -> bool {
         self.0.get() & PLACEHOLDER != 0
@@ -264,9 +263,6 @@ unsafe impl Send for Shard {}
 /// The shared table behind a [`Strings`].
 struct Table {
     shards: Box<[Mutex<Shard>]>,
-    /// Each shard's slot array (pointer, length), readable without its lock, for prefetching
-    /// only: a stale value makes a useless prefetch, never a wrong answer.
-    hints: Box<[(AtomicPtr<u64>, AtomicUsize)]>,
     /// Where each string's record is, by index: its shard in the top 4 bits and its offset
     /// plus one (0: not yet written) below; segments allocated on first use.
     starts: Box<[AtomicPtr<AtomicU32>]>,
@@ -295,9 +291,6 @@ impl Table {
         });
         Table {
             shards,
-            hints: (0..SHARDS)
-                .map(|_| (AtomicPtr::new(std::ptr::null_mut()), AtomicUsize::new(0)))
-                .collect(),
             starts,
             bases,
             next: AtomicU32::new(0),
@@ -359,10 +352,6 @@ impl Table {
         let start = ((hash as u32 & (SHARDS as u32 - 1)) << OFF_BITS) | (off + 1);
         self.segment(i as usize)[i as usize & (SEG - 1)].store(start, Ordering::Release);
         shard.table.insert(hash, off, at);
-        let hint = &self.hints[hash as usize & (SHARDS - 1)];
-        hint.0
-            .store(shard.table.slots.as_ptr() as *mut u64, Ordering::Relaxed);
-        hint.1.store(shard.table.slots.len(), Ordering::Relaxed);
         i
     }
 
@@ -410,18 +399,6 @@ impl Table {
         out
     }
 
-    /// Ask the CPU to start loading the slot where `hash` would be probed.
-    fn prefetch(&self, hash: u64) {
-        let hint = &self.hints[hash as usize & (SHARDS - 1)];
-        let p = hint.0.load(Ordering::Relaxed);
-        if !p.is_null() {
-            let i = Slots::home(Slots::tag(hash), hint.1.load(Ordering::Relaxed));
-            // A stale hint gives a useless address, computed with wrapping arithmetic and
-            // never dereferenced: a prefetch never faults.
-            prefetch_at(p.wrapping_add(i));
-        }
-    }
-
     fn get(&self, hash: u64, s: &str) -> Option<u32> {
         let shard = self
             .shard(hash)
@@ -448,6 +425,8 @@ pub struct Deferred {
     text: String,
     spans: Vec<(u32, u32)>,
     hashes: Vec<u64>,
+    /// Whether each string goes into the thread's cache once interned.
+    cache: Vec<bool>,
 }
 
 impl Deferred {
@@ -467,8 +446,9 @@ impl Deferred {
             .filter(|_| s.is_placeholder())?;
         self.text.get(a as usize..b as usize)
     }
-    fn push(&mut self, s: &str, hash: u64) -> Sym {
+    fn push(&mut self, s: &str, hash: u64, cache: bool) -> Sym {
         let k = self.spans.len();
+        self.cache.push(cache);
         let a = self.text.len();
         self.text.push_str(s);
         let end = u32::try_from(self.text.len()).expect("under 4 GiB of deferred text");
@@ -478,8 +458,35 @@ impl Deferred {
     }
 }
 
-/// The ids of one batch of strings (a record's: kept inline, without allocating).
-pub type Syms = SmallVec<[Sym; 32]>;
+/// An interner with this thread's cache at hand: see [`Strings::local`].
+pub struct Local<'a> {
+    table: &'a Table,
+    cache: &'a mut Cache,
+}
+
+impl Local<'_> {
+    /// Intern `s` now.
+    pub fn intern(&mut self, s: &str) -> Sym {
+        let h = self.table.hasher.hash_one(s);
+        self.cache.get(h, s).unwrap_or_else(|| {
+            let sym = Sym::from_index(self.table.get_or_insert(h, s));
+            self.cache.put(h, s, sym);
+            sym
+        })
+    }
+
+    /// The id of `s` if the thread's cache knows it, else a placeholder of `d` (interned
+    /// with the rest of `d` by [`Strings::intern_deferred`]), and whether the cache knew it.
+    /// With `cached` false the cache is neither asked nor told (for values that rarely
+    /// repeat, which would only push out the ones that do).
+    pub fn defer(&mut self, s: &str, d: &mut Deferred, cached: bool) -> (Sym, bool) {
+        let h = self.table.hasher.hash_one(s);
+        match if cached { self.cache.get(h, s) } else { None } {
+            Some(sym) => (sym, true),
+            None => (d.push(s, h, cached), false),
+        }
+    }
+}
 
 /// A thread-safe interner, cheap to clone (an `Arc`), shared by the parsers and the store.
 #[derive(Clone)]
@@ -576,50 +583,17 @@ impl Strings {
             })
         })
     }
-    /// Intern several strings at once (one record's): the ones the thread's cache does not
-    /// know are looked up after all their table slots were asked for, so the memory waits
-    /// overlap.
-    /// With `defer`, a string the cache does not know gets a placeholder instead, interned
-    /// later with the rest of the batch by [`Strings::intern_deferred`].
-    pub fn intern_many<S: AsRef<str>>(
-        &self,
-        texts: &[S],
-        mut defer: Option<&mut Deferred>,
-    ) -> Syms {
-        let t = &*self.table;
-        let hashes: SmallVec<[u64; 32]> = texts
-            .iter()
-            .map(|s| t.hasher.hash_one(s.as_ref()))
-            .collect();
+    /// Run `f` with this thread's cache at hand, for interning many strings (a record's)
+    /// without looking the cache up again for each. `f` must not intern through `self`
+    /// (the cache is borrowed while it runs).
+    pub fn local<R>(&self, f: impl FnOnce(&mut Local) -> R) -> R {
         CACHE.with(|c| {
             let mut c = c.borrow_mut();
             c.claim(self.id);
-            let hits: SmallVec<[Option<Sym>; 32]> = texts
-                .iter()
-                .zip(&hashes)
-                .map(|(s, &h)| {
-                    let hit = c.get(h, s.as_ref());
-                    match (hit, defer.as_deref_mut()) {
-                        (None, Some(d)) => Some(d.push(s.as_ref(), h)),
-                        (None, None) => {
-                            t.prefetch(h);
-                            None
-                        }
-                        (hit, _) => hit,
-                    }
-                })
-                .collect();
-            hits.into_iter()
-                .zip(texts)
-                .zip(&hashes)
-                .map(|((hit, s), &h)| {
-                    hit.unwrap_or_else(|| {
-                        let sym = Sym::from_index(t.get_or_insert(h, s.as_ref()));
-                        c.put(h, s.as_ref(), sym);
-                        sym
-                    })
-                })
-                .collect()
+            f(&mut Local {
+                table: &self.table,
+                cache: &mut c,
+            })
         })
     }
     /// Intern a deferred batch, emptying it: the real ids of its placeholders, in order.
@@ -634,12 +608,15 @@ impl Strings {
             let mut c = c.borrow_mut();
             c.claim(self.id);
             for (k, &sym) in syms.iter().enumerate() {
-                c.put(d.hashes[k], text(k), sym);
+                if d.cache[k] {
+                    c.put(d.hashes[k], text(k), sym);
+                }
             }
         });
         d.text.clear();
         d.spans.clear();
         d.hashes.clear();
+        d.cache.clear();
         syms
     }
     /// The id of `s` if it was ever interned (no insertion): a filter for a string that never
@@ -711,8 +688,38 @@ mod tests {
         let known = s.intern("known");
         let long = "x".repeat(200);
         let batch = ["new", "known", "new", long.as_str(), "", "other"];
-        let ids = s.intern_many(&batch, None);
+        let mut d = Deferred::new();
+        let first: Vec<(Sym, bool)> = s.local(|l| {
+            batch
+                .iter()
+                .enumerate()
+                .map(|(i, t)| l.defer(t, &mut d, i != 5))
+                .collect()
+        });
+        assert_eq!(
+            first[1],
+            (known, true),
+            "the cache knows what was interned here"
+        );
+        assert!(first.iter().all(|(id, hit)| *hit != id.is_placeholder()));
+        let real = s.intern_deferred(&mut d);
+        let ids: Vec<Sym> = first
+            .iter()
+            .map(|(id, _)| {
+                if id.is_placeholder() {
+                    real[id.placeholder_index()]
+                } else {
+                    *id
+                }
+            })
+            .collect();
+        assert!(d.is_empty());
         assert_eq!(ids[1], known);
+        // Cached strings are known to the cache afterwards; the uncached one is not.
+        s.local(|l| {
+            assert!(l.defer("new", &mut d, true).1);
+            assert!(!l.defer("other", &mut d, true).1);
+        });
         assert_eq!(ids[0], ids[2], "a repeat inside the batch gets the same id");
         for (id, text) in ids.iter().zip(batch) {
             assert_eq!(s.resolve(*id), text);

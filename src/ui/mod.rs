@@ -57,7 +57,7 @@ pub struct UiOptions {
 enum Msg {
     Loaded(Result<Store, String>),
     /// A live batch: source name, its format, the events.
-    Live(String, crate::model::Format, ingest::Batch),
+    Live(String, crate::model::Format, Box<ingest::Batch>),
     Query(Box<QueryOutcome>),
     Completions(String, Vec<Completion>),
     Replay(usize, ReplayState),
@@ -189,7 +189,11 @@ pub fn run(opts: UiOptions) -> Result<i32> {
         rt.spawn(async move {
             while let Some(r) = lrx.recv().await {
                 if tx
-                    .send(Msg::Live(name.clone(), crate::model::Format::Otlp, r.batch))
+                    .send(Msg::Live(
+                        name.clone(),
+                        crate::model::Format::Otlp,
+                        Box::new(r.batch),
+                    ))
                     .is_err()
                 {
                     break;
@@ -216,7 +220,10 @@ pub fn run(opts: UiOptions) -> Result<i32> {
                     if let Ok(b) = f.poll(&ctx) {
                         if !b.events.is_empty() || b.error_count > 0 {
                             let fmt = f.format.unwrap_or(crate::model::Format::Jsonl);
-                            if tx.send(Msg::Live(f.path.clone(), fmt, b)).is_err() {
+                            if tx
+                                .send(Msg::Live(f.path.clone(), fmt, Box::new(b)))
+                                .is_err()
+                            {
                                 return;
                             }
                         }
@@ -289,7 +296,7 @@ pub fn run(opts: UiOptions) -> Result<i32> {
                 Msg::Query(o) => app.apply_outcome(*o),
                 Msg::Live(name, fmt, batch) => {
                     live_count += batch.events.len() as u64;
-                    live_pending.push((name, fmt, batch));
+                    live_pending.push((name, fmt, *batch));
                 }
                 Msg::Completions(text, c) => {
                     if text == app.input {
