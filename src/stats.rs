@@ -245,6 +245,7 @@ fn lane_counts(store: &Store, keys: &[LaneKey]) -> Vec<Vec<LaneCounts>> {
                         Some(g) => g[src].par_iter().for_each(|&i| add(&events[i as usize])),
                         None => events.par_iter().for_each(add),
                     }
+                    crate::timing::mark("stats: counted");
                     summarise(&counts, store)
                 })
                 .collect()
@@ -281,10 +282,13 @@ fn summarise<'s>(counts: &[std::sync::atomic::AtomicU32], store: &'s Store) -> L
         .fold(
             || (0usize, Heap::new()),
             |(mut d, mut heap), (i, c)| {
-                let c = c.swap(0, std::sync::atomic::Ordering::Relaxed);
-                if c > 0 {
+                // Most counts are zero (ids of other keys): read them, and write only the
+                // others back to zero.
+                let n = c.load(std::sync::atomic::Ordering::Relaxed);
+                if n > 0 {
+                    c.store(0, std::sync::atomic::Ordering::Relaxed);
                     d += 1;
-                    keep(&mut heap, c, i);
+                    keep(&mut heap, n, i);
                 }
                 (d, heap)
             },
@@ -312,6 +316,7 @@ fn summarise<'s>(counts: &[std::sync::atomic::AtomicU32], store: &'s Store) -> L
 pub fn compute(store: &Store, tz_given: bool) -> Stats {
     let n = store.sources.len();
     let range = time_ranges(store);
+    crate::timing::mark("stats: ranges");
     let keys = [
         LaneKey::Service,
         LaneKey::Thread,
@@ -319,6 +324,7 @@ pub fn compute(store: &Store, tz_given: bool) -> Stats {
         LaneKey::Trace,
     ];
     let lanes = lane_counts(store, &keys);
+    crate::timing::mark("stats: lanes");
     let sources: Vec<SourceStats> = store
         .sources
         .iter()
@@ -364,6 +370,7 @@ pub fn compute(store: &Store, tz_given: bool) -> Stats {
         .collect();
     let all = store.time_range();
     let flags = clock_flags(store);
+    crate::timing::mark("stats: clock");
     let mut sources = sources;
     for (s, f) in sources.iter_mut().zip(flags) {
         if let Some(h) = f.offset_hours {

@@ -38,6 +38,8 @@ const MAX_DEPTH: usize = 100;
 const MAX_KEYS: usize = 4096;
 /// The parent of top-level keys.
 const ROOT: u32 = u32::MAX;
+/// No key.
+const NONE: u32 = u32::MAX - 1;
 
 /// What is known about one flattened key.
 #[derive(Debug)]
@@ -52,6 +54,12 @@ pub struct KeyInfo {
     pub sym: Sym,
     /// How often its values were in the thread's string cache.
     pub seen: KeyStats,
+    /// Whether the name is written as is in JSON (no character needs escaping).
+    plain: bool,
+    /// The key that followed this one in its object last time ([`NONE`] if none).
+    next: u32,
+    /// The first key of this key's object value last time ([`NONE`] if none).
+    first: u32,
 }
 
 /// The keys met so far (in one batch), by parent and name: a record's keys are looked up here
@@ -60,6 +68,8 @@ pub struct KeyInfo {
 pub struct KeyMemo {
     keys: Vec<KeyInfo>,
     index: HashTable<u32>,
+    /// The first top-level key last time (`None`: none yet).
+    root_first: Option<u32>,
 }
 
 impl KeyMemo {
@@ -115,6 +125,9 @@ impl KeyMemo {
             class: classify(&full),
             sym: ctx.sym(&full),
             seen: KeyStats::default(),
+            plain: special_at(name.as_bytes()).is_none(),
+            next: NONE,
+            first: NONE,
             full,
         });
         let keys = &self.keys;
@@ -128,6 +141,25 @@ impl KeyMemo {
     fn clear(&mut self) {
         self.keys.clear();
         self.index.clear();
+        self.root_first = None;
+    }
+
+    /// The key that came first in `parent`'s object last time.
+    fn first_child(&self, parent: u32) -> u32 {
+        match parent {
+            ROOT => self.root_first.unwrap_or(NONE),
+            p => self.keys[p as usize].first,
+        }
+    }
+
+    /// Remember that key `id` came after key `prev` (or first, for [`NONE`]) in `parent`'s
+    /// object.
+    fn link(&mut self, parent: u32, prev: u32, id: u32) {
+        match (prev, parent) {
+            (NONE, ROOT) => self.root_first = Some(id),
+            (NONE, p) => self.keys[p as usize].first = id,
+            (q, _) => self.keys[q as usize].next = id,
+        }
     }
 }
 
@@ -177,9 +209,39 @@ static SPECIAL: [bool; 256] = {
     t
 };
 
-/// Exact powers of ten (as f64) for the plain decimals read here.
-const POW10: [f64; 16] = [
-    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+/// The index of the first quote, backslash or control character in `b`: sixteen bytes at a
+/// time (SSE2, which every x86-64 has), then byte by byte.
+fn special_at(b: &[u8]) -> Option<usize> {
+    let mut i = 0;
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::*;
+        while i + 16 <= b.len() {
+            // SAFETY: SSE2 is part of x86-64; the load reads the 16 bytes at `i`, in bounds.
+            let mask = unsafe {
+                let v = _mm_loadu_si128(b.as_ptr().add(i) as *const __m128i);
+                let quote = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8));
+                let slash = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8));
+                // c < 0x20 exactly when min(c, 0x1f) == c (unsigned).
+                let ctl = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1f)), v);
+                _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(quote, slash), ctl))
+            };
+            if mask != 0 {
+                return Some(i + mask.trailing_zeros() as usize);
+            }
+            i += 16;
+        }
+    }
+    b[i..]
+        .iter()
+        .position(|&c| SPECIAL[c as usize])
+        .map(|j| i + j)
+}
+
+/// Powers of ten as serde_json's table has them (exact up to 1e22).
+const POW10: [f64; 20] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19,
 ];
 
 struct Scanner<'a, 'm> {
@@ -213,23 +275,37 @@ impl<'a> Scanner<'a, '_> {
             self.pos += 1;
             return Some(());
         }
+        // Records of one logger repeat their keys in one order: each key is first compared
+        // with the one that followed the key before it last time, and only looked up when
+        // it is another.
+        let mut guess = self.memo.first_child(parent);
+        let mut prev = NONE;
         loop {
             self.ws();
             if self.peek() != Some(b'"') {
                 return None;
             }
             self.pos += 1;
-            let name = self.string()?;
+            let id = match self.expected(guess, parent) {
+                Some(id) => id,
+                None => {
+                    let name = self.string()?;
+                    self.memo.id(parent, &name, self.ctx)
+                }
+            };
+            self.memo.link(parent, prev, id);
+            (prev, guess) = (id, self.memo.keys[id as usize].next);
             self.ws();
             if self.peek() != Some(b':') {
                 return None;
             }
             self.pos += 1;
             self.ws();
-            if parent == ROOT && depth == 1 && name == "heisen_repro" {
+            let k = &self.memo.keys[id as usize];
+            if parent == ROOT && depth == 1 && &*k.name == "heisen_repro" {
                 self.repro = true;
             }
-            self.member(parent, &name, depth)?;
+            self.member(parent, id, depth)?;
             self.ws();
             match self.peek()? {
                 b',' => self.pos += 1,
@@ -242,8 +318,22 @@ impl<'a> Scanner<'a, '_> {
         }
     }
 
-    /// The value of member `name` of an object under `parent`.
-    fn member(&mut self, parent: u32, name: &str, depth: usize) -> Option<()> {
+    /// Key `guess` (of `parent`) if it is the one whose text starts here (just past its
+    /// opening quote), which is then read.
+    fn expected(&mut self, guess: u32, parent: u32) -> Option<u32> {
+        let k = self.memo.keys.get(guess as usize)?;
+        let n = k.name.len();
+        let here = self.b.get(self.pos..self.pos + n + 1)?;
+        if k.plain && k.parent == parent && here[n] == b'"' && here[..n] == *k.name.as_bytes() {
+            self.pos += n + 1;
+            Some(guess)
+        } else {
+            None
+        }
+    }
+
+    /// The value of member `id` of an object under `parent`.
+    fn member(&mut self, parent: u32, id: u32, depth: usize) -> Option<()> {
         if self.peek()? == b'{' {
             self.pos += 1;
             let start = self.pos;
@@ -252,20 +342,17 @@ impl<'a> Scanner<'a, '_> {
             self.pos = start;
             // heisen's own events keep their attributes under "attrs", read back unprefixed
             // (an empty one adds nothing).
-            if parent == ROOT && name == "attrs" {
+            if parent == ROOT && &*self.memo.keys[id as usize].name == "attrs" {
                 return self.object(ROOT, depth + 1);
             }
             if empty {
                 self.object(ROOT, depth + 1)?;
-                let id = self.memo.id(parent, name, self.ctx);
                 self.out.push((id, J::Obj(Vec::new())));
                 return Some(());
             }
-            let id = self.memo.id(parent, name, self.ctx);
             return self.object(id, depth + 1);
         }
         let v = self.leaf(depth)?;
-        let id = self.memo.id(parent, name, self.ctx);
         self.out.push((id, v));
         Some(())
     }
@@ -300,8 +387,7 @@ impl<'a> Scanner<'a, '_> {
     fn string(&mut self) -> Option<Cow<'a, str>> {
         let start = self.pos;
         let rest = &self.b[start..];
-        // Most strings are short: a plain loop beats a vectorised search's set-up.
-        let end = rest.iter().position(|&c| SPECIAL[c as usize])?;
+        let end = special_at(rest)?;
         if rest[end] < 0x20 {
             return None;
         }
@@ -358,10 +444,10 @@ impl<'a> Scanner<'a, '_> {
         J::parse(self.text.get(start..i + 1)?).ok()
     }
 
-    /// A number. Plain integers, and plain decimals of at most 15 digits, are read here:
-    /// for those, serde_json computes the same exactly rounded quotient of two exact values
-    /// (digits / 10^fraction). Anything else is read by serde_json, so that it rounds as it
-    /// rounds, and `-0` stays a float as it makes it.
+    /// A number. Plain integers, and plain decimals of at most 19 digits, are read here,
+    /// computed as serde_json computes them without its `float_roundtrip` feature: the digits
+    /// as one integer, converted and divided by the power of ten of the fraction's length.
+    /// Anything else (exponents, longer numbers, `-0`) is read by serde_json itself.
     fn number(&mut self) -> Option<J<'a>> {
         let start = self.pos;
         let tail = &self.b[start..];
@@ -381,13 +467,13 @@ impl<'a> Scanner<'a, '_> {
         };
         let digits = |d: &[u8]| d.iter().all(u8::is_ascii_digit);
         let int_ok = !int.is_empty() && digits(int) && (int[0] != b'0' || int.len() == 1);
-        let value = |d: &[u8], acc: i64| d.iter().fold(acc, |n, &c| n * 10 + i64::from(c - b'0'));
+        let value = |d: &[u8], acc: u64| d.iter().fold(acc, |n, &c| n * 10 + u64::from(c - b'0'));
         match frac {
             None if int_ok && int.len() <= 18 && !(neg && int == b"0") => {
-                let n = value(int, 0);
+                let n = value(int, 0) as i64;
                 return Some(J::Int(if neg { -n } else { n }));
             }
-            Some(f) if int_ok && !f.is_empty() && digits(f) && int.len() + f.len() <= 15 => {
+            Some(f) if int_ok && !f.is_empty() && digits(f) && int.len() + f.len() <= 19 => {
                 let n = value(f, value(int, 0)) as f64 / POW10[f.len()];
                 return Some(J::Float(if neg { -n } else { n }));
             }
@@ -482,7 +568,7 @@ mod tests {
             r#"{"level":"info","ts":1763890200.000218,"http":{"method":"POST","status_code":200},"a":{}}"#,
             r#" { "ts" : "2025-11-23T09:30:00Z" , "msg" : "tab\tand \"quote\" \u00e9 \ud83d\ude00", "x" : [1, {"y": [2]}], "n": null, "t": true, "f": false } "#,
             r#"{"attrs":{"k":1,"attrs":{"j":2},"o":{"p":3}},"m":{"attrs":{"q":4}},"e":{"attrs":{}},"attrs":{}}"#,
-            r#"{"neg":-12,"zero":0,"negzero":-0,"big":123456789012345678901,"u":18446744073709551615,"f":1e5,"g":-1.5E-3}"#,
+            r#"{"d16":1763890200.000218,"d19":0.1234567890123456789,"d19b":9999999999.999999999,"d20":0.12345678901234567890,"neg":-12,"zero":0,"negzero":-0,"big":123456789012345678901,"u":18446744073709551615,"f":1e5,"g":-1.5E-3}"#,
             r#"{"dup":1,"dup":"two","a.b":1,"a":{"b":2}}"#,
             r#"{}"#,
         ] {
@@ -512,6 +598,27 @@ mod tests {
         }
         let deep = format!("{}1{}", "{\"a\":".repeat(120), "}".repeat(120));
         assert_eq!(agrees(&deep).unwrap(), Scan::GiveUp);
+    }
+
+    #[test]
+    fn special_bytes_are_found_in_and_after_the_wide_steps() {
+        for len in 0..40 {
+            for at in 0..len {
+                for c in [b'"', b'\\', 0u8, 0x1f, b'\n'] {
+                    let mut b = vec![b'a'; len];
+                    b[at] = c;
+                    if at + 1 < len {
+                        b[at + 1] = b'"';
+                    }
+                    assert_eq!(special_at(&b), Some(at), "{len} {at} {c}");
+                }
+            }
+            // Bytes that are not special, high ones included.
+            let plain: Vec<u8> = (0..len)
+                .map(|i| [b' ', b'~', 0x80, 0xff, 0x20][i % 5])
+                .collect();
+            assert_eq!(special_at(&plain), None);
+        }
     }
 
     #[test]
@@ -556,7 +663,7 @@ mod tests {
                 .prop_map(|f| f.to_string()),
             "[ -~]{0,12}".prop_map(|s| serde_json::to_string(&s).unwrap()),
             any::<String>().prop_map(|s| serde_json::to_string(&s).unwrap()),
-            "-?[0-9]{1,22}(\\.[0-9]{0,3})?([eE][-+]?[0-9]{0,3})?",
+            "-?[0-9]{1,22}(\\.[0-9]{0,19})?([eE][-+]?[0-9]{0,3})?",
         ];
         leaf.prop_recursive(4, 24, 4, |inner| {
             prop_oneof![
