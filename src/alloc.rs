@@ -1,4 +1,5 @@
-//! Transparent huge pages for the few large tables that are read at random.
+//! Memory hints: transparent huge pages for the few large tables that are read at random, and
+//! prefetches.
 //!
 //! The string table of a multi-GB load is hundreds of MB probed at random: with 4 KiB pages
 //! almost every probe also misses the TLB, which costs most in a VM (two-level page walks).
@@ -38,4 +39,16 @@ pub fn advise_huge(p: *const u8, len: usize) {
     }
     #[cfg(not(target_os = "linux"))]
     let _ = (p, len);
+}
+
+/// Ask the CPU to start loading the cache line at `p` (a hint: it never faults, so any
+/// address will do).
+pub fn prefetch<T>(p: *const T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is only a hint and never faults.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch(p as *const i8, std::arch::x86_64::_MM_HINT_T0);
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
 }

@@ -67,30 +67,71 @@ const JUMP_TOLERANCE_NS: i64 = 1_000_000_000;
 /// Clock problems per source: an offset of whole hours from the others, and backwards jumps
 /// in file order. Works from the time-sorted store without copying it.
 fn clock_flags(store: &Store) -> Vec<ClockFlags> {
+    clock_flags_in_blocks(store, 1 << 16)
+}
+
+/// [`clock_flags`], reading the events in blocks of `block`.
+fn clock_flags_in_blocks(store: &Store, block: usize) -> Vec<ClockFlags> {
     let n = store.sources.len();
     let events = &store.events;
-    let mut count = vec![0usize; n];
+    // One parallel pass over blocks of events: per block and source, the events counted and
+    // whether their sequence numbers (file order) rise, with the first and last.
+    #[derive(Clone, Copy, Default)]
+    struct Run {
+        count: usize,
+        first: u32,
+        last: u32,
+        rising: bool,
+    }
+    let blocks: Vec<Vec<Run>> = events
+        .par_chunks(block)
+        .map(|blk| {
+            let mut runs = vec![Run::default(); n];
+            for e in blk {
+                let r = &mut runs[e.source() as usize];
+                if r.count == 0 {
+                    (r.first, r.rising) = (e.seq, true);
+                } else if r.last > e.seq {
+                    r.rising = false;
+                }
+                r.last = e.seq;
+                r.count += 1;
+            }
+            runs
+        })
+        .collect();
     // A source whose events, in time order, are also in file order never jumps backwards.
-    let mut last_seq: Vec<Option<u32>> = vec![None; n];
+    let mut count = vec![0usize; n];
     let mut in_file_order = vec![true; n];
-    for e in events {
-        let s = e.source() as usize;
-        count[s] += 1;
-        if last_seq[s].is_some_and(|q| q > e.seq) {
-            in_file_order[s] = false;
+    let mut last_seq: Vec<Option<u32>> = vec![None; n];
+    for runs in &blocks {
+        for (s, r) in runs.iter().enumerate().filter(|(_, r)| r.count > 0) {
+            if !r.rising || last_seq[s].is_some_and(|q| q > r.first) {
+                in_file_order[s] = false;
+            }
+            last_seq[s] = Some(r.last);
+            count[s] += r.count;
         }
-        last_seq[s] = Some(e.seq);
     }
-    // The median time of each source is its middle event in time order.
-    let mut medians: Vec<Option<i64>> = vec![None; n];
-    let mut seen = vec![0usize; n];
-    for e in events {
-        let s = e.source() as usize;
-        if seen[s] == count[s] / 2 {
-            medians[s] = Some(e.ts);
-        }
-        seen[s] += 1;
-    }
+    // The median time of each source is its middle event in time order: found in the block
+    // that holds it.
+    let medians: Vec<Option<i64>> = (0..n)
+        .map(|s| {
+            let mut left = count[s] / 2;
+            for (b, runs) in blocks.iter().enumerate() {
+                if left < runs[s].count {
+                    let blk = &events[b * block..((b + 1) * block).min(events.len())];
+                    return blk
+                        .iter()
+                        .filter(|e| e.source() as usize == s)
+                        .nth(left)
+                        .map(|e| e.ts);
+                }
+                left -= runs[s].count;
+            }
+            None
+        })
+        .collect();
     const HOUR: i64 = 3_600_000_000_000;
     (0..n)
         .map(|i| {
@@ -214,7 +255,8 @@ fn time_ranges(store: &Store) -> Vec<Option<(i64, i64)>> {
 
 /// Count the values of each lane key per source. Interned ids are dense, so a count is a slot
 /// of one array shared by every key and source in turn (one increment per event, from all
-/// cores), and the summary is a scan of that array that keeps only the most frequent values.
+/// cores); the first increment of a slot also notes its id, so the summary visits only the
+/// values met (a handful for services, millions for trace ids), not every string.
 fn lane_counts(store: &Store, keys: &[LaneKey]) -> Vec<Vec<LaneCounts>> {
     use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
     let n = store.sources.len();
@@ -234,32 +276,60 @@ fn lane_counts(store: &Store, keys: &[LaneKey]) -> Vec<Vec<LaneCounts>> {
         .map(|&key| {
             (0..n)
                 .map(|src| {
-                    let add = |e: &crate::model::Event| {
-                        if let Some(v) = store.lane_of(e, key) {
-                            if let Some(c) = counts.get(v.into_usize()) {
-                                c.fetch_add(1, Relaxed);
+                    // Values are read a few events ahead of their counting, so that the
+                    // counts' cache misses (ids spread over millions of slots) overlap.
+                    const AHEAD: usize = 8;
+                    let slot = |e: &crate::model::Event| {
+                        let v = store.lane_of(e, key)?.into_usize();
+                        Some((v as u32, counts.get(v)?))
+                    };
+                    let count = |ev: &[&crate::model::Event]| {
+                        let mut met = Vec::new();
+                        for (j, e) in ev.iter().enumerate() {
+                            if let Some((_, c)) = ev.get(j + AHEAD).and_then(|e| slot(e)) {
+                                crate::alloc::prefetch(c);
+                            }
+                            if let Some((v, c)) = slot(e) {
+                                if c.fetch_add(1, Relaxed) == 0 {
+                                    met.push(v);
+                                }
                             }
                         }
+                        met
                     };
-                    match &by_source {
-                        Some(g) => g[src].par_iter().for_each(|&i| add(&events[i as usize])),
-                        None => events.par_iter().for_each(add),
-                    }
-                    crate::timing::mark("stats: counted");
-                    summarise(&counts, store)
+                    const BLOCK: usize = 4096;
+                    let met: Vec<Vec<u32>> = match &by_source {
+                        Some(g) => g[src]
+                            .par_chunks(BLOCK)
+                            .map(|ix| {
+                                let ev: Vec<_> = ix.iter().map(|&i| &events[i as usize]).collect();
+                                count(&ev)
+                            })
+                            .collect(),
+                        None => events
+                            .par_chunks(BLOCK)
+                            .map(|ev| count(&ev.iter().collect::<Vec<_>>()))
+                            .collect(),
+                    };
+                    summarise(&counts, &met, store)
                 })
                 .collect()
         })
         .collect()
 }
 
-/// The number of non-zero counts and the [`LANE_VALUES`] most frequent values (count
-/// descending, then text), leaving every count at zero again. Each thread keeps a bounded heap
-/// whose top is the worst value kept, so millions of values tied at the cut (unique ids) cost
-/// one comparison each, not a sort.
-fn summarise<'s>(counts: &[std::sync::atomic::AtomicU32], store: &'s Store) -> LaneCounts {
+/// The number of values met and the [`LANE_VALUES`] most frequent ones (count descending,
+/// then text), setting their counts back to zero. Each thread keeps a bounded heap whose top
+/// is the worst value kept, so millions of values tied at the cut (unique ids) cost one
+/// comparison each, not a sort.
+fn summarise<'s>(
+    counts: &[std::sync::atomic::AtomicU32],
+    met: &[Vec<u32>],
+    store: &'s Store,
+) -> LaneCounts {
     use std::cmp::Reverse;
     use std::collections::BinaryHeap;
+    use std::sync::atomic::Ordering::Relaxed;
     // Ordered so that the greatest element is the worst: lowest count, then greatest text.
     type Heap<'s> = BinaryHeap<(Reverse<u32>, &'s str)>;
     let offer = |heap: &mut Heap<'s>, item: (Reverse<u32>, &'s str)| {
@@ -276,34 +346,22 @@ fn summarise<'s>(counts: &[std::sync::atomic::AtomicU32], store: &'s Store) -> L
             offer(heap, (Reverse(c), store.s(Sym::from_usize(i))));
         }
     };
-    let (distinct, heap) = counts
+    let heap = met
         .par_iter()
-        .enumerate()
-        .fold(
-            || (0usize, Heap::new()),
-            |(mut d, mut heap), (i, c)| {
-                // Most counts are zero (ids of other keys): read them, and write only the
-                // others back to zero.
-                let n = c.load(std::sync::atomic::Ordering::Relaxed);
-                if n > 0 {
-                    c.store(0, std::sync::atomic::Ordering::Relaxed);
-                    d += 1;
-                    keep(&mut heap, n, i);
-                }
-                (d, heap)
-            },
-        )
-        .reduce(
-            || (0, Heap::new()),
-            |(da, mut a), (db, b)| {
-                for item in b {
-                    offer(&mut a, item);
-                }
-                (da + db, a)
-            },
-        );
+        .flat_map_iter(|ids| ids.iter())
+        .fold(Heap::new, |mut heap, &i| {
+            let c = counts[i as usize].swap(0, Relaxed);
+            keep(&mut heap, c, i as usize);
+            heap
+        })
+        .reduce(Heap::new, |mut a, b| {
+            for item in b {
+                offer(&mut a, item);
+            }
+            a
+        });
     LaneCounts {
-        distinct,
+        distinct: met.iter().map(Vec::len).sum(),
         top: heap
             .into_sorted_vec()
             .into_iter()
@@ -316,7 +374,6 @@ fn summarise<'s>(counts: &[std::sync::atomic::AtomicU32], store: &'s Store) -> L
 pub fn compute(store: &Store, tz_given: bool) -> Stats {
     let n = store.sources.len();
     let range = time_ranges(store);
-    crate::timing::mark("stats: ranges");
     let keys = [
         LaneKey::Service,
         LaneKey::Thread,
@@ -520,5 +577,50 @@ mod tests {
             (2, vec!["q".into(), "z".into()])
         );
         assert_eq!(s.sources[0].clock.backwards_jumps, 0);
+    }
+
+    #[test]
+    fn clock_flags_do_not_depend_on_the_blocks_read() {
+        // Three sources: one in order, one two hours off (times without a zone), one whose
+        // clock jumps back twice; interleaved in time so that blocks split every source.
+        let inorder: String = (0..40)
+            .map(|i| format!("{{\"ts\":{},\"msg\":\"a\"}}\n", 1_700_000_000 + i * 3))
+            .collect();
+        let off: String = (0..25)
+            .map(|i| {
+                format!(
+                    "{{\"ts\":\"2023-11-15T00:13:{:02}\",\"msg\":\"b\"}}\n",
+                    20 + i
+                )
+            })
+            .collect();
+        let mut times: Vec<i64> = (0..30).map(|i| 1_700_000_000 + i * 4).collect();
+        times[10] -= 50;
+        times[20] -= 7;
+        let jumpy: String = times
+            .iter()
+            .map(|t| format!("{{\"ts\":{t},\"msg\":\"c\"}}\n"))
+            .collect();
+        let store = load_named_bytes(
+            &[
+                ("a.log", inorder.as_bytes()),
+                ("b.log", off.as_bytes()),
+                ("c.log", jumpy.as_bytes()),
+            ],
+            &LoadOptions::default(),
+        )
+        .unwrap();
+        let whole = clock_flags_in_blocks(&store, usize::MAX / 2);
+        assert_eq!(whole[0], ClockFlags::default());
+        assert_eq!(whole[1].offset_hours, Some(2));
+        assert_eq!(whole[2].backwards_jumps, 2);
+        assert_eq!(whole[2].worst_backwards_jump_line, Some(11));
+        for block in [1, 2, 3, 7, 16, 1000] {
+            assert_eq!(
+                clock_flags_in_blocks(&store, block),
+                whole,
+                "blocks of {block}"
+            );
+        }
     }
 }

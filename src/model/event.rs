@@ -82,8 +82,13 @@ impl Level {
         if let Ok(n) = s.parse::<i64>() {
             return Level::from_number(n);
         }
-        let lower = s.to_ascii_lowercase();
-        Some(match lower.as_str() {
+        // At most 12 bytes: lowered on the stack (this runs once or twice per record).
+        let mut buf = [0u8; 12];
+        let lower = &mut buf[..s.len()];
+        lower.copy_from_slice(s.as_bytes());
+        lower.make_ascii_lowercase();
+        let lower = std::str::from_utf8(lower).ok()?;
+        Some(match lower {
             "trace" | "trc" | "verbose" | "finest" | "finer" | "t" => Level::Trace,
             "debug" | "dbg" | "debu" | "fine" | "d" => Level::Debug,
             "info" | "inf" | "information" | "informational" | "notice" | "i" | "config" => {

@@ -239,17 +239,6 @@ impl Slots {
     }
 }
 
-/// Ask the CPU to start loading the cache line at `p`.
-fn prefetch_at<T>(p: *const T) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: a prefetch is only a hint and never faults.
-    unsafe {
-        std::arch::x86_64::_mm_prefetch(p as *const i8, std::arch::x86_64::_MM_HINT_T0);
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = p;
-}
-
 /// One shard: a hash set of record offsets and the region the records live in. Guarded by a
 /// mutex.
 struct Shard {
@@ -381,13 +370,13 @@ impl Table {
                     let cap = shard.table.slots.len();
                     if let Some(&far) = ks.get(j + AHEAD).filter(|_| cap > 0) {
                         let h = hashes[far as usize];
-                        prefetch_at(&shard.table.slots[Slots::home(Slots::tag(h), cap)]);
+                        crate::alloc::prefetch(&shard.table.slots[Slots::home(Slots::tag(h), cap)]);
                     }
                     if let Some(&near) = ks.get(j + AHEAD / 2).filter(|_| cap > 0) {
                         let h = hashes[near as usize];
                         let slot = shard.table.slots[Slots::home(Slots::tag(h), cap)];
                         if slot != 0 && (slot >> 32) as u32 == Slots::tag(h) {
-                            prefetch_at(shard.region.record(slot as u32 - 1));
+                            crate::alloc::prefetch(shard.region.record(slot as u32 - 1));
                         }
                     }
                     let h = hashes[k as usize];
