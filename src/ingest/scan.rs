@@ -352,25 +352,42 @@ impl<'a> Scanner<'a, '_> {
             }
             return self.object(id, depth + 1);
         }
-        let v = self.leaf(depth)?;
+        self.leaf(id, depth)
+    }
+
+    /// A value that is not an object, pushed as entry `id`. Each arm pushes its value where
+    /// it is made (moving an `Option<J>` around first costs a stall on every entry).
+    fn leaf(&mut self, id: u32, depth: usize) -> Option<()> {
+        let v = match self.peek()? {
+            b'"' => {
+                self.pos += 1;
+                if let Some(s) = self.plain_str() {
+                    self.out.push((id, J::Str(Cow::Borrowed(s))));
+                    return Some(());
+                }
+                J::Str(self.string()?)
+            }
+            b'[' => self.array(depth)?,
+            b't' => self.literal(b"true", J::Bool(true))?,
+            b'f' => self.literal(b"false", J::Bool(false))?,
+            b'n' => self.literal(b"null", J::Null)?,
+            b'-' | b'0'..=b'9' => return self.number(id),
+            _ => return None,
+        };
         self.out.push((id, v));
         Some(())
     }
 
-    /// A value that is not an object.
-    fn leaf(&mut self, depth: usize) -> Option<J<'a>> {
-        match self.peek()? {
-            b'"' => {
-                self.pos += 1;
-                self.string().map(J::Str)
-            }
-            b'[' => self.array(depth),
-            b't' => self.literal(b"true", J::Bool(true)),
-            b'f' => self.literal(b"false", J::Bool(false)),
-            b'n' => self.literal(b"null", J::Null),
-            b'-' | b'0'..=b'9' => self.number(),
-            _ => None,
+    /// The rest of a string whose opening quote was just read, when it has no escapes (else
+    /// nothing is read).
+    fn plain_str(&mut self) -> Option<&'a str> {
+        let start = self.pos;
+        let end = special_at(&self.b[start..])?;
+        if self.b[start + end] != b'"' {
+            return None;
         }
+        self.pos = start + end + 1;
+        Some(&self.text[start..start + end])
     }
 
     fn literal(&mut self, word: &[u8], v: J<'a>) -> Option<J<'a>> {
@@ -448,7 +465,7 @@ impl<'a> Scanner<'a, '_> {
     /// computed as serde_json computes them without its `float_roundtrip` feature: the digits
     /// as one integer, converted and divided by the power of ten of the fraction's length.
     /// Anything else (exponents, longer numbers, `-0`) is read by serde_json itself.
-    fn number(&mut self) -> Option<J<'a>> {
+    fn number(&mut self, id: u32) -> Option<()> {
         let start = self.pos;
         let tail = &self.b[start..];
         let len = tail
@@ -471,15 +488,19 @@ impl<'a> Scanner<'a, '_> {
         match frac {
             None if int_ok && int.len() <= 18 && !(neg && int == b"0") => {
                 let n = value(int, 0) as i64;
-                return Some(J::Int(if neg { -n } else { n }));
+                self.out.push((id, J::Int(if neg { -n } else { n })));
+                return Some(());
             }
             Some(f) if int_ok && !f.is_empty() && digits(f) && int.len() + f.len() <= 19 => {
                 let n = value(f, value(int, 0)) as f64 / POW10[f.len()];
-                return Some(J::Float(if neg { -n } else { n }));
+                self.out.push((id, J::Float(if neg { -n } else { n })));
+                return Some(());
             }
             _ => {}
         }
-        J::parse(self.text.get(start..start + len)?).ok()
+        let v = J::parse(self.text.get(start..start + len)?).ok()?;
+        self.out.push((id, v));
+        Some(())
     }
 }
 
