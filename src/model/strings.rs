@@ -351,7 +351,7 @@ impl Table {
         // Windows of the batch, bucketed by shard: the window's texts stay in the nearer
         // caches while it is interned, and each lock is taken once per window.
         const WINDOW: usize = 1024;
-        const AHEAD: usize = 8;
+        const AHEAD: usize = 16;
         let mut out = vec![0u32; hashes.len()];
         let mut buckets: [Vec<u32>; SHARDS] = Default::default();
         for w in (0..hashes.len()).step_by(WINDOW) {
