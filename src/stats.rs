@@ -257,7 +257,7 @@ fn time_ranges(store: &Store) -> Vec<Option<(i64, i64)>> {
 /// of one array shared by every key and source in turn (one increment per event, from all
 /// cores); the first increment of a slot also notes its id, so the summary visits only the
 /// values met (a handful for services, millions for trace ids), not every string.
-fn lane_counts(store: &Store, keys: &[LaneKey]) -> Vec<Vec<LaneCounts>> {
+fn lane_counts<'s>(store: &'s Store, keys: &[LaneKey]) -> Vec<Vec<LaneCounts>> {
     use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
     let n = store.sources.len();
     let events = &store.events;
@@ -283,13 +283,16 @@ fn lane_counts(store: &Store, keys: &[LaneKey]) -> Vec<Vec<LaneCounts>> {
                         let v = store.lane_of(e, key)?.into_usize();
                         Some((v as u32, counts.get(v)?))
                     };
-                    let count = |ev: &[&crate::model::Event]| {
+                    // Counts `n` events, the `j`-th of which is `at(j)`.
+                    let count = |n: usize, at: &dyn Fn(usize) -> &'s crate::model::Event| {
                         let mut met = Vec::new();
-                        for (j, e) in ev.iter().enumerate() {
-                            if let Some((_, c)) = ev.get(j + AHEAD).and_then(|e| slot(e)) {
+                        for j in 0..n {
+                            if let Some((_, c)) =
+                                (j + AHEAD < n).then(|| slot(at(j + AHEAD))).flatten()
+                            {
                                 crate::alloc::prefetch(c);
                             }
-                            if let Some((v, c)) = slot(e) {
+                            if let Some((v, c)) = slot(at(j)) {
                                 if c.fetch_add(1, Relaxed) == 0 {
                                     met.push(v);
                                 }
@@ -301,14 +304,11 @@ fn lane_counts(store: &Store, keys: &[LaneKey]) -> Vec<Vec<LaneCounts>> {
                     let met: Vec<Vec<u32>> = match &by_source {
                         Some(g) => g[src]
                             .par_chunks(BLOCK)
-                            .map(|ix| {
-                                let ev: Vec<_> = ix.iter().map(|&i| &events[i as usize]).collect();
-                                count(&ev)
-                            })
+                            .map(|ix| count(ix.len(), &|j| &events[ix[j] as usize]))
                             .collect(),
                         None => events
                             .par_chunks(BLOCK)
-                            .map(|ev| count(&ev.iter().collect::<Vec<_>>()))
+                            .map(|ev| count(ev.len(), &|j| &ev[j]))
                             .collect(),
                     };
                     summarise(&counts, &met, store)

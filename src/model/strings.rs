@@ -560,17 +560,7 @@ impl Strings {
     }
     /// Intern `s`, returning its id.
     pub fn intern(&self, s: &str) -> Sym {
-        let t = &*self.table;
-        let h = t.hasher.hash_one(s);
-        CACHE.with(|c| {
-            let mut c = c.borrow_mut();
-            c.claim(self.id);
-            c.get(h, s).unwrap_or_else(|| {
-                let sym = Sym::from_index(t.get_or_insert(h, s));
-                c.put(h, s, sym);
-                sym
-            })
-        })
+        self.local(|l| l.intern(s))
     }
     /// Run `f` with this thread's cache at hand, for interning many strings (a record's)
     /// without looking the cache up again for each. `f` must not intern through `self`
