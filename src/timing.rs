@@ -16,19 +16,31 @@ pub fn init() {
     let _ = start();
 }
 
-/// Print `label` with the seconds since [`init`] and the resident memory, when
-/// `HEISEN_TIMING` is set.
+/// Print `label` with the seconds since [`init`], the CPU seconds used (user + system, all
+/// threads) and the resident memory, when `HEISEN_TIMING` is set.
 pub fn mark(label: &str) {
     if let Some(t) = start() {
         let (rss, peak) = memory_mb();
         let mb = |m: Option<u64>| m.map_or("?".into(), |m| m.to_string());
         eprintln!(
-            "[timing] {:8.3} s {:>6} MB resident {:>6} MB peak  {label}",
+            "[timing] {:8.3} s {:7.3} s cpu {:>6} MB resident {:>6} MB peak  {label}",
             t.elapsed().as_secs_f64(),
+            cpu_seconds(),
             mb(rss),
             mb(peak)
         );
     }
+}
+
+/// CPU time of this process so far, user plus system, in seconds (0 where unknown).
+fn cpu_seconds() -> f64 {
+    // SAFETY: getrusage only writes the struct it is given.
+    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) } != 0 {
+        return 0.0;
+    }
+    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 * 1e-6;
+    secs(u.ru_utime) + secs(u.ru_stime)
 }
 
 /// Resident and peak resident memory of this process in MB (Linux, `/proc/self/status`).

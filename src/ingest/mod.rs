@@ -10,6 +10,7 @@ pub mod jaeger;
 pub mod json;
 pub mod jsonl;
 pub mod logfmt;
+pub mod ordered;
 pub mod otlp;
 pub mod otlp_map;
 pub mod otlp_proto;
@@ -484,33 +485,33 @@ pub fn parse_lines(bytes: &[u8], ctx: &Ctx, f: LineFn) -> Batch {
 }
 
 fn parse_lines_with(bytes: &[u8], ctx: &Ctx, f: LineFn, opts: &LoadOptions) -> Batch {
-    let chunks = split_chunks(bytes, CHUNK);
-    // Waves of a few chunks per thread: each wave is parsed in parallel and appended at once,
-    // so only one wave's chunk batches exist beside the result (their memory is reused by the
-    // next wave instead of every chunk getting fresh pages).
-    let wave = 4 * rayon::current_num_threads().max(1);
-    let mut merged = Merger::new(ctx);
-    let mut done = 0usize;
-    for (i, group) in chunks.chunks(wave).enumerate() {
-        let batches: Vec<Batch> = group
-            .par_iter()
-            .map(|chunk| {
-                let b = parse_chunk(chunk, ctx, f);
-                opts.advance(chunk.len());
-                if opts.release_pages {
-                    release_pages(chunk);
-                }
-                b
-            })
-            .collect();
-        for b in batches {
-            merged.push(b);
+    parse_lines_in(bytes, ctx, f, opts, CHUNK)
+}
+
+/// [`parse_lines_with`] in chunks of about `chunk` bytes.
+fn parse_lines_in(bytes: &[u8], ctx: &Ctx, f: LineFn, opts: &LoadOptions, chunk: usize) -> Batch {
+    let chunks = split_chunks(bytes, chunk);
+    // A few chunks per thread may wait to be appended: their batches are all that exists
+    // beside the result, and their memory is reused by the chunks after them.
+    let threads = rayon::current_num_threads().max(1);
+    let ahead = 4 * threads;
+    let parse = |chunk: &&[u8]| {
+        let b = parse_chunk(chunk, ctx, f);
+        opts.advance(chunk.len());
+        if opts.release_pages {
+            release_pages(chunk);
         }
-        done += group.iter().map(|c| c.len()).sum::<usize>();
-        if i == 0 && done < bytes.len() {
-            merged.reserve_for(bytes.len() as f64 / done as f64);
+        b
+    };
+    let append = |m: &mut Merger, i: usize, b: Batch| {
+        m.push(b);
+        // After the first few chunks, room for the whole input at the rate seen so far.
+        let done = chunks[..=i].iter().map(|c| c.len()).sum::<usize>();
+        if i + 1 == ahead.min(chunks.len()) && done < bytes.len() {
+            m.reserve_for(bytes.len() as f64 / done as f64);
         }
-    }
+    };
+    let merged = ordered::run(&chunks, ahead, Merger::new(ctx), parse, append);
     crate::timing::mark("chunks parsed");
     merged.finish()
 }
@@ -608,16 +609,7 @@ impl<'c> Merger<'c> {
                 ),
             }
         }
-        let seq_base = out.events.len() as u32;
-        let attr_base = out.attrs.len() as u32;
-        for e in &mut b.events {
-            if e.line > 0 {
-                e.line += line_base;
-            }
-            e.seq += seq_base;
-            e.attr_start += attr_base;
-        }
-        for mut err in b.errors {
+        for mut err in std::mem::take(&mut b.errors) {
             if err.line > 0 {
                 err.line += line_base;
             }
@@ -627,14 +619,23 @@ impl<'c> Merger<'c> {
         }
         out.error_count += b.error_count;
         out.naive_times += b.naive_times;
-        for n in b.notes {
+        for n in std::mem::take(&mut b.notes) {
             out.note(n);
         }
         if out.events.is_empty() && out.attrs.is_empty() {
             out.events = std::mem::take(&mut b.events);
             out.attrs = std::mem::take(&mut b.attrs);
         } else {
-            out.events.extend_from_slice(&b.events);
+            let (seq_base, attr_base) = (out.events.len() as u32, out.attrs.len() as u32);
+            out.events.extend(b.events.iter().map(|e| {
+                let mut e = e.clone();
+                if e.line > 0 {
+                    e.line += line_base;
+                }
+                e.seq += seq_base;
+                e.attr_start += attr_base;
+                e
+            }));
             out.attrs.extend_from_slice(&b.attrs);
         }
         self.line_base += b.lines;
@@ -685,6 +686,19 @@ mod tests {
         assert_eq!(one.attrs, many.attrs);
         assert_eq!(many.events.len(), 500);
         assert_eq!(many.events[499].line, text.lines().count() as u32);
+        // The same through the parallel, pipelined path, in chunks of several sizes.
+        for size in [1, 300, 4096] {
+            let piped = parse_lines_in(
+                text.as_bytes(),
+                &ctx,
+                jsonl::line,
+                &LoadOptions::default(),
+                size,
+            );
+            assert_eq!(one.events, piped.events, "chunks of {size}");
+            assert_eq!(one.attrs, piped.attrs, "chunks of {size}");
+            assert_eq!(one.lines, piped.lines, "chunks of {size}");
+        }
     }
 
     #[test]
