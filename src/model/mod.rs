@@ -3,6 +3,7 @@
 pub mod event;
 pub mod packed;
 pub mod segments;
+pub mod sort;
 pub mod store;
 pub mod strings;
 pub mod time;

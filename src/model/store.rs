@@ -257,7 +257,13 @@ impl Store {
             .events
             .par_windows(2)
             .all(|w| w[0].order_key() <= w[1].order_key());
-        if !sorted {
+        if sorted {
+            return;
+        }
+        if self.sources.len() == 1 {
+            // One source is written in time order up to local disorder.
+            super::sort::sort_by_key(&mut self.events, Event::order_key);
+        } else {
             self.events.par_sort_unstable_by_key(Event::order_key);
         }
     }
