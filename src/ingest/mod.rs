@@ -540,13 +540,27 @@ pub fn parse_chunk(chunk: &[u8], ctx: &Ctx, f: LineFn) -> Batch {
     b.attrs.reserve(chunk.len() / 40);
     let mut lineno = 0u32;
     let mut start = 0usize;
+    // Most chunks are clean text: checked once here, their lines need no check of their own.
+    let text = std::str::from_utf8(chunk)
+        .ok()
+        .filter(|_| memchr::memchr(0, chunk).is_none());
     let ends = memchr::memchr_iter(b'\n', chunk).chain(std::iter::once(chunk.len()));
     for end in ends {
-        let raw = &chunk[start..end];
+        let (a, z) = (start, end);
         start = end + 1;
         lineno += 1;
-        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+        let z = if z > a && chunk[z - 1] == b'\r' {
+            z - 1
+        } else {
+            z
+        };
+        let raw = &chunk[a..z];
         if raw.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        if let Some(text) = text {
+            // `a` and `z` sit next to ASCII bytes (or the ends), so on character boundaries.
+            f(&text[a..z], lineno, ctx, &mut b);
             continue;
         }
         if memchr::memchr(0, raw).is_some() {
