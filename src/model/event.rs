@@ -75,6 +75,19 @@ impl Level {
     /// Parse a level name in any case, including the common aliases (`warning`, `err`, `crit`,
     /// `panic`, syslog's `notice`/`emerg`/`alert`, glog's one-letter `I W E F`) and numeric strings.
     pub fn parse(s: &str) -> Option<Level> {
+        // The usual spellings (any case), without the general path's copy and trim.
+        let common = |name: &str, l: Level| s.eq_ignore_ascii_case(name).then_some(l);
+        let hit = match s.len() {
+            4 => common("info", Level::Info).or_else(|| common("warn", Level::Warn)),
+            5 => common("error", Level::Error)
+                .or_else(|| common("debug", Level::Debug))
+                .or_else(|| common("trace", Level::Trace))
+                .or_else(|| common("fatal", Level::Fatal)),
+            _ => None,
+        };
+        if hit.is_some() {
+            return hit;
+        }
         let s = s.trim();
         if s.is_empty() || s.len() > 12 {
             return None;
