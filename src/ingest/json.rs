@@ -48,6 +48,12 @@ pub enum J<'a> {
 }
 
 impl<'a> J<'a> {
+    /// True when the value holds no memory of its own (a scalar, or text borrowed from the
+    /// input), so that forgetting it leaks nothing.
+    pub fn owns_nothing(&self) -> bool {
+        !matches!(self, J::Str(Cow::Owned(_)) | J::Arr(_) | J::Obj(_))
+    }
+
     /// Parse one JSON document.
     pub fn parse(s: &'a str) -> Result<J<'a>, serde_json::Error> {
         let mut de = serde_json::Deserializer::from_str(s);
