@@ -23,19 +23,18 @@ pub fn line(text: &str, lineno: u32, ctx: &Ctx, out: &mut Batch) {
         let mut entries = Entries::new();
         let scanned = scan::record(t, &mut memo, ctx, &mut entries);
         if scanned == Scan::Record {
-            let fields: SmallVec<[Field; 24]> = entries
-                .iter()
-                .map(|(id, value)| {
-                    let k = memo.get(*id);
-                    Field {
-                        key: &k.full,
-                        value,
-                        class: k.class,
-                        sym: Some(k.sym),
-                        seen: Some(&k.seen),
-                    }
-                })
-                .collect();
+            // Filled in place (collecting would build the vector elsewhere and move it).
+            let mut fields: SmallVec<[Field; 24]> = SmallVec::new();
+            fields.extend(entries.iter().map(|(id, value)| {
+                let k = memo.get(*id);
+                Field {
+                    key: &k.full,
+                    value,
+                    class: k.class,
+                    sym: Some(k.sym),
+                    seen: Some(&k.seen),
+                }
+            }));
             push_record(&fields, lineno, ctx, out);
         }
         out.keys = memo;
