@@ -210,6 +210,15 @@ impl Picks {
             .iter()
             .any(|s| matches!(s, Some((_, i)) if *i == idx))
     }
+    /// The chosen entries below 64 as bits (bit `i` for entry `i`): one test per entry when
+    /// walking a record's entries; [`Picks::is_picked`] answers for the others.
+    pub fn mask(&self) -> u64 {
+        self.slots
+            .iter()
+            .flatten()
+            .filter(|(_, i)| *i < 64)
+            .fold(0, |m, (_, i)| m | 1 << i)
+    }
 }
 
 #[cfg(test)]
@@ -232,5 +241,6 @@ mod tests {
         p.offer(Target::Msg, 1, 3);
         assert_eq!(p.get(Target::Msg), Some(1));
         assert!(p.is_picked(1) && !p.is_picked(3));
+        assert_eq!(p.mask() & 0b1010, 0b10);
     }
 }
