@@ -175,10 +175,8 @@ impl Batch {
                 }
             }
             for a in &mut self.attrs {
-                if let Value::Str(s) = a.value() {
-                    if s.is_placeholder() {
-                        *a = Attr::new(a.key(), Value::Str(real(s)));
-                    }
+                if let Some(s) = a.str_sym().filter(|s| s.is_placeholder()) {
+                    a.set_str_sym(real(s));
                 }
             }
         }

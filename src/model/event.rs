@@ -317,6 +317,17 @@ impl Attr {
     pub fn value(&self) -> Value {
         packed::unpack((self.word & TAG_MASK) as u8, self.payload)
     }
+    /// The id of a string value (other values are not unpacked).
+    pub fn str_sym(&self) -> Option<Sym> {
+        ((self.word & TAG_MASK) as u8 == packed::STR)
+            .then(|| Sym::from_usize(self.payload as usize))
+    }
+    /// Replace the id of a string value (see [`Attr::str_sym`]); other values are left alone.
+    pub fn set_str_sym(&mut self, s: Sym) {
+        if (self.word & TAG_MASK) as u8 == packed::STR {
+            self.payload = s.into_usize() as u32;
+        }
+    }
 }
 
 impl PartialEq for Attr {
