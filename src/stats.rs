@@ -61,11 +61,9 @@ pub struct ClockFlags {
 
 /// Hours are "near whole" within this tolerance.
 const HOUR_TOLERANCE_NS: i64 = 5 * 60 * 1_000_000_000;
-/// Backwards jumps smaller than this are ordinary interleaving of concurrent writers.
-const JUMP_TOLERANCE_NS: i64 = 1_000_000_000;
 
-/// Clock problems per source: an offset of whole hours from the others, and backwards jumps
-/// in file order. Works from the time-sorted store without copying it.
+/// Clock problems per source: an offset of whole hours from the others (from the time-sorted
+/// store, without copying it), and the backwards jumps in file order found while loading.
 fn clock_flags(store: &Store) -> Vec<ClockFlags> {
     clock_flags_in_blocks(store, 1 << 16)
 }
@@ -73,69 +71,22 @@ fn clock_flags(store: &Store) -> Vec<ClockFlags> {
 /// [`clock_flags`], reading the events in blocks of `block`.
 fn clock_flags_in_blocks(store: &Store, block: usize) -> Vec<ClockFlags> {
     let n = store.sources.len();
-    let events = &store.events;
-    // One parallel pass over blocks of events: per block and source, the events counted and
-    // whether their sequence numbers (file order) rise, with the first and last.
-    #[derive(Clone, Copy, Default)]
-    struct Run {
-        count: usize,
-        first: u32,
-        last: u32,
-        rising: bool,
-    }
-    let blocks: Vec<Vec<Run>> = events
-        .par_chunks(block)
-        .map(|blk| {
-            let mut runs = vec![Run::default(); n];
-            for e in blk {
-                let r = &mut runs[e.source() as usize];
-                if r.count == 0 {
-                    (r.first, r.rising) = (e.seq, true);
-                } else if r.last > e.seq {
-                    r.rising = false;
-                }
-                r.last = e.seq;
-                r.count += 1;
-            }
-            runs
-        })
-        .collect();
-    // A source whose events, in time order, are also in file order never jumps backwards.
-    let mut count = vec![0usize; n];
-    let mut in_file_order = vec![true; n];
-    let mut last_seq: Vec<Option<u32>> = vec![None; n];
-    for runs in &blocks {
-        for (s, r) in runs.iter().enumerate().filter(|(_, r)| r.count > 0) {
-            if !r.rising || last_seq[s].is_some_and(|q| q > r.first) {
-                in_file_order[s] = false;
-            }
-            last_seq[s] = Some(r.last);
-            count[s] += r.count;
-        }
-    }
-    // The median time of each source is its middle event in time order: found in the block
-    // that holds it.
-    let medians: Vec<Option<i64>> = (0..n)
-        .map(|s| {
-            let mut left = count[s] / 2;
-            for (b, runs) in blocks.iter().enumerate() {
-                if left < runs[s].count {
-                    let blk = &events[b * block..((b + 1) * block).min(events.len())];
-                    return blk
-                        .iter()
-                        .filter(|e| e.source() as usize == s)
-                        .nth(left)
-                        .map(|e| e.ts);
-                }
-                left -= runs[s].count;
-            }
-            None
-        })
-        .collect();
+    let medians = if n > 1 {
+        medians_in_blocks(store, block)
+    } else {
+        // A source alone has no others to be hours away from.
+        vec![None; n]
+    };
     const HOUR: i64 = 3_600_000_000_000;
     (0..n)
         .map(|i| {
-            let mut f = ClockFlags::default();
+            let jumps = store.sources[i].jumps;
+            let mut f = ClockFlags {
+                backwards_jumps: jumps.count,
+                worst_backwards_jump_ns: jumps.worst_ns,
+                worst_backwards_jump_line: jumps.worst_line,
+                ..ClockFlags::default()
+            };
             let mut others: Vec<i64> = medians
                 .iter()
                 .enumerate()
@@ -161,43 +112,43 @@ fn clock_flags_in_blocks(store: &Store, block: usize) -> Vec<ClockFlags> {
                     ));
                 }
             }
-            if !in_file_order[i] {
-                backwards_jumps(store, i as u32, count[i], &mut f);
-            }
             f
         })
         .collect()
 }
 
-/// Backwards jumps of source `src` (with `count` events) in file order. Sequence numbers are
-/// the file order, dense from 0, so each time lands in its place in one pass.
-fn backwards_jumps(store: &Store, src: u32, count: usize, f: &mut ClockFlags) {
-    const NONE: i64 = i64::MIN;
-    let mut ts_by_seq = vec![NONE; count];
-    for e in store.events.iter().filter(|e| e.source() == src) {
-        if let Some(slot) = ts_by_seq.get_mut(e.seq as usize) {
-            *slot = e.ts;
-        }
-    }
-    let mut max_ts = NONE;
-    let mut worst_seq = None;
-    for (seq, &ts) in ts_by_seq.iter().enumerate().filter(|(_, &t)| t != NONE) {
-        if ts < max_ts.saturating_sub(JUMP_TOLERANCE_NS) {
-            f.backwards_jumps += 1;
-            if max_ts.saturating_sub(ts) > f.worst_backwards_jump_ns {
-                f.worst_backwards_jump_ns = max_ts.saturating_sub(ts);
-                worst_seq = Some(seq as u32);
+/// The median time of each source: its middle event in time order, found in the block (of
+/// `block` events) that holds it after one parallel pass counting each source per block.
+fn medians_in_blocks(store: &Store, block: usize) -> Vec<Option<i64>> {
+    let n = store.sources.len();
+    let events = &store.events;
+    let blocks: Vec<Vec<usize>> = events
+        .par_chunks(block)
+        .map(|blk| {
+            let mut counts = vec![0usize; n];
+            for e in blk {
+                counts[e.source() as usize] += 1;
             }
-        }
-        max_ts = max_ts.max(ts);
-    }
-    f.worst_backwards_jump_line = worst_seq.and_then(|q| {
-        store
-            .events
-            .iter()
-            .find(|e| e.source() == src && e.seq == q)
-            .map(|e| e.line)
-    });
+            counts
+        })
+        .collect();
+    (0..n)
+        .map(|s| {
+            let mut left = blocks.iter().map(|c| c[s]).sum::<usize>() / 2;
+            for (b, counts) in blocks.iter().enumerate() {
+                if left < counts[s] {
+                    let blk = &events[b * block..((b + 1) * block).min(events.len())];
+                    return blk
+                        .iter()
+                        .filter(|e| e.source() as usize == s)
+                        .nth(left)
+                        .map(|e| e.ts);
+                }
+                left -= counts[s];
+            }
+            None
+        })
+        .collect()
 }
 
 /// Totals over all sources.

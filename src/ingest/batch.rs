@@ -3,8 +3,7 @@
 use crate::model::strings::Deferred;
 use crate::model::{Attr, Event, ParseError, Strings, Sym, Value, KEPT_ERRORS};
 
-/// A timestamp sentinel: "no time of its own; place right after the previous record".
-pub const INHERIT_TS: i64 = i64::MIN;
+pub use crate::model::event::INHERIT_TS;
 
 /// What every parser is given: the shared interner and how to read times without a zone.
 #[derive(Clone, Debug)]
@@ -55,6 +54,8 @@ pub struct Batch {
     pub deferred: Option<Deferred>,
     /// The record keys met in this batch (for the one-pass JSON reader).
     pub keys: super::scan::KeyMemo,
+    /// The clock's backwards jumps over the events appended so far (kept by the loader).
+    pub clock: crate::model::jumps::JumpTracker,
     attr_mark: usize,
     open_cont: Option<String>,
 }

@@ -248,9 +248,12 @@ pub fn absorb(store: &mut Store, mut src: Source, mut batch: Batch) -> Result<()
     }
     let idx = store.sources.len() as u32;
     let base = store.attrs.len() as u32;
-    for e in &mut batch.events {
-        e.set_source(idx);
-        e.attr_start += base;
+    // The first source's events already say source 0 and index its attributes from 0.
+    if idx != 0 || base != 0 {
+        for e in &mut batch.events {
+            e.set_source(idx);
+            e.attr_start += base;
+        }
     }
     src.events = batch.events.len() as u64;
     // The first input's vectors are taken as they are: no second copy of the events.
@@ -390,6 +393,7 @@ pub fn parse_bytes(
         Format::Gorace => parse_doc(bytes, ctx, gorace::parse_doc),
         Format::Tsan => parse_doc(bytes, ctx, tsan::parse_doc),
     };
+    src.jumps = batch.clock.jumps();
     if !matches!(
         format,
         Format::Jsonl | Format::Logfmt | Format::Plain | Format::Schedule | Format::Otlp
@@ -458,6 +462,8 @@ pub fn parse_doc(bytes: &[u8], ctx: &Ctx, f: DocFn) -> Batch {
         }
     }
     b.finish(ctx);
+    // A document's events are in document order (line formats are followed as merged).
+    b.clock.feed(&b.events);
     b
 }
 
@@ -636,6 +642,7 @@ impl<'c> Merger<'c> {
         for n in std::mem::take(&mut b.notes) {
             out.note(n);
         }
+        let before = out.events.len();
         if out.events.is_empty() && out.attrs.is_empty() {
             out.events = std::mem::take(&mut b.events);
             out.attrs = std::mem::take(&mut b.attrs);
@@ -652,6 +659,8 @@ impl<'c> Merger<'c> {
             }));
             out.attrs.extend_from_slice(&b.attrs);
         }
+        // In file order, and still in cache.
+        out.clock.feed(&out.events[before..]);
         self.line_base += b.lines;
         out.lines = self.line_base;
     }

@@ -39,6 +39,9 @@ impl Kind {
     }
 }
 
+/// A timestamp sentinel: "no time of its own; place right after the previous record".
+pub const INHERIT_TS: i64 = i64::MIN;
+
 /// Severity, ordered: `Trace < Debug < Info < Warn < Error < Fatal`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

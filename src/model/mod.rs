@@ -1,6 +1,7 @@
 //! The unified event model: events, typed values, interned strings, time, and the store.
 
 pub mod event;
+pub mod jumps;
 pub mod packed;
 pub mod segments;
 pub mod sort;

@@ -95,6 +95,10 @@ pub struct Source {
     pub shift_ns: i64,
     /// Remarks on what was skipped or assumed (never silent).
     pub notes: Vec<String>,
+    /// Backwards jumps of its clock in file order, found while loading it from a file (live
+    /// sources do not track them).
+    #[serde(skip)]
+    pub jumps: super::jumps::Jumps,
 }
 
 impl Source {
@@ -111,6 +115,7 @@ impl Source {
             naive_times: 0,
             shift_ns: 0,
             notes: Vec::new(),
+            jumps: Default::default(),
         }
     }
     /// Count an error, keeping the first ones verbatim.
