@@ -531,6 +531,26 @@ mod tests {
     }
 
     #[test]
+    fn a_value_under_two_keys_counts_for_each() {
+        let text = [
+            r#"{"ts":1,"msg":"m","service":"x","req_id":"x"}"#,
+            r#"{"ts":2,"msg":"m","service":"x","req_id":"y"}"#,
+            r#"{"ts":3,"msg":"m","service":"z","req_id":"x"}"#,
+            r#"{"ts":4,"msg":"m","service":"z","req_id":"x"}"#,
+        ]
+        .join("\n");
+        let store =
+            load_named_bytes(&[("a.log", text.as_bytes())], &LoadOptions::default()).unwrap();
+        let s = compute(&store, false);
+        let lane = |k: &str| {
+            let l = &s.sources[0].lanes[k];
+            (l.count, l.values.clone())
+        };
+        assert_eq!(lane("service"), (2, vec!["x".into(), "z".into()]));
+        assert_eq!(lane("request"), (2, vec!["x".into(), "y".into()]));
+    }
+
+    #[test]
     fn clock_flags_do_not_depend_on_the_blocks_read() {
         // Three sources: one in order, one two hours off (times without a zone), one whose
         // clock jumps back twice; interleaved in time so that blocks split every source.
