@@ -66,6 +66,8 @@ const SEGS: usize = 1 << (32 - SEG_BITS);
 const MAX_STRINGS: u32 = PLACEHOLDER - 2;
 /// The bit that marks a placeholder id (a string of a [`Deferred`] batch, not yet interned).
 const PLACEHOLDER: u32 = 1 << 31;
+/// Set on an index the table returns when the string was new to it (indexes stay below).
+const FRESH: u32 = 1 << 31;
 /// Bytes of address space reserved per shard, largest first (smaller ones where address space
 /// is limited): pages are only used as strings fill them. 1 GiB per shard holds 16 GiB of
 /// distinct text in all, while thousands of tables fit in the address space.
@@ -326,10 +328,11 @@ impl Table {
             .shard(hash)
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        self.get_or_insert_in(&mut guard, hash, s)
+        self.get_or_insert_in(&mut guard, hash, s) & !FRESH
     }
 
-    /// `get_or_insert` in a shard already locked (the one `hash` selects).
+    /// `get_or_insert` in a shard already locked (the one `hash` selects), with [`FRESH`] set
+    /// when `s` was not there before.
     fn get_or_insert_in(&self, shard: &mut Shard, hash: u64, s: &str) -> u32 {
         let at = match self.find(shard, hash, s) {
             Ok(i) => return i,
@@ -341,10 +344,10 @@ impl Table {
         let start = ((hash as u32 & (SHARDS as u32 - 1)) << OFF_BITS) | (off + 1);
         self.segment(i as usize)[i as usize & (SEG - 1)].store(start, Ordering::Release);
         shard.table.insert(hash, off, at);
-        i
+        i | FRESH
     }
 
-    /// Intern many strings, one lock per shard: within a shard the slot of the string a few
+    /// Intern many strings (their ids, with [`FRESH`] set on the new ones), one lock per shard: within a shard the slot of the string a few
     /// places ahead is loaded early, and the record it names a little later, so the cache
     /// misses of a batch overlap instead of coming one after the other.
     fn get_or_insert_all<'t>(&self, hashes: &[u64], text: impl Fn(usize) -> &'t str) -> Vec<u32> {
@@ -582,16 +585,21 @@ impl Strings {
             &d.text[a as usize..b as usize]
         };
         let ids = self.table.get_or_insert_all(&d.hashes, text);
-        let syms: Vec<Sym> = ids.into_iter().map(Sym::from_index).collect();
+        // Only strings met before go into the cache: one seen for the first time is most
+        // likely a unique id or message, and would push out a value that repeats.
         CACHE.with(|c| {
             let mut c = c.borrow_mut();
             c.claim(self.id);
-            for (k, &sym) in syms.iter().enumerate() {
-                if d.cache[k] {
-                    c.put(d.hashes[k], text(k), sym);
+            for (k, &id) in ids.iter().enumerate() {
+                if d.cache[k] && id & FRESH == 0 {
+                    c.put(d.hashes[k], text(k), Sym::from_index(id));
                 }
             }
         });
+        let syms: Vec<Sym> = ids
+            .into_iter()
+            .map(|id| Sym::from_index(id & !FRESH))
+            .collect();
         d.text.clear();
         d.spans.clear();
         d.hashes.clear();
@@ -694,9 +702,11 @@ mod tests {
             .collect();
         assert!(d.is_empty());
         assert_eq!(ids[1], known);
-        // Cached strings are known to the cache afterwards; the uncached one is not.
+        // Cached strings met before (in the table, or earlier in the batch) are known to the
+        // cache afterwards; one met for the first time is not, nor is the uncached one.
         s.local(|l| {
             assert!(l.defer("new", &mut d, true).1);
+            assert!(!l.defer("", &mut d, true).1);
             assert!(!l.defer("other", &mut d, true).1);
         });
         assert_eq!(ids[0], ids[2], "a repeat inside the batch gets the same id");
