@@ -187,6 +187,8 @@ fn classify_exact(key: &str) -> Option<(Target, u8)> {
 #[derive(Default, Debug)]
 pub struct Picks {
     slots: [Option<(u8, usize)>; 9],
+    /// The chosen entries below 64 as bits (an entry has one target, so one slot at most).
+    chosen: u64,
 }
 
 impl Picks {
@@ -197,28 +199,31 @@ impl Picks {
     pub fn offer(&mut self, target: Target, rank: u8, idx: usize) {
         let s = &mut self.slots[Self::slot(target)];
         if s.is_none_or(|(r, _)| rank < r) {
+            if let Some((_, old)) = *s {
+                self.chosen &= !bit(old);
+            }
             *s = Some((rank, idx));
+            self.chosen |= bit(idx);
         }
     }
     /// The entry chosen for `target`.
     pub fn get(&self, target: Target) -> Option<usize> {
         self.slots[Self::slot(target)].map(|(_, i)| i)
     }
-    /// True when entry `idx` was chosen for some target.
+    /// True when entry `idx` was chosen for some target: one bit test for the usual record.
     pub fn is_picked(&self, idx: usize) -> bool {
+        if idx < 64 {
+            return self.chosen & bit(idx) != 0;
+        }
         self.slots
             .iter()
             .any(|s| matches!(s, Some((_, i)) if *i == idx))
     }
-    /// The chosen entries below 64 as bits (bit `i` for entry `i`): one test per entry when
-    /// walking a record's entries; [`Picks::is_picked`] answers for the others.
-    pub fn mask(&self) -> u64 {
-        self.slots
-            .iter()
-            .flatten()
-            .filter(|(_, i)| *i < 64)
-            .fold(0, |m, (_, i)| m | 1 << i)
-    }
+}
+
+/// Entry `idx`'s bit in [`Picks::chosen`] (none from 64 on).
+fn bit(idx: usize) -> u64 {
+    1u64.checked_shl(idx as u32).unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -241,6 +246,6 @@ mod tests {
         p.offer(Target::Msg, 1, 3);
         assert_eq!(p.get(Target::Msg), Some(1));
         assert!(p.is_picked(1) && !p.is_picked(3));
-        assert_eq!(p.mask() & 0b1010, 0b10);
+        assert!(!p.is_picked(5), "a replaced pick is no longer chosen");
     }
 }

@@ -512,9 +512,11 @@ fn parse_lines_in(bytes: &[u8], ctx: &Ctx, f: LineFn, opts: &LoadOptions, chunk:
     let append = |m: &mut Merger, i: usize, b: Batch| {
         m.push(b);
         // After the first few chunks, room for the whole input at the rate seen so far.
-        let done = chunks[..=i].iter().map(|c| c.len()).sum::<usize>();
-        if i + 1 == ahead.min(chunks.len()) && done < bytes.len() {
-            m.reserve_for(bytes.len() as f64 / done as f64);
+        if i + 1 == ahead.min(chunks.len()) {
+            let done = chunks[..=i].iter().map(|c| c.len()).sum::<usize>();
+            if done < bytes.len() {
+                m.reserve_for(bytes.len() as f64 / done as f64);
+            }
         }
     };
     let merged = ordered::run(&chunks, ahead, Merger::new(ctx), parse, append);

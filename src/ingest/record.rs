@@ -224,16 +224,8 @@ pub fn push_record(entries: &[Field], line: u32, ctx: &Ctx, out: &mut Batch) {
         ev.request = field(Target::Request);
         ev.service = field(Target::Service);
         ev.thread = field(Target::Thread);
-        let mask = picks.mask();
-        let picked = |i: usize| {
-            if i < 64 {
-                mask >> i & 1 == 1
-            } else {
-                picks.is_picked(i)
-            }
-        };
         for (i, f) in entries.iter().enumerate() {
-            if picked(i) || skip_dur == Some(i) {
+            if picks.is_picked(i) || skip_dur == Some(i) {
                 continue;
             }
             let key = f.sym.unwrap_or_else(|| l.intern(f.key));

@@ -347,9 +347,10 @@ impl Table {
         i | FRESH
     }
 
-    /// Intern many strings (their ids, with [`FRESH`] set on the new ones), one lock per shard: within a shard the slot of the string a few
-    /// places ahead is loaded early, and the record it names a little later, so the cache
-    /// misses of a batch overlap instead of coming one after the other.
+    /// Intern many strings (their ids, with [`FRESH`] set on the new ones), one lock per
+    /// shard: within a shard the slot of the string a few places ahead is loaded early, and
+    /// the record it names a little later, so the cache misses of a batch overlap instead of
+    /// coming one after the other.
     fn get_or_insert_all<'t>(&self, hashes: &[u64], text: impl Fn(usize) -> &'t str) -> Vec<u32> {
         // Windows of the batch, bucketed by shard: the window's texts stay in the nearer
         // caches while it is interned, and each lock is taken once per window.
