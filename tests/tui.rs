@@ -6,6 +6,9 @@ use heisen::replay::Replayer;
 use heisen::ui::action::Action;
 use heisen::ui::app::{self, App, Effect, Mode};
 use heisen::ui::keymap::{Key, KeyMode, Keymap};
+use heisen::ui::msg::Msg;
+use heisen::ui::state::command::Analysis;
+use heisen::ui::state::compare::AlignInput;
 use heisen::ui::theme::Theme;
 use heisen::ui::{view, worker, BUNDLED};
 use ratatui::backend::TestBackend;
@@ -37,6 +40,8 @@ fn run(a: &mut App, q: &str) {
     a.apply_outcome(o);
 }
 
+/// Press keys; side-by-side alignments they ask for are computed at once and handed back
+/// through `handle`, as the loop's workers would.
 fn press(a: &mut App, keys: &str) -> Vec<Effect> {
     let mut fx = Vec::new();
     for k in keys.split(' ') {
@@ -45,6 +50,14 @@ fn press(a: &mut App, keys: &str) -> Vec<Effect> {
             Some(action) => fx.extend(app::update(a, action)),
             None => panic!("{k} is not bound in {:?}", a.key_mode()),
         }
+        for e in &fx {
+            if let Effect::Align(req) = e {
+                let compare = AlignInput::new(a, req).align();
+                let (gen, open) = (a.gens.align, req.open);
+                app::handle(a, Msg::Aligned { gen, compare, open });
+            }
+        }
+        fx.retain(|e| !matches!(e, Effect::Align(_)));
     }
     fx
 }
@@ -254,7 +267,7 @@ fn analyses_as_views() {
     }
     assert_eq!(
         press(&mut a, "enter"),
-        vec![Effect::Analyse("races".into())]
+        vec![Effect::Analyse(Analysis::Races)]
     );
     let o = worker::run_analysis(&a.store, "races", a.lane_key);
     a.apply_outcome(o);

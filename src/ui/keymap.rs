@@ -208,6 +208,35 @@ impl Keymap {
             .find(|(_, a)| *a == action)
             .map(|(k, _)| k)
     }
+
+    /// Every key bound to an action, as a hint shows them ("j/l/→", "Esc"); "unbound" if none.
+    pub fn hint(&self, mode: KeyMode, action: Action) -> String {
+        let keys: Vec<String> = self
+            .bindings(mode)
+            .into_iter()
+            .filter(|(_, a)| *a == action)
+            .map(|(k, _)| label(&k).to_string())
+            .collect();
+        if keys.is_empty() {
+            "unbound".into()
+        } else {
+            keys.join("/")
+        }
+    }
+}
+
+/// How a key name reads in a hint: arrows as arrows, named keys capitalised.
+fn label(key: &str) -> std::borrow::Cow<'_, str> {
+    match key {
+        "left" => "←".into(),
+        "right" => "→".into(),
+        "up" => "↑".into(),
+        "down" => "↓".into(),
+        "esc" => "Esc".into(),
+        "enter" => "Enter".into(),
+        "tab" => "Tab".into(),
+        _ => key.into(),
+    }
 }
 
 /// Load the user's keymap if there is one.

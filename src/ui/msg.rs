@@ -1,0 +1,55 @@
+//! Messages: everything that reaches the loop — terminal input, finished work, live batches,
+//! the loop's own timers — enters the state through [`crate::ui::app::handle`] as one of these.
+
+use super::action::Action;
+use super::app::QueryOutcome;
+use super::state::compare::Compare;
+use super::theme::Theme;
+use crate::analysis::suggest::Suggestion;
+use crate::ingest::LiveBatch;
+use crate::model::Store;
+use crate::query::{Completion, QueryError};
+use crate::replay::ReplayState;
+
+/// One message for the update loop.
+pub enum Msg {
+    /// A key press, mouse event or resize from the input thread.
+    Term(crossterm::event::Event),
+    /// An action from the loop itself (replay playback).
+    Action(Action),
+    /// The initial load finished.
+    Loaded(Result<Store, String>),
+    /// Bytes of the initial load read so far.
+    Progress(u64),
+    /// A batch from a followed file or the OTLP receiver.
+    Live(Box<LiveBatch>),
+    /// Time to merge the pending live batches: seconds since the last merge, wall clock now.
+    MergeDue { secs: f64, now_ns: i64 },
+    /// A query, relane or analysis finished; `gen` is the request's generation.
+    Query {
+        gen: u64,
+        outcome: Box<QueryOutcome>,
+    },
+    /// Completions for the input text they were computed for.
+    Completions(String, Vec<Completion>),
+    /// The replay state at a store index.
+    Replay(usize, ReplayState),
+    /// Ranked hypotheses for `:suggest`.
+    Suggestions {
+        gen: u64,
+        result: Result<Vec<Suggestion>, QueryError>,
+    },
+    /// Two lanes aligned for side by side; `open` switches to that screen.
+    Aligned {
+        gen: u64,
+        compare: Compare,
+        open: bool,
+    },
+    /// A file was written (or not).
+    Wrote {
+        path: String,
+        result: Result<(), String>,
+    },
+    /// A theme was loaded (or not).
+    Theme(Result<Box<Theme>, String>),
+}
