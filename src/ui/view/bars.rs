@@ -94,15 +94,13 @@ pub fn draw_query(app: &App, area: Rect, buf: &mut Buffer) -> Option<(u16, u16)>
             spans.push(Span::styled(format!("  · {}", app.summary), t.fg("dim")));
         }
     } else {
-        let help = app
-            .keymap
-            .key_for(
-                crate::ui::keymap::KeyMode::Normal,
-                crate::ui::action::Action::Help,
-            )
-            .unwrap_or_else(|| "?".into());
+        let k = |a| app.hint(crate::ui::keymap::KeyMode::Normal, a);
         spans.push(Span::styled(
-            format!("type / for a filter, pattern or hypothesis · {help} for help"),
+            format!(
+                "type {} for a filter, pattern or hypothesis · {} for help",
+                k(crate::ui::action::Action::OpenFilter),
+                k(crate::ui::action::Action::Help)
+            ),
             t.fg("dim"),
         ));
     }

@@ -3,8 +3,10 @@
 
 use crate::model::{time, Store};
 use crate::text::sanitize;
+use crate::ui::action::Action;
 use crate::ui::app::App;
 use crate::ui::highlight;
+use crate::ui::keymap::KeyMode;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
@@ -154,7 +156,12 @@ fn draw_suggestions(app: &App, area: Rect, buf: &mut Buffer, focused: bool) {
         } else {
             t.fg("border")
         })
-        .title(" suggested hypotheses · Ochiai · n/N choose · Enter check ")
+        .title(format!(
+            " suggested hypotheses · Ochiai · {}/{} choose · {} check ",
+            app.hint(KeyMode::Normal, Action::NextResult),
+            app.hint(KeyMode::Normal, Action::PrevResult),
+            app.hint(KeyMode::Normal, Action::Accept),
+        ))
         .title_style(t.fg("title"));
     let mut lines = Vec::new();
     for (i, s) in app.suggestions.iter().enumerate() {

@@ -54,7 +54,13 @@ pub fn help_lines(app: &App) -> Vec<Line<'static>> {
 pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
     let (title, lines) = match app.mode {
-        Mode::Help => (" help — keys (Esc to close) ".to_string(), help_lines(app)),
+        Mode::Help => (
+            format!(
+                " help — keys ({} to close) ",
+                app.hint(KeyMode::Overlay, crate::ui::action::Action::Back)
+            ),
+            help_lines(app),
+        ),
         _ => {
             let mut lines = Vec::new();
             for s in &app.store.sources {

@@ -1,7 +1,9 @@
 //! The replay state panel: what is true at the replay cursor.
 
 use crate::text::sanitize;
+use crate::ui::action::Action;
 use crate::ui::app::App;
+use crate::ui::keymap::KeyMode;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -84,8 +86,17 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
             }
         }
     }
+    let k = |a| app.hint(KeyMode::Replay, a);
     lines.push(Line::from(Span::styled(
-        "l/→ step · h/← back · space play · +/- speed · Esc leave",
+        format!(
+            "{} step · {} back · {} play · {}/{} speed · {} leave",
+            k(Action::StepForward),
+            k(Action::StepBack),
+            k(Action::PlayPause),
+            k(Action::Faster),
+            k(Action::Slower),
+            k(Action::Back),
+        ),
         t.fg("dim"),
     )));
     Paragraph::new(lines)
