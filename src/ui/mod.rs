@@ -19,6 +19,9 @@ pub mod theme;
 pub mod view;
 pub mod worker;
 
+#[cfg(test)]
+mod update_tests;
+
 use crate::ingest::LoadOptions;
 use anyhow::{Context, Result};
 use app::{App, Loading};
