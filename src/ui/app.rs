@@ -10,6 +10,7 @@ use super::lanes::{self, Lane};
 use super::msg::Msg;
 use super::state::command::Analysis;
 use super::state::compare::AlignRequest;
+use super::state::detail::{self, Highlighted};
 use super::state::{live, query, replay};
 use super::theme::Theme;
 use crate::ingest::LiveBatch;
@@ -74,6 +75,8 @@ pub enum Effect {
     },
     /// Align two lanes for side by side.
     Align(AlignRequest),
+    /// Highlight the large payloads of an event for the detail pane.
+    Highlight(u32),
 }
 
 /// The result of one update: effects for the loop.
@@ -183,6 +186,10 @@ pub struct App {
     pub suggestion_pos: usize,
     /// The newest request of each kind of background work.
     pub gens: Generations,
+    /// The selected event's large payloads, highlighted off the loop, and the event (by its
+    /// first attribute) whose payloads were asked for last.
+    pub highlighted: Option<Highlighted>,
+    pub highlight_asked: Option<u32>,
 }
 
 impl App {
@@ -230,6 +237,8 @@ impl App {
             suggestions: Vec::new(),
             suggestion_pos: 0,
             gens: Generations::default(),
+            highlighted: None,
+            highlight_asked: None,
         }
     }
 
@@ -325,6 +334,12 @@ impl App {
 /// Apply one action. Pure: no IO, no clocks.
 pub fn update(app: &mut App, action: Action) -> Effects {
     let fx = update_keys(app, action);
+    finish(app, fx)
+}
+
+/// Add the background work the new state calls for, and count the requests.
+fn finish(app: &mut App, mut fx: Effects) -> Effects {
+    fx.extend(detail::wanted(app));
     app.gens.stamp(&fx);
     fx
 }
@@ -386,6 +401,10 @@ pub fn handle(app: &mut App, msg: Msg) -> Effects {
             }
             Vec::new()
         }
+        Msg::Highlighted(h) => {
+            detail::arrived(app, *h);
+            Vec::new()
+        }
         Msg::Wrote { path, result } => {
             app.message = Some(match result {
                 Ok(()) => format!("wrote {path}"),
@@ -402,8 +421,7 @@ pub fn handle(app: &mut App, msg: Msg) -> Effects {
             Vec::new()
         }
     };
-    app.gens.stamp(&fx);
-    fx
+    finish(app, fx)
 }
 
 /// A key or mouse event: the keymap names the action; unbound characters type in the query bar.

@@ -5,6 +5,7 @@
 use super::app::{App, Effect};
 use super::msg::Msg;
 use super::state::compare::AlignInput;
+use super::state::detail::highlight_large;
 use super::{theme, worker};
 use crate::model::Store;
 use std::sync::mpsc::Sender;
@@ -66,6 +67,10 @@ impl Workers {
                         compare: input.align(),
                         open: req.open,
                     });
+                }
+                Effect::Highlight(i) => {
+                    let store = app.store.clone();
+                    self.spawn(move || Msg::Highlighted(Box::new(highlight_large(&store, i))));
                 }
                 Effect::ReplayAt(i) => {
                     let _ = self.replay.send((app.store.clone(), i));

@@ -4,6 +4,7 @@
 use super::action::Action;
 use super::app::QueryOutcome;
 use super::state::compare::Compare;
+use super::state::detail::Highlighted;
 use super::theme::Theme;
 use crate::analysis::suggest::Suggestion;
 use crate::ingest::LiveBatch;
@@ -45,6 +46,8 @@ pub enum Msg {
         compare: Compare,
         open: bool,
     },
+    /// The large payloads of an event, highlighted.
+    Highlighted(Box<Highlighted>),
     /// A file was written (or not).
     Wrote {
         path: String,

@@ -262,3 +262,39 @@ fn live_batches_wait_until_the_merge_is_due() {
     let live = a.live.clone().expect("live status");
     assert_eq!((live.received, live.rate, live.lag_ns), (1, 2.0, 7));
 }
+
+#[test]
+fn large_payloads_are_highlighted_by_a_worker_once() {
+    let items: Vec<u32> = (0..2000).collect();
+    let doc = serde_json::json!({ "items": items }).to_string();
+    let lines = format!(
+        "{}\n{}\n",
+        serde_json::json!({"ts": 1_700_000_000_000u64, "msg": "small", "body": "{\"a\": 1}"}),
+        serde_json::json!({"ts": 1_700_000_000_001u64, "msg": "big", "body": doc}),
+    );
+    let store = load_named_bytes(&[("big.jsonl", lines.as_bytes())], &LoadOptions::default())
+        .expect("loads");
+    let mut a = App::new(
+        Arc::new(store),
+        Theme::default_theme(),
+        Keymap::default_map(),
+    );
+    assert_eq!(
+        app::update(&mut a, Action::Down),
+        vec![Effect::Highlight(1)]
+    );
+    assert_eq!(app::update(&mut a, Action::Up), vec![]);
+    let late = super::state::detail::highlight_large(&a.store, 1);
+    app::handle(&mut a, Msg::Highlighted(Box::new(late.clone())));
+    assert_eq!(a.highlighted, None, "not for the selected event");
+    assert_eq!(
+        app::update(&mut a, Action::Down),
+        vec![],
+        "asked for already: not again"
+    );
+    app::handle(&mut a, Msg::Highlighted(Box::new(late)));
+    let start = a.store.events[1].attr_start;
+    let body = a.store.attrs(&a.store.events[1]).len() - 1;
+    let ready = super::state::detail::ready(&a, start, body).expect("highlighted");
+    assert!(ready.len() > 2000, "pretty-printed: one line per item");
+}

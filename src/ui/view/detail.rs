@@ -7,6 +7,7 @@ use crate::ui::action::Action;
 use crate::ui::app::App;
 use crate::ui::highlight;
 use crate::ui::keymap::KeyMode;
+use crate::ui::state::detail;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
@@ -92,17 +93,22 @@ pub fn event_lines(app: &App, store: &Store, idx: u32) -> Vec<Line<'static>> {
     let attrs = store.attrs(e);
     if !attrs.is_empty() {
         out.push(Line::from(Span::styled("attrs", app.theme.fg("dim"))));
-        for a in attrs {
+        for (n, a) in attrs.iter().enumerate() {
             let key = sanitize(store.s(a.key()), true).into_owned();
-            let val = a.value().to_text(&store.strings);
-            let safe = sanitize(&val, false).into_owned();
-            match highlight::detect(&safe) {
-                Some(lang) => {
+            // Large payloads are highlighted on a worker; until then they show as plain text.
+            let lines = if detail::is_large(store, a) {
+                detail::ready(app, e.attr_start, n).map(<[Line]>::to_vec)
+            } else {
+                let safe = detail::payload(store, a);
+                highlight::detect(&safe).map(|lang| highlight::highlight(&safe, lang))
+            };
+            match lines {
+                Some(lines) => {
                     out.push(Line::from(Span::styled(
                         format!("  {key}:"),
                         app.theme.fg("accent"),
                     )));
-                    for l in highlight::highlight(&safe, lang) {
+                    for l in lines {
                         let mut spans = vec![Span::raw("    ")];
                         spans.extend(l.spans);
                         out.push(Line::from(spans));
@@ -110,7 +116,10 @@ pub fn event_lines(app: &App, store: &Store, idx: u32) -> Vec<Line<'static>> {
                 }
                 None => out.push(Line::from(vec![
                     Span::styled(format!("  {key} = "), app.theme.fg("accent")),
-                    Span::styled(sanitize(&val, true).into_owned(), app.theme.fg("fg")),
+                    Span::styled(
+                        sanitize(&a.value().to_text(&store.strings), true).into_owned(),
+                        app.theme.fg("fg"),
+                    ),
                 ])),
             }
         }
