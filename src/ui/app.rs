@@ -11,7 +11,7 @@ use super::msg::Msg;
 use super::state::command::Analysis;
 use super::state::compare::AlignRequest;
 use super::state::detail::{self, Highlighted};
-use super::state::{live, query, replay};
+use super::state::{live, normal, query, replay};
 use super::theme::Theme;
 use crate::ingest::LiveBatch;
 use crate::model::{LaneKey, Store};
@@ -24,6 +24,7 @@ pub use super::state::list::{full_window, Window};
 pub use super::state::live::LiveStatus;
 pub use super::state::query::{insert_char, InputKind};
 pub use super::state::replay::Replay;
+pub use super::state::results::{Found, QueryOutcome};
 
 /// Which screen is up.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -105,29 +106,6 @@ impl Generations {
             }
         }
     }
-}
-
-/// The outcome of a query run off the loop.
-#[derive(Clone, Debug)]
-pub struct QueryOutcome {
-    pub text: String,
-    pub result: Result<Found, QueryError>,
-    /// Events in the store the query ran on. The store only grows, so an outcome for a
-    /// shorter store is stale (its indices are off) and a newer run is on its way.
-    pub store_len: usize,
-}
-
-/// What a successful query found.
-#[derive(Clone, Debug, Default)]
-pub struct Found {
-    pub visible: Vec<u32>,
-    pub lanes: Vec<Lane>,
-    /// Events to paint as matches.
-    pub highlight: Vec<u32>,
-    /// Jump targets for n/N.
-    pub results: Vec<u32>,
-    pub verdict: Option<Verdict>,
-    pub summary: String,
 }
 
 /// Loading progress.
@@ -268,62 +246,6 @@ impl App {
         self.keymap.hint(mode, action)
     }
 
-    /// Apply a query outcome from the worker.
-    pub fn apply_outcome(&mut self, o: QueryOutcome) {
-        if o.store_len != self.store.len() {
-            return;
-        }
-        self.running = None;
-        match o.result {
-            Err(e) => {
-                self.query_error = Some((o.text, e));
-            }
-            Ok(found) => {
-                let keep = self.selected_event();
-                self.query_error = None;
-                self.query = (!o.text.trim().is_empty()).then(|| o.text.clone());
-                self.visible = found.visible;
-                self.lanes = found.lanes;
-                self.highlight = found.highlight;
-                self.results = found.results;
-                self.verdict = found.verdict;
-                self.summary = found.summary;
-                self.result_pos = None;
-                match keep {
-                    Some(k) => self.jump_to(k),
-                    None => self.select(0),
-                }
-                if !self.results.is_empty() {
-                    self.next_result(true);
-                }
-            }
-        }
-    }
-
-    /// Ranked hypotheses (or why there are none) arrived.
-    fn apply_suggestions(
-        &mut self,
-        r: Result<Vec<crate::analysis::suggest::Suggestion>, QueryError>,
-    ) {
-        self.running = None;
-        match r {
-            Ok(list) => {
-                self.verdict = None;
-                let k = |a| self.hint(KeyMode::Normal, a);
-                self.message = Some(format!(
-                    "{} suggestions · {}/{} to choose · {} runs the hypothesis",
-                    list.len(),
-                    k(Action::NextResult),
-                    k(Action::PrevResult),
-                    k(Action::Accept),
-                ));
-                self.suggestions = list;
-                self.suggestion_pos = 0;
-            }
-            Err(e) => self.message = Some(e.message),
-        }
-    }
-
     /// Regroup the lanes: the active query runs again under the new lane key.
     pub(crate) fn relane(&mut self) -> Effect {
         self.running = Some(self.query.clone().unwrap_or_default());
@@ -449,10 +371,9 @@ fn term_event(app: &mut App, ev: crossterm::event::Event) -> Effects {
 }
 
 fn update_keys(app: &mut App, action: Action) -> Effects {
-    let mut fx = Vec::new();
     app.message = None;
     match app.mode {
-        Mode::Query => return query::update(app, action),
+        Mode::Query => query::update(app, action),
         Mode::Help | Mode::Errors => {
             match action {
                 Action::Back | Action::Help | Action::Quit => app.mode = Mode::Normal,
@@ -460,142 +381,9 @@ fn update_keys(app: &mut App, action: Action) -> Effects {
                 Action::Up => app.overlay_scroll = app.overlay_scroll.saturating_sub(1),
                 _ => {}
             }
-            return fx;
+            Vec::new()
         }
-        Mode::Replay => return replay::update(app, action),
-        _ => {}
+        Mode::Replay => replay::update(app, action),
+        Mode::Normal | Mode::Compare => normal::update(app, action),
     }
-    let page = app.list_rows.max(1);
-    match action {
-        Action::Quit => fx.push(Effect::Quit),
-        Action::Down => app.select(app.selected + 1),
-        Action::Up => app.select(app.selected.saturating_sub(1)),
-        Action::PageDown => app.select(app.selected + page),
-        Action::PageUp => app.select(app.selected.saturating_sub(page)),
-        Action::Top => app.select(0),
-        Action::Bottom => app.select(app.visible.len().saturating_sub(1)),
-        Action::NextPane => {
-            app.focus = match app.focus {
-                Pane::List => Pane::Timeline,
-                Pane::Timeline => Pane::Detail,
-                Pane::Detail => Pane::List,
-            }
-        }
-        Action::Back => {
-            if app.mode == Mode::Compare {
-                app.mode = Mode::Normal;
-            } else if app.verdict.is_some() || app.query.is_some() {
-                app.verdict = None;
-            } else {
-                app.suggestions.clear();
-            }
-        }
-        Action::Help => {
-            app.mode = Mode::Help;
-            app.overlay_scroll = 0;
-        }
-        Action::ShowErrors => {
-            app.mode = Mode::Errors;
-            app.overlay_scroll = 0;
-        }
-        Action::ZoomIn => app.zoom(0.5),
-        Action::ZoomOut => app.zoom(2.0),
-        Action::PanLeft => app.window.start -= app.window.span / 4,
-        Action::PanRight => app.window.start += app.window.span / 4,
-        Action::CycleLanes => {
-            let all = LaneKey::ALL;
-            let i = all.iter().position(|k| *k == app.lane_key).unwrap_or(0);
-            app.lane_key = all[(i + 1) % all.len()];
-            app.message = Some(format!("lanes by {}", app.lane_key.as_str()));
-            fx.push(app.relane());
-        }
-        Action::ToggleLane => {
-            if let Some(l) = app.selected_lane() {
-                if !app.collapsed.remove(&l) {
-                    app.collapsed.insert(l);
-                }
-            }
-        }
-        Action::OpenFilter => query::open(app, InputKind::Query),
-        Action::OpenCommand => query::open(app, InputKind::Command),
-        Action::NextResult | Action::PrevResult
-            if !app.suggestions.is_empty() && app.verdict.is_none() =>
-        {
-            let n = app.suggestions.len();
-            app.suggestion_pos = if action == Action::NextResult {
-                (app.suggestion_pos + 1) % n
-            } else {
-                (app.suggestion_pos + n - 1) % n
-            };
-        }
-        Action::NextResult => app.next_result(true),
-        Action::PrevResult => app.next_result(false),
-        Action::Accept => {
-            if let Some(s) = app.suggestions.get(app.suggestion_pos) {
-                let h = s.hypothesis.clone();
-                app.history.push(h.clone());
-                app.running = Some(h.clone());
-                fx.push(Effect::RunQuery(h));
-            }
-        }
-        Action::ClearQuery => {
-            app.query = None;
-            app.verdict = None;
-            app.query_error = None;
-            app.running = Some(String::new());
-            fx.push(Effect::RunQuery(String::new()));
-        }
-        Action::CopyEvent => {
-            if let Some(i) = app.selected_event() {
-                let e = &app.store.events[i as usize];
-                let json = serde_json::to_string_pretty(&app.store.view(e)).unwrap_or_default();
-                fx.push(Effect::Write {
-                    path: "heisen-event.json".into(),
-                    contents: json + "\n",
-                });
-            }
-        }
-        Action::MarkGroup => {
-            app.marked = app.selected_lane();
-            if let Some(m) = &app.marked {
-                let compare = app.hint(KeyMode::Normal, Action::Compare);
-                app.message = Some(format!(
-                    "marked lane '{m}': select another lane and press {compare}"
-                ));
-            }
-        }
-        Action::Compare => match (app.marked.clone(), app.selected_lane()) {
-            (Some(a), Some(b)) => fx.push(Effect::Align(AlignRequest {
-                a,
-                b,
-                at_selected: false,
-                open: true,
-            })),
-            _ => {
-                let mark = app.hint(KeyMode::Normal, Action::MarkGroup);
-                app.message = Some(format!(
-                    "mark a lane with {mark} first, then select another lane"
-                ));
-            }
-        },
-        Action::ToggleAlign => {
-            if let Some(c) = &app.compare {
-                fx.push(Effect::Align(AlignRequest {
-                    a: c.a.clone(),
-                    b: c.b.clone(),
-                    at_selected: !c.at_selected,
-                    open: false,
-                }));
-            }
-        }
-        Action::Replay => {
-            app.mode = Mode::Replay;
-            app.replay = Some(Replay::at(app.selected));
-            if let Some(i) = app.selected_event() {
-                fx.push(Effect::ReplayAt(i as usize));
-            }
-        }
-        _ => {}
-    }
-    fx
 }

@@ -7,5 +7,7 @@ pub mod compare;
 pub mod detail;
 pub mod list;
 pub mod live;
+pub mod normal;
 pub mod query;
 pub mod replay;
+pub mod results;
