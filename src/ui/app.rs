@@ -346,7 +346,8 @@ pub fn handle(app: &mut App, msg: Msg) -> Effects {
     finish(app, fx)
 }
 
-/// A key or mouse event: the keymap names the action; unbound characters type in the query bar.
+/// A key, mouse or resize event: the keymap names the action; unbound characters type in the
+/// query bar; a new size sets how many rows a page has.
 fn term_event(app: &mut App, ev: crossterm::event::Event) -> Effects {
     use crossterm::event::{Event, KeyCode, KeyEventKind, MouseEventKind};
     match ev {
@@ -360,6 +361,10 @@ fn term_event(app: &mut App, ev: crossterm::event::Event) -> Effects {
                 },
                 None => Vec::new(),
             }
+        }
+        Event::Resize(width, height) => {
+            app.list_rows = super::view::list_rows(width, height);
+            Vec::new()
         }
         Event::Mouse(m) => match m.kind {
             MouseEventKind::ScrollDown => update(app, Action::Down),

@@ -82,11 +82,15 @@ pub fn run(
         last_merge: start,
     };
     let mut dirty = true;
+    // The first size; later ones arrive from the input thread.
+    let size = term.size()?;
+    let resize = crossterm::event::Event::Resize(size.width, size.height);
+    if let Some(exit) = take(app, workers, vec![Msg::Term(resize)], &mut dirty) {
+        return Ok(exit);
+    }
     loop {
         let now = Instant::now();
         if dirty && now >= timers.last_draw + FRAME {
-            let size = term.size()?;
-            app.list_rows = view::list_rows(size.width, size.height);
             term.draw(|f| view::draw(app, f))?;
             dirty = false;
             timers.last_draw = now;
