@@ -96,10 +96,11 @@ pub fn event_lines(app: &App, store: &Store, idx: u32) -> Vec<Line<'static>> {
         for (n, a) in attrs.iter().enumerate() {
             let key = sanitize(store.s(a.key()), true).into_owned();
             // Large payloads are highlighted on a worker; until then they show as plain text.
+            let val = a.value().to_text(&store.strings);
             let lines = if detail::is_large(store, a) {
                 detail::ready(app, e.attr_start, n).map(<[Line]>::to_vec)
             } else {
-                let safe = detail::payload(store, a);
+                let safe = sanitize(&val, false);
                 highlight::detect(&safe).map(|lang| highlight::highlight(&safe, lang))
             };
             match lines {
@@ -116,10 +117,7 @@ pub fn event_lines(app: &App, store: &Store, idx: u32) -> Vec<Line<'static>> {
                 }
                 None => out.push(Line::from(vec![
                     Span::styled(format!("  {key} = "), app.theme.fg("accent")),
-                    Span::styled(
-                        sanitize(&a.value().to_text(&store.strings), true).into_owned(),
-                        app.theme.fg("fg"),
-                    ),
+                    Span::styled(sanitize(&val, true).into_owned(), app.theme.fg("fg")),
                 ])),
             }
         }
