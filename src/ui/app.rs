@@ -11,6 +11,7 @@ use super::msg::Msg;
 use super::state::command::Analysis;
 use super::state::compare::AlignRequest;
 use super::state::detail::{self, Highlighted};
+use super::state::live::Growing;
 use super::state::{live, normal, query, replay};
 use super::theme::Theme;
 use crate::ingest::LiveBatch;
@@ -78,6 +79,42 @@ pub enum Effect {
     Align(AlignRequest),
     /// Highlight the large payloads of an event for the detail pane.
     Highlight(u32),
+    /// Merge live batches into a copy of the store (a worker still reads it).
+    Grow(Handoff<Vec<LiveBatch>>),
+}
+
+/// A value handed to a worker through an effect (effects are cloned and compared; the value
+/// need not be): the first `take` gets it.
+pub struct Handoff<T>(Arc<std::sync::Mutex<Option<T>>>);
+
+impl<T> Handoff<T> {
+    /// Wrap a value to hand over.
+    pub fn new(value: T) -> Self {
+        Handoff(Arc::new(std::sync::Mutex::new(Some(value))))
+    }
+
+    /// The value, unless it was taken already.
+    pub fn take(&self) -> Option<T> {
+        self.0.lock().ok()?.take()
+    }
+}
+
+impl<T> Clone for Handoff<T> {
+    fn clone(&self) -> Self {
+        Handoff(self.0.clone())
+    }
+}
+
+impl<T> PartialEq for Handoff<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl<T> std::fmt::Debug for Handoff<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Handoff")
+    }
 }
 
 /// The result of one update: effects for the loop.
@@ -159,6 +196,8 @@ pub struct App {
     pub live: Option<LiveStatus>,
     /// Live batches received and not merged yet.
     pub live_pending: Vec<LiveBatch>,
+    /// Live batches being merged into a copy of the store on a worker.
+    pub growing: Option<Growing>,
     /// Suggested hypotheses (after `:suggest`), and the one selected.
     pub suggestions: Vec<crate::analysis::suggest::Suggestion>,
     pub suggestion_pos: usize,
@@ -212,6 +251,7 @@ impl App {
             summary: String::new(),
             live: None,
             live_pending: Vec::new(),
+            growing: None,
             suggestions: Vec::new(),
             suggestion_pos: 0,
             gens: Generations::default(),
@@ -292,6 +332,7 @@ pub fn handle(app: &mut App, msg: Msg) -> Effects {
             Vec::new()
         }
         Msg::MergeDue { secs, now_ns } => live::merge(app, secs, now_ns),
+        Msg::Grown(result) => live::grown(app, result),
         Msg::Query { gen, outcome } => {
             if gen == app.gens.query {
                 app.apply_outcome(*outcome);

@@ -6,6 +6,7 @@ use super::app::{App, Effect};
 use super::msg::Msg;
 use super::state::compare::AlignInput;
 use super::state::detail::highlight_large;
+use super::state::live::grow_copy;
 use super::{theme, worker};
 use crate::model::Store;
 use std::sync::mpsc::Sender;
@@ -71,6 +72,11 @@ impl Workers {
                 Effect::Highlight(i) => {
                     let store = app.store.clone();
                     self.spawn(move || Msg::Highlighted(Box::new(highlight_large(&store, i))));
+                }
+                Effect::Grow(batches) => {
+                    let store = app.store.clone();
+                    let batches = batches.take().unwrap_or_default();
+                    self.spawn(move || grow_copy(&store, batches));
                 }
                 Effect::ReplayAt(i) => {
                     let _ = self.replay.send((app.store.clone(), i));

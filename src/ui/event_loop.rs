@@ -53,7 +53,8 @@ impl Timers {
             }
         }
         let waited = now.duration_since(self.last_merge);
-        if app.loading.is_none() && !app.live_pending.is_empty() && app.live_merge_due(waited) {
+        let mergeable = app.loading.is_none() && app.growing.is_none();
+        if mergeable && !app.live_pending.is_empty() && app.live_merge_due(waited) {
             self.last_merge = now;
             let now_ns = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)

@@ -7,10 +7,11 @@ use super::state::compare::Compare;
 use super::state::detail::Highlighted;
 use super::theme::Theme;
 use crate::analysis::suggest::Suggestion;
-use crate::ingest::LiveBatch;
+use crate::ingest::{Grown, LiveBatch};
 use crate::model::Store;
 use crate::query::{Completion, QueryError};
 use crate::replay::ReplayState;
+use std::sync::Arc;
 
 /// One message for the update loop.
 pub enum Msg {
@@ -26,6 +27,8 @@ pub enum Msg {
     Live(Box<LiveBatch>),
     /// Time to merge the pending live batches: seconds since the last merge, wall clock now.
     MergeDue { secs: f64, now_ns: i64 },
+    /// A copy of the store grown on a worker, and how it grew (or why nothing was added).
+    Grown(Result<(Arc<Store>, Grown), String>),
     /// A query, relane or analysis finished; `gen` is the request's generation.
     Query {
         gen: u64,

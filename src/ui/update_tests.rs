@@ -225,11 +225,8 @@ fn a_query_typed_while_loading_runs_again_on_the_loaded_store() {
     );
 }
 
-#[test]
-fn live_batches_wait_until_the_merge_is_due() {
-    let mut a = bundled();
-    a.live = Some(app::LiveStatus::default());
-    let n = a.store.len();
+/// A live batch of one event (at 2030-01-01) for `a`'s store, and that event's time.
+fn live_batch(a: &App) -> (Msg, i64) {
     let ctx = crate::ingest::Ctx {
         strings: a.store.strings.clone(),
         default_offset_min: 0,
@@ -239,26 +236,63 @@ fn live_batches_wait_until_the_merge_is_due() {
         crate::ingest::parse_bytes("live.jsonl", line, &ctx, &LoadOptions::default())
             .expect("parses");
     let newest = batch.events.iter().map(|e| e.ts).max().expect("one event");
-    app::handle(
-        &mut a,
-        Msg::Live(Box::new(LiveBatch {
-            path: "live.jsonl".into(),
-            format: src.format,
-            batch,
-        })),
-    );
+    let msg = Msg::Live(Box::new(LiveBatch {
+        path: "live.jsonl".into(),
+        format: src.format,
+        batch,
+    }));
+    (msg, newest)
+}
+
+#[test]
+fn live_batches_wait_until_the_merge_is_due() {
+    let mut a = bundled();
+    a.live = Some(app::LiveStatus::default());
+    let n = a.store.len();
+    let (batch, newest) = live_batch(&a);
+    app::handle(&mut a, batch);
     assert_eq!((a.store.len(), a.live_pending.len()), (n, 1));
-    let fx = app::handle(
-        &mut a,
-        Msg::MergeDue {
-            secs: 0.5,
-            now_ns: newest + 7,
-        },
-    );
+    let due = Msg::MergeDue {
+        secs: 0.5,
+        now_ns: newest + 7,
+    };
+    let fx = app::handle(&mut a, due);
     assert!(fx.is_empty(), "no query to re-run: {fx:?}");
     assert_eq!(a.store.len(), n + 1);
     assert!(a.live_pending.is_empty());
     assert_eq!(a.visible.len(), n + 1);
+    let live = a.live.clone().expect("live status");
+    assert_eq!((live.received, live.rate, live.lag_ns), (1, 2.0, 7));
+}
+
+#[test]
+fn a_store_a_worker_reads_grows_on_a_worker() {
+    let mut a = bundled();
+    a.live = Some(app::LiveStatus::default());
+    let n = a.store.len();
+    let reader = a.store.clone(); // a query still running on the store
+    let (batch, newest) = live_batch(&a);
+    app::handle(&mut a, batch);
+    let due = |secs| Msg::MergeDue {
+        secs,
+        now_ns: newest + 7,
+    };
+    let fx = app::handle(&mut a, due(0.5));
+    let [Effect::Grow(handoff)] = fx.as_slice() else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(a.store.len(), n, "the loop did not copy the store");
+    // Batches arriving meanwhile wait for the next merge.
+    let (batch, _) = live_batch(&a);
+    app::handle(&mut a, batch);
+    assert!(app::handle(&mut a, due(0.1)).is_empty());
+    let grown = super::state::live::grow_copy(&a.store, handoff.take().expect("batches"));
+    assert!(handoff.take().is_none(), "handed over once");
+    let fx = app::handle(&mut a, grown);
+    assert!(fx.is_empty(), "{fx:?}");
+    assert_eq!((a.store.len(), reader.len()), (n + 1, n));
+    assert_eq!(a.visible.len(), n + 1);
+    assert_eq!(a.live_pending.len(), 1);
     let live = a.live.clone().expect("live status");
     assert_eq!((live.received, live.rate, live.lag_ns), (1, 2.0, 7));
 }
