@@ -203,6 +203,8 @@ pub struct App {
     pub suggestion_pos: usize,
     /// The newest request of each kind of background work.
     pub gens: Generations,
+    /// The side-by-side alignment asked for last, until it arrives.
+    pub align_asked: Option<AlignRequest>,
     /// The selected event's large payloads, highlighted off the loop, and the event (by its
     /// first attribute) whose payloads were asked for last.
     pub highlighted: Option<Highlighted>,
@@ -255,6 +257,7 @@ impl App {
             suggestions: Vec::new(),
             suggestion_pos: 0,
             gens: Generations::default(),
+            align_asked: None,
             highlighted: None,
             highlight_asked: None,
         }
@@ -357,6 +360,7 @@ pub fn handle(app: &mut App, msg: Msg) -> Effects {
         }
         Msg::Aligned { gen, compare, open } => {
             if gen == app.gens.align {
+                app.align_asked = None;
                 app.compare = Some(compare);
                 if open && app.mode == Mode::Normal {
                     app.mode = Mode::Compare;

@@ -9,6 +9,12 @@ use crate::ui::action::Action;
 use crate::ui::app::{App, Effect, Effects, InputKind, Mode, Pane};
 use crate::ui::keymap::KeyMode;
 
+/// Ask for an alignment, remembering it until its result arrives.
+fn align(app: &mut App, req: AlignRequest) -> Effect {
+    app.align_asked = Some(req.clone());
+    Effect::Align(req)
+}
+
 /// Apply a key's action on the main screen.
 pub(crate) fn update(app: &mut App, action: Action) -> Effects {
     let mut fx = Vec::new();
@@ -112,12 +118,15 @@ pub(crate) fn update(app: &mut App, action: Action) -> Effects {
             }
         }
         Action::Compare => match (app.marked.clone(), app.selected_lane()) {
-            (Some(a), Some(b)) => fx.push(Effect::Align(AlignRequest {
-                a,
-                b,
-                at_selected: false,
-                open: true,
-            })),
+            (Some(a), Some(b)) => fx.push(align(
+                app,
+                AlignRequest {
+                    a,
+                    b,
+                    at_selected: false,
+                    open: true,
+                },
+            )),
             _ => {
                 let mark = app.hint(KeyMode::Normal, Action::MarkGroup);
                 app.message = Some(format!(
@@ -126,13 +135,19 @@ pub(crate) fn update(app: &mut App, action: Action) -> Effects {
             }
         },
         Action::ToggleAlign => {
-            if let Some(c) = &app.compare {
-                fx.push(Effect::Align(AlignRequest {
-                    a: c.a.clone(),
-                    b: c.b.clone(),
-                    at_selected: !c.at_selected,
-                    open: false,
-                }));
+            // Relative to the alignment asked for last, which may not have arrived yet.
+            let shown = app.compare.as_ref().map(|c| AlignRequest {
+                a: c.a.clone(),
+                b: c.b.clone(),
+                at_selected: c.at_selected,
+                open: false,
+            });
+            if let Some(last) = app.align_asked.clone().or(shown) {
+                let req = AlignRequest {
+                    at_selected: !last.at_selected,
+                    ..last
+                };
+                fx.push(align(app, req));
             }
         }
         Action::Replay => {
