@@ -324,6 +324,7 @@ pub fn handle(app: &mut App, msg: Msg) -> Effects {
                 .collect()
         }
         Msg::Loaded(Err(e)) => vec![Effect::Fail(e)],
+        Msg::InputFailed(e) => vec![Effect::Fail(format!("reading the terminal: {e}"))],
         Msg::Progress(done) => {
             if let Some(l) = &mut app.loading {
                 l.done = done;

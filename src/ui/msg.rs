@@ -17,6 +17,8 @@ use std::sync::Arc;
 pub enum Msg {
     /// A key press, mouse event or resize from the input thread.
     Term(crossterm::event::Event),
+    /// The terminal cannot be read any more.
+    InputFailed(String),
     /// An action from the loop itself (replay playback).
     Action(Action),
     /// The initial load finished.

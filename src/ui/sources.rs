@@ -13,24 +13,30 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// Read terminal events on their own thread (the only place that waits on the terminal).
-/// With `HEISEN_TRACE_INPUT` set, each event is appended to that file first.
+/// With `HEISEN_TRACE_INPUT` set, each event is appended to that file first. When the terminal
+/// cannot be read any more, says so and stops.
 pub fn input(tx: Sender<Msg>) {
     let trace = std::env::var("HEISEN_TRACE_INPUT").ok();
-    std::thread::spawn(move || {
-        while let Ok(ev) = crossterm::event::read() {
-            if let Some(path) = &trace {
-                use std::io::Write;
-                if let Ok(mut f) = std::fs::OpenOptions::new()
-                    .create(true)
-                    .append(true)
-                    .open(path)
-                {
-                    let _ = writeln!(f, "{ev:?}");
-                }
-            }
-            if tx.send(Msg::Term(ev)).is_err() {
+    std::thread::spawn(move || loop {
+        let ev = match crossterm::event::read() {
+            Ok(ev) => ev,
+            Err(e) => {
+                let _ = tx.send(Msg::InputFailed(e.to_string()));
                 return;
             }
+        };
+        if let Some(path) = &trace {
+            use std::io::Write;
+            if let Ok(mut f) = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+            {
+                let _ = writeln!(f, "{ev:?}");
+            }
+        }
+        if tx.send(Msg::Term(ev)).is_err() {
+            return;
         }
     });
 }
