@@ -206,6 +206,10 @@ fn keys_and_mouse_arrive_as_terminal_messages() {
         app::handle(&mut a, key(KeyCode::Char('q'))),
         vec![Effect::Quit]
     );
+    assert_eq!(
+        app::handle(&mut a, Msg::InputFailed("gone".into())),
+        vec![Effect::Fail("reading the terminal: gone".into())]
+    );
 }
 
 #[test]
