@@ -202,6 +202,8 @@ fn keys_and_mouse_arrive_as_terminal_messages() {
     };
     app::handle(&mut a, Msg::Term(Event::Mouse(scroll)));
     assert_eq!(a.selected, 2);
+    app::handle(&mut a, Msg::Term(Event::Resize(120, 36)));
+    assert_eq!(a.list_rows, super::view::list_rows(120, 36));
     assert_eq!(
         app::handle(&mut a, key(KeyCode::Char('q'))),
         vec![Effect::Quit]
