@@ -5,7 +5,6 @@
 use super::app::{self, App, Mode};
 use super::effects::{Exit, Workers};
 use super::msg::Msg;
-use super::terminal::Term;
 use super::view;
 use anyhow::Result;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -68,9 +67,10 @@ impl Timers {
     }
 }
 
-/// Run until an effect or a closed channel ends it.
-pub fn run(
-    term: &mut Term,
+/// Run until an effect or a closed channel ends it, drawing on `term` (the real terminal, or
+/// a test backend).
+pub fn run<B: ratatui::backend::Backend>(
+    term: &mut ratatui::Terminal<B>,
     app: &mut App,
     rx: &Receiver<Msg>,
     workers: &Workers,
@@ -130,4 +130,58 @@ fn take(app: &mut App, workers: &Workers, msgs: Vec<Msg>, dirty: &mut bool) -> O
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::{load_named_bytes, LoadOptions};
+    use crate::ui::keymap::Keymap;
+    use crate::ui::theme::Theme;
+    use crate::ui::{sources, worker, BUNDLED};
+    use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+    use ratatui::backend::TestBackend;
+    use std::sync::{mpsc, Arc};
+
+    fn key(c: KeyCode) -> Msg {
+        Msg::Term(Event::Key(KeyEvent::new(c, KeyModifiers::NONE)))
+    }
+
+    #[test]
+    fn keys_in_a_query_on_a_worker_the_result_on_screen_then_quit() {
+        let store = load_named_bytes(&BUNDLED, &LoadOptions::default()).expect("loads");
+        let mut app = App::new(
+            Arc::new(store),
+            Theme::default_theme(),
+            Keymap::default_map(),
+        );
+        let (tx, rx) = mpsc::channel();
+        let workers = Workers {
+            rt: worker::runtime().expect("runtime"),
+            tx: tx.clone(),
+            replay: sources::replayer(&tx),
+        };
+        let typist = std::thread::spawn(move || {
+            for c in "/level = error".chars() {
+                let _ = tx.send(key(KeyCode::Char(c)));
+            }
+            let _ = tx.send(key(KeyCode::Enter));
+            // The query runs on a worker; its result comes back before `q` does.
+            std::thread::sleep(Duration::from_secs(2));
+            let _ = tx.send(key(KeyCode::Char('q')));
+        });
+        let mut term = ratatui::Terminal::new(TestBackend::new(120, 36)).expect("terminal");
+        let exit = run(&mut term, &mut app, &rx, &workers, &AtomicU64::new(0));
+        assert!(matches!(exit, Ok(Exit::Quit)));
+        typist.join().expect("typist");
+        assert_eq!(app.query.as_deref(), Some("level = error"));
+        assert_eq!(app.visible.len(), 30);
+        assert_eq!(
+            app.list_rows,
+            view::list_rows(120, 36),
+            "sized from the terminal"
+        );
+        let screen = format!("{}", term.backend());
+        assert!(screen.contains("events 1/30 (filtered)"), "{screen}");
+    }
 }
