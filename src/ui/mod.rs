@@ -71,31 +71,61 @@ pub fn run(opts: UiOptions) -> Result<i32> {
         eprintln!("heisen: the workbench needs a terminal; for scripts use `heisen stats|events|query|check … --json`");
         return Ok(2);
     }
-    let theme = theme::Theme::load(&opts.theme).map_err(anyhow::Error::msg)?;
-    let (keymap, keymap_err) = match keymap::load_user() {
-        Ok(k) => (k, None),
-        Err(e) => (keymap::Keymap::default_map(), Some(e)),
-    };
     // Validate the inputs before taking over the screen: a bad path is a plain error.
     for f in &opts.files {
         if f != "-" {
             std::fs::metadata(f).with_context(|| f.clone())?;
         }
     }
-    let mut app = App::new(Arc::new(crate::model::Store::default()), theme, keymap);
-    app.message = keymap_err;
-    if let Some(p) = history_path() {
-        if let Ok(h) = std::fs::read_to_string(p) {
-            app.history = h.lines().map(str::to_string).collect();
-        }
-    }
+    let mut app = new_app(&opts)?;
     let (tx, rx) = mpsc::channel();
     let rt = worker::runtime()?;
     let progress = Arc::new(AtomicU64::new(0));
+    start_sources(&opts, &mut app, &rt, &tx, &progress)?;
+    let replay = sources::replayer(&tx);
+    let (mut term, guard) = terminal::enter()?;
+    sources::input(tx.clone());
+    let workers = Workers { rt, tx, replay };
+    let exit = event_loop::run(&mut term, &mut app, &rx, &workers, &progress)?;
+    drop(guard);
+    save_history(&app.history);
+    Ok(match exit {
+        Exit::Quit => 0,
+        Exit::Fail(e) => {
+            eprintln!("heisen: {e}");
+            1
+        }
+    })
+}
+
+/// The state before anything is loaded: theme, keymap (a broken user keymap is reported, the
+/// defaults used), query history.
+fn new_app(opts: &UiOptions) -> Result<App> {
+    let theme = theme::Theme::load(&opts.theme).map_err(anyhow::Error::msg)?;
+    let (keymap, keymap_err) = match keymap::load_user() {
+        Ok(k) => (k, None),
+        Err(e) => (keymap::Keymap::default_map(), Some(e)),
+    };
+    let mut app = App::new(Arc::new(crate::model::Store::default()), theme, keymap);
+    app.message = keymap_err;
+    if let Some(h) = history_path().and_then(|p| std::fs::read_to_string(p).ok()) {
+        app.history = h.lines().map(str::to_string).collect();
+    }
+    Ok(app)
+}
+
+/// Start the initial load, the OTLP receiver and the file followers.
+fn start_sources(
+    opts: &UiOptions,
+    app: &mut App,
+    rt: &tokio::runtime::Runtime,
+    tx: &mpsc::Sender<msg::Msg>,
+    progress: &Arc<AtomicU64>,
+) -> Result<()> {
     // One string table for the initial load and everything that arrives live.
     let strings = crate::model::Strings::new();
-    let load = sources::load_options(&opts, &progress, &strings);
-    if sources::load(&rt, &tx, &opts, load) {
+    let load = sources::load_options(opts, progress, &strings);
+    if sources::load(rt, tx, opts, load) {
         let total = opts
             .files
             .iter()
@@ -112,28 +142,20 @@ pub fn run(opts: UiOptions) -> Result<i32> {
         app.live = Some(app::LiveStatus::default());
     }
     if let Some(addr) = opts.listen {
-        let status = sources::receiver(&rt, &tx, addr, opts.save.as_ref(), live_ctx.clone())?;
+        let status = sources::receiver(rt, tx, addr, opts.save.as_ref(), live_ctx.clone())?;
         app.message = Some(status);
     }
     if opts.follow {
-        sources::follow(&tx, &opts.files, live_ctx);
+        sources::follow(tx, &opts.files, live_ctx);
     }
-    let replay = sources::replayer(&tx);
-    let (mut term, guard) = terminal::enter()?;
-    sources::input(tx.clone());
-    let workers = Workers { rt, tx, replay };
-    let exit = event_loop::run(&mut term, &mut app, &rx, &workers, &progress)?;
-    drop(guard);
+    Ok(())
+}
+
+/// Keep the last 500 queries for the next session.
+fn save_history(history: &[String]) {
     if let Some(p) = history_path() {
-        let keep: Vec<&String> = app.history.iter().rev().take(500).rev().collect();
+        let keep = &history[history.len().saturating_sub(500)..];
         let text: String = keep.iter().map(|s| format!("{s}\n")).collect();
         let _ = write_atomic(&p, text.as_bytes());
     }
-    Ok(match exit {
-        Exit::Quit => 0,
-        Exit::Fail(e) => {
-            eprintln!("heisen: {e}");
-            1
-        }
-    })
 }
