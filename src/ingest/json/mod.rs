@@ -1,6 +1,10 @@
 //! A borrowed JSON value (strings without escapes are not copied) and helpers shared by the
 //! JSON-based parsers.
 
+pub mod fields;
+pub mod record;
+pub mod scan;
+
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::borrow::Cow;
 use std::fmt;

@@ -8,10 +8,10 @@
 //! is valid and says why it is not. So on every line it accepts, its entries are exactly what
 //! [`super::record::flatten`] makes of serde_json's tree.
 
-use super::batch::Ctx;
 use super::fields::{classify, Target};
-use super::json::J;
 use super::record::KeyStats;
+use super::J;
+use crate::ingest::batch::Ctx;
 use crate::model::Sym;
 use hashbrown::HashTable;
 use smallvec::SmallVec;
@@ -507,7 +507,7 @@ impl<'a> Scanner<'a, '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::record::{flatten, Flat};
+    use crate::ingest::json::record::{flatten, Flat};
     use crate::model::Strings;
     use proptest::prelude::*;
 
