@@ -302,15 +302,22 @@ impl Attr {
     /// is far beyond any input.
     ///
     /// # Panics
-    /// When the key's index is above [`Attr::MAX_KEY`].
+    /// When the key's index is above [`Attr::MAX_KEY`]; parsers use [`Attr::try_new`].
     pub fn new(key: Sym, value: Value) -> Attr {
+        Self::try_new(key, value)
+            .unwrap_or_else(|| panic!("attribute key index {} out of range", key.into_usize()))
+    }
+    /// An attribute, or `None` when the key's index is above [`Attr::MAX_KEY`].
+    pub fn try_new(key: Sym, value: Value) -> Option<Attr> {
         let k = key.into_usize();
-        assert!(k <= Self::MAX_KEY, "attribute key index {k} out of range");
+        if k > Self::MAX_KEY {
+            return None;
+        }
         let (tag, payload) = packed::pack(value);
-        Attr {
+        Some(Attr {
             word: ((k as u32) << TAG_BITS) | u32::from(tag),
             payload,
-        }
+        })
     }
     /// The key.
     pub fn key(&self) -> Sym {

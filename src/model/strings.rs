@@ -64,6 +64,9 @@ const SEG: usize = 1 << SEG_BITS;
 const SEGS: usize = 1 << (32 - SEG_BITS);
 /// The largest number of distinct strings one table holds.
 const MAX_STRINGS: u32 = PLACEHOLDER - 2;
+/// The index handed out for every string that found the table full: it reads as the empty
+/// string. A load that meets it fails (see [`Strings::full`]), so it never reaches a user.
+const OVERFLOW: u32 = MAX_STRINGS;
 /// The bit that marks a placeholder id (a string of a [`Deferred`] batch, not yet interned).
 const PLACEHOLDER: u32 = 1 << 31;
 /// Set on an index the table returns when the string was new to it (indexes stay below).
@@ -85,8 +88,9 @@ struct Region {
 }
 
 impl Region {
-    fn new() -> Region {
-        for cap in REGION_SIZES {
+    /// A region of the first of `sizes` that the address space has room for.
+    fn new(sizes: &[usize]) -> Region {
+        for &cap in sizes {
             // SAFETY: an anonymous private mapping at an address of the kernel's choosing;
             // nothing else refers to it.
             let p = unsafe {
@@ -100,9 +104,9 @@ impl Region {
                 )
             };
             if p != libc::MAP_FAILED {
-                // SAFETY: `SMALL_PREFIX` is below every region size.
-                let rest = unsafe { (p as *const u8).add(SMALL_PREFIX) };
-                crate::alloc::advise_huge(rest, cap - SMALL_PREFIX);
+                // SAFETY: the offset is at most `cap`, the size of the mapping.
+                let rest = unsafe { (p as *const u8).add(SMALL_PREFIX.min(cap)) };
+                crate::alloc::advise_huge(rest, cap.saturating_sub(SMALL_PREFIX));
                 return Region {
                     base: p as *mut u8,
                     cap,
@@ -113,14 +117,23 @@ impl Region {
         panic!("cannot reserve address space for the string table");
     }
 
+    /// Bytes a record of `s` takes.
+    fn need(s: &str) -> usize {
+        (8 + s.len()).next_multiple_of(4)
+    }
+
+    /// True when a record of `s` fits in what is left.
+    fn fits(&self, s: &str) -> bool {
+        Self::need(s) <= self.cap - self.used
+    }
+
     /// Append a record for string `idx`; returns its offset in 4-byte units.
+    ///
+    /// # Panics
+    /// When the record does not fit (callers ask [`Region::fits`] first).
     fn store(&mut self, idx: u32, s: &str) -> u32 {
-        let need = (8 + s.len()).next_multiple_of(4);
-        assert!(
-            self.used + need <= self.cap,
-            "string table full: more than {} MiB of distinct text in one shard",
-            self.cap >> 20
-        );
+        let need = Self::need(s);
+        assert!(self.fits(s), "string record past the end of its region");
         let off = self.used;
         // SAFETY: `off + need <= cap`: the writes stay inside the mapping, in bytes past every
         // record already handed out (no reader looks there).
@@ -261,15 +274,17 @@ struct Table {
     bases: [usize; SHARDS],
     next: AtomicU32,
     hasher: ahash::RandomState,
+    /// Why the table refused a string, once it did.
+    full: std::sync::OnceLock<String>,
 }
 
 impl Table {
-    fn new() -> Self {
+    fn new(sizes: &[usize]) -> Self {
         let shards: Box<[Mutex<Shard>]> = (0..SHARDS)
             .map(|_| {
                 Mutex::new(Shard {
                     table: Slots::default(),
-                    region: Region::new(),
+                    region: Region::new(sizes),
                 })
             })
             .collect();
@@ -286,6 +301,7 @@ impl Table {
             bases,
             next: AtomicU32::new(0),
             hasher: ahash::RandomState::new(),
+            full: std::sync::OnceLock::new(),
         }
     }
 
@@ -300,6 +316,9 @@ impl Table {
 
     /// The text at index `i`, which must have been returned by `get_or_insert`.
     fn text(&self, i: usize) -> &str {
+        if i == OVERFLOW as usize {
+            return "";
+        }
         let at = self.segment(i)[i & (SEG - 1)].load(Ordering::Acquire);
         assert!(at != 0, "string id {i} was never interned here");
         let base = self.bases[(at >> OFF_BITS) as usize];
@@ -338,8 +357,24 @@ impl Table {
             Ok(i) => return i,
             Err(at) => at,
         };
-        let i = self.next.fetch_add(1, Ordering::Relaxed);
-        assert!(i < MAX_STRINGS, "more than {MAX_STRINGS} distinct strings");
+        if !shard.region.fits(s) {
+            let mib = shard.region.cap >> 20;
+            self.refuse(format!(
+                "string table full: more than {mib} MiB of distinct text in one of its {SHARDS} shards"
+            ));
+            return OVERFLOW;
+        }
+        let Ok(i) = self
+            .next
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| {
+                (n < MAX_STRINGS).then_some(n + 1)
+            })
+        else {
+            self.refuse(format!(
+                "string table full: more than {MAX_STRINGS} distinct strings"
+            ));
+            return OVERFLOW;
+        };
         let off = shard.region.store(i, s);
         let start = ((hash as u32 & (SHARDS as u32 - 1)) << OFF_BITS) | (off + 1);
         self.segment(i as usize)[i as usize & (SEG - 1)].store(start, Ordering::Release);
@@ -390,6 +425,11 @@ impl Table {
             }
         }
         out
+    }
+
+    /// Remember the first reason a string was refused.
+    fn refuse(&self, reason: String) {
+        let _ = self.full.set(reason);
     }
 
     fn get(&self, hash: u64, s: &str) -> Option<u32> {
@@ -550,10 +590,7 @@ thread_local! {
 
 impl Default for Strings {
     fn default() -> Self {
-        Strings {
-            table: Arc::new(Table::new()),
-            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
-        }
+        Self::with_regions(&REGION_SIZES)
     }
 }
 
@@ -561,6 +598,22 @@ impl Strings {
     /// A new, empty interner.
     pub fn new() -> Self {
         Self::default()
+    }
+    /// An interner whose shards hold at most `bytes` of records each (for tests of a full
+    /// table).
+    pub fn with_shard_capacity(bytes: usize) -> Self {
+        Self::with_regions(&[bytes.next_multiple_of(4096)])
+    }
+    fn with_regions(sizes: &[usize]) -> Self {
+        Strings {
+            table: Arc::new(Table::new(sizes)),
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+        }
+    }
+    /// Why the table refused a string, once it did: every string it refused reads as `""`,
+    /// so a load that interned into it must fail with this reason.
+    pub fn full(&self) -> Option<String> {
+        self.table.full.get().cloned()
     }
     /// Intern `s`, returning its id.
     pub fn intern(&self, s: &str) -> Sym {

@@ -1,20 +1,27 @@
 //! The driver: read inputs (plain or gzip), detect each format by content, parse in parallel
 //! (line formats in chunks split at line boundaries), and merge everything into one [`Store`].
+//!
+//! [`input`] reads and maps files, [`sniff`] detects formats, [`chunks`] parses line formats
+//! in parallel with [`ordered`] merging the chunks in file order.
 
+pub mod chunks;
+pub mod input;
 pub mod ordered;
 pub mod sniff;
 
-use crate::ingest::batch::{self, Batch, Ctx, INHERIT_TS};
+pub use crate::model::Grown;
+pub use chunks::{
+    merge_batches, parse_chunk, parse_doc, parse_lines, split_chunks, DocFn, LineFn, CHUNK,
+};
+pub use input::{read_input, Input, Mapped};
+
+use crate::ingest::batch::{Batch, Ctx, INHERIT_TS};
 use crate::ingest::formats::{
     chrome, gorace, jaeger, jsonl, logfmt, plain, schedule, tsan, zipkin,
 };
 use crate::ingest::{json, otlp};
-use crate::model::{time, Event, Format, Source, Store, Strings};
+use crate::model::{time, Event, Format, LivePart, Parsed, Refused, Source, Store, Strings};
 use rayon::prelude::*;
-use std::io::Read;
-
-/// Size of the chunks line formats are split into for parallel parsing.
-pub const CHUNK: usize = 4 << 20;
 
 /// A load-time clock correction for one source: `--shift SOURCE=+2h`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -63,9 +70,6 @@ pub struct LoadOptions {
     pub progress: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
     /// Intern into this table (shared with live parsers) instead of a new one.
     pub strings: Option<Strings>,
-    /// The input is a read-only file mapping: drop each chunk's pages from memory once it is
-    /// parsed (they stay in the page cache), so the input does not count against the store.
-    pub release_pages: bool,
 }
 
 impl LoadOptions {
@@ -92,6 +96,15 @@ pub enum LoadError {
     /// More inputs than a store can tell apart (an event names its source in 16 bits).
     #[error("{path}: too many inputs: a store holds at most {max} sources")]
     TooManySources { path: String, max: usize },
+    /// The string table has no room for more distinct text.
+    #[error("{path}: {reason}")]
+    StringsFull { path: String, reason: String },
+    /// An attribute key's index is beyond what an attribute can hold.
+    #[error("{path}: more than {max} distinct strings before an attribute key")]
+    KeyLimit { path: String, max: usize },
+    /// The store cannot hold this input beside the others.
+    #[error("{path}: {reason}")]
+    Refused { path: String, reason: Refused },
 }
 
 /// The error for a store that has no room for the source at `path`.
@@ -102,75 +115,23 @@ fn too_many_sources(path: &str) -> LoadError {
     }
 }
 
-/// Input bytes: a read-only memory map, or a buffer (decompressed gzip, stdin, embedded data).
-pub enum Input {
-    Mapped(memmap2::Mmap),
-    Owned(Vec<u8>),
-}
-
-impl std::ops::Deref for Input {
-    type Target = [u8];
-    fn deref(&self) -> &[u8] {
-        match self {
-            Input::Mapped(m) => m,
-            Input::Owned(v) => v,
-        }
+/// The error for a store that refused the source at `path`.
+fn refused(path: &str, reason: Refused) -> LoadError {
+    match reason {
+        Refused::TooManySources { max } => LoadError::TooManySources {
+            path: path.to_string(),
+            max,
+        },
+        reason => LoadError::Refused {
+            path: path.to_string(),
+            reason,
+        },
     }
-}
-
-/// Read a path (`-` is stdin) without modifying it; gzip is decompressed transparently.
-/// Returns the bytes and whether they were gzip.
-pub fn read_input(path: &str) -> Result<(Input, bool), LoadError> {
-    let io = |reason| LoadError::Io {
-        path: path.to_string(),
-        reason,
-    };
-    let raw = if path == "-" {
-        let mut v = Vec::new();
-        std::io::stdin().read_to_end(&mut v).map_err(io)?;
-        Input::Owned(v)
-    } else {
-        let f = std::fs::File::open(path).map_err(io)?;
-        let meta = f.metadata().map_err(io)?;
-        if meta.is_dir() {
-            return Err(LoadError::Invalid {
-                path: path.into(),
-                reason: "is a directory".into(),
-            });
-        }
-        if meta.len() == 0 {
-            Input::Owned(Vec::new())
-        } else {
-            // SAFETY: the map is read-only; heisen never writes to its inputs. A file truncated
-            // by another process while mapped can still fault, as with any mmap-based reader.
-            let m = unsafe { memmap2::Mmap::map(&f) };
-            match m {
-                Ok(m) => Input::Mapped(m),
-                Err(_) => {
-                    let mut v = Vec::new();
-                    std::fs::File::open(path)
-                        .and_then(|mut f| f.read_to_end(&mut v))
-                        .map_err(io)?;
-                    Input::Owned(v)
-                }
-            }
-        }
-    };
-    if raw.starts_with(&[0x1f, 0x8b]) {
-        let mut out = Vec::new();
-        flate2::read::MultiGzDecoder::new(&raw[..])
-            .read_to_end(&mut out)
-            .map_err(|e| LoadError::Invalid {
-                path: path.into(),
-                reason: format!("corrupt gzip data: {e}"),
-            })?;
-        return Ok((Input::Owned(out), true));
-    }
-    Ok((raw, false))
 }
 
 /// Load files into one store, in parallel. Fails on the first input that cannot be read or
-/// whose format cannot be detected; bad records inside an input are counted, not fatal.
+/// whose format cannot be detected, or that goes past a size limit; bad records inside an
+/// input are counted, not fatal.
 pub fn load_files(paths: &[String], opts: &LoadOptions) -> Result<Store, LoadError> {
     // Refused before any is read.
     if let Some(p) = paths.get(Event::MAX_SOURCES) {
@@ -185,22 +146,13 @@ pub fn load_files(paths: &[String], opts: &LoadOptions) -> Result<Store, LoadErr
         .par_iter()
         .map(|p| {
             let (input, gzip) = read_input(p)?;
-            let opts = LoadOptions {
-                release_pages: matches!(input, Input::Mapped(_)),
-                ..opts.clone()
-            };
-            let (mut src, batch) = parse_bytes(p, &input, &ctx, &opts)?;
+            let (mut src, batch) = parse_input(p, &input, &ctx, opts)?;
             src.gzip = gzip;
             Ok((src, batch))
         })
         .collect();
     crate::timing::mark("parsed");
-    let mut store = Store::new(strings);
-    for r in parsed {
-        let (src, batch) = r?;
-        absorb(&mut store, src, batch)?;
-    }
-    store.sort();
+    let store = into_store(strings, parsed)?;
     crate::timing::mark("merged and sorted");
     Ok(store)
 }
@@ -215,44 +167,49 @@ pub fn load_named_bytes(inputs: &[(&str, &[u8])], opts: &LoadOptions) -> Result<
         strings: strings.clone(),
         default_offset_min: opts.default_offset_min,
     };
-    let mut store = Store::new(strings);
-    for (name, bytes) in inputs {
-        let (src, batch) = parse_bytes(name, bytes, &ctx, opts)?;
-        absorb(&mut store, src, batch)?;
+    let parsed: Vec<_> = inputs
+        .iter()
+        .map(|(name, bytes)| parse_bytes(name, bytes, &ctx, opts))
+        .collect();
+    into_store(strings, parsed)
+}
+
+/// One store of the parsed inputs, in order; the first failure is the error.
+fn into_store(
+    strings: Strings,
+    parsed: Vec<Result<(Source, Batch), LoadError>>,
+) -> Result<Store, LoadError> {
+    let mut parts = Vec::with_capacity(parsed.len());
+    for r in parsed {
+        let (src, batch) = r?;
+        parts.push((src, into_parsed(batch)));
     }
-    store.sort();
+    let last = parts
+        .last()
+        .map(|(s, _)| s.path.clone())
+        .unwrap_or_default();
+    let mut store = Store::new(strings);
+    store
+        .append_sources(parts)
+        .map_err(|reason| refused(&last, reason))?;
     Ok(store)
 }
 
-/// Append one parsed source to a store (events not yet sorted: call `Store::sort`). Fails,
+/// A batch's events and attributes, as a store takes them.
+fn into_parsed(batch: Batch) -> Parsed {
+    Parsed {
+        events: batch.events,
+        attrs: batch.attrs,
+    }
+}
+
+/// Append one parsed source to a store, in time order ([`Store::append_source`]). Fails,
 /// leaving the store as it was, when it already holds [`Event::MAX_SOURCES`] sources.
-pub fn absorb(store: &mut Store, mut src: Source, mut batch: Batch) -> Result<(), LoadError> {
-    if store.sources.len() >= Event::MAX_SOURCES {
-        return Err(too_many_sources(&src.path));
-    }
-    let idx = store.sources.len() as u32;
-    let base = store.attrs.len() as u32;
-    // The first source's events already say source 0 and index its attributes from 0.
-    if idx != 0 || base != 0 {
-        for e in &mut batch.events {
-            e.set_source(idx);
-            e.attr_start += base;
-        }
-    }
-    src.events = batch.events.len() as u64;
-    // The first input's vectors are taken as they are: no second copy of the events.
-    if store.events.is_empty() {
-        store.events = std::mem::take(&mut batch.events);
-    } else {
-        store.events.append(&mut batch.events);
-    }
-    if store.attrs.is_empty() {
-        store.attrs = std::mem::take(&mut batch.attrs);
-    } else {
-        store.attrs.append(&mut batch.attrs);
-    }
-    store.sources.push(src);
-    Ok(())
+pub fn absorb(store: &mut Store, src: Source, batch: Batch) -> Result<(), LoadError> {
+    let path = src.path.clone();
+    store
+        .append_source(src, into_parsed(batch))
+        .map_err(|r| refused(&path, r))
 }
 
 /// A batch that arrived live, with the name and format of where it came from.
@@ -262,79 +219,57 @@ pub struct LiveBatch {
     pub batch: Batch,
 }
 
-/// How a store grew: events before `from` kept their places (and so their indices).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Grown {
-    /// Events added.
-    pub added: usize,
-    /// The first index whose event may have changed.
-    pub from: usize,
-}
-
-/// Append live batches (each to its source, added when missing), keeping time order. The
-/// cost is that of the new events and of the stored ones later than the earliest of them,
-/// not of the store.
+/// Append live batches (each to its source, added when missing), keeping time order
+/// ([`Store::merge_live`]).
 ///
 /// Fails, leaving the store as it was, when the new sources would not fit in
-/// [`Event::MAX_SOURCES`].
+/// [`Event::MAX_SOURCES`], or the string table shared with the store is full.
 pub fn absorb_live(
     store: &mut Store,
     batches: impl IntoIterator<Item = LiveBatch>,
 ) -> Result<Grown, LoadError> {
-    let batches: Vec<LiveBatch> = batches.into_iter().collect();
-    let mut new_paths: Vec<&str> = Vec::new();
-    for b in &batches {
-        if !new_paths.contains(&b.path.as_str()) && !store.sources.iter().any(|s| s.path == b.path)
-        {
-            if store.sources.len() + new_paths.len() >= Event::MAX_SOURCES {
-                return Err(too_many_sources(&b.path));
-            }
-            new_paths.push(&b.path);
-        }
-    }
-    let old = store.events.len();
+    let mut parts = Vec::new();
     for LiveBatch {
         path,
         format,
         mut batch,
     } in batches
     {
-        let idx = match store.sources.iter().position(|s| s.path == path) {
-            Some(i) => i,
-            None => {
-                store.sources.push(Source::new(path, format));
-                store.sources.len() - 1
-            }
-        };
+        check_limits(&path, &batch, &store.strings)?;
         fill_inherited_times(&mut batch);
-        let base = store.attrs.len() as u32;
-        let seq_base = store.sources[idx].events as u32;
-        for e in &mut batch.events {
-            e.set_source(idx as u32);
-            e.attr_start += base;
-            e.seq += seq_base;
-        }
-        let src = &mut store.sources[idx];
-        src.events += batch.events.len() as u64;
-        for err in std::mem::take(&mut batch.errors) {
-            src.push_error(err);
-        }
-        store.events.append(&mut batch.events);
-        store.attrs.append(&mut batch.attrs);
+        let errors = std::mem::take(&mut batch.errors);
+        parts.push(LivePart {
+            path,
+            format,
+            parsed: into_parsed(batch),
+            errors,
+        });
     }
-    // Only the tail from the first place a new event goes is re-sorted: late events (clock
-    // skew, batching) cost their distance from the end, not a sort of the whole store. The
-    // tail is a few sorted runs (the stored events, and each batch mostly in time order),
-    // which the stable sort finds and merges in about one pass.
-    let first = store.events[old..].iter().map(Event::order_key).min();
-    let from = first.map_or(old, |first| {
-        store.events[..old].partition_point(|e| e.order_key() <= first)
-    });
-    store.events[from..].sort_by_key(Event::order_key);
-    Ok(Grown {
-        added: store.events.len() - old,
-        from,
+    let first = parts.first().map(|p| p.path.clone());
+    store.merge_live(parts).map_err(|r| {
+        let path = match &r {
+            Refused::TooManySources { .. } => None,
+            _ => first,
+        };
+        refused(path.as_deref().unwrap_or("live input"), r)
     })
+}
+
+/// The size limits a parse may have gone past: the string table's, and the attribute key's.
+fn check_limits(path: &str, batch: &Batch, strings: &Strings) -> Result<(), LoadError> {
+    if let Some(reason) = strings.full() {
+        return Err(LoadError::StringsFull {
+            path: path.to_string(),
+            reason,
+        });
+    }
+    if batch.over_key_limit {
+        return Err(LoadError::KeyLimit {
+            path: path.to_string(),
+            max: crate::model::Attr::MAX_KEY + 1,
+        });
+    }
+    Ok(())
 }
 
 /// Detect and parse one input's bytes. The returned batch has rebased lines and sequence
@@ -342,6 +277,27 @@ pub fn absorb_live(
 pub fn parse_bytes(
     path: &str,
     bytes: &[u8],
+    ctx: &Ctx,
+    opts: &LoadOptions,
+) -> Result<(Source, Batch), LoadError> {
+    parse_from(path, bytes, None, ctx, opts)
+}
+
+/// [`parse_bytes`] of an input; a mapped file gives back each chunk's pages once it is
+/// parsed, so the input does not count against the store's memory.
+pub fn parse_input(
+    path: &str,
+    input: &Input,
+    ctx: &Ctx,
+    opts: &LoadOptions,
+) -> Result<(Source, Batch), LoadError> {
+    parse_from(path, input, Some(input), ctx, opts)
+}
+
+fn parse_from(
+    path: &str,
+    bytes: &[u8],
+    input: Option<&Input>,
     ctx: &Ctx,
     opts: &LoadOptions,
 ) -> Result<(Source, Batch), LoadError> {
@@ -353,6 +309,15 @@ pub fn parse_bytes(
             reason,
         })?,
     };
+    let lines = |f| {
+        let done = |chunk: &[u8]| {
+            opts.advance(chunk.len());
+            if let Some(input) = input {
+                input.release(chunk);
+            }
+        };
+        chunks::parse_lines_in(bytes, ctx, f, done, CHUNK)
+    };
     let mut src = Source::new(path, format);
     src.bytes = bytes.len() as u64;
     let mut batch = match format {
@@ -360,13 +325,11 @@ pub fn parse_bytes(
             src.notes.push("empty input".into());
             Batch::new()
         }
-        Format::Jsonl => parse_lines_with(bytes, ctx, jsonl::line, opts),
-        Format::Logfmt => parse_lines_with(bytes, ctx, logfmt::line, opts),
-        Format::Plain => parse_lines_with(bytes, ctx, plain::line, opts),
-        Format::Schedule => parse_lines_with(bytes, ctx, schedule::line, opts),
-        Format::Otlp if first_line_is_object(bytes) => {
-            parse_lines_with(bytes, ctx, otlp::line, opts)
-        }
+        Format::Jsonl => lines(jsonl::line),
+        Format::Logfmt => lines(logfmt::line),
+        Format::Plain => lines(plain::line),
+        Format::Schedule => lines(schedule::line),
+        Format::Otlp if first_line_is_object(bytes) => lines(otlp::line),
         Format::Otlp => {
             opts.advance(bytes.len());
             parse_doc(bytes, ctx, otlp::parse_doc)
@@ -377,6 +340,7 @@ pub fn parse_bytes(
         Format::Gorace => parse_doc(bytes, ctx, gorace::parse_doc),
         Format::Tsan => parse_doc(bytes, ctx, tsan::parse_doc),
     };
+    check_limits(path, &batch, &ctx.strings)?;
     src.jumps = batch.clock.jumps();
     if !matches!(
         format,
@@ -423,292 +387,9 @@ fn fill_inherited_times(batch: &mut Batch) {
     }
 }
 
-/// A parser of one line: text without its newline, 1-based line number.
-pub type LineFn = fn(&str, u32, &Ctx, &mut Batch);
-
-/// A parser of a whole document.
-pub type DocFn = fn(&str, &Ctx, &mut Batch);
-
-/// Parse a whole document (invalid UTF-8 is replaced and reported).
-pub fn parse_doc(bytes: &[u8], ctx: &Ctx, f: DocFn) -> Batch {
-    let mut b = Batch::new();
-    match std::str::from_utf8(bytes) {
-        Ok(s) => f(s, ctx, &mut b),
-        Err(e) => {
-            b.error(
-                json::line_of(
-                    &String::from_utf8_lossy(&bytes[..e.valid_up_to()]),
-                    e.valid_up_to(),
-                ),
-                "invalid UTF-8 (bytes replaced with U+FFFD)",
-            );
-            f(&String::from_utf8_lossy(bytes), ctx, &mut b);
-        }
-    }
-    b.finish(ctx);
-    // A document's events are in document order (line formats are followed as merged).
-    b.clock.feed(&b.events);
-    b
-}
-
-/// Split at line boundaries into chunks of about [`CHUNK`] bytes.
-pub fn split_chunks(bytes: &[u8], size: usize) -> Vec<&[u8]> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    while start < bytes.len() {
-        let mut end = (start + size).min(bytes.len());
-        if end < bytes.len() {
-            end = match memchr::memchr(b'\n', &bytes[end..]) {
-                Some(i) => end + i + 1,
-                None => bytes.len(),
-            };
-        }
-        out.push(&bytes[start..end]);
-        start = end;
-    }
-    out
-}
-
-/// Parse a line format in parallel chunks and merge the batches in order.
-pub fn parse_lines(bytes: &[u8], ctx: &Ctx, f: LineFn) -> Batch {
-    parse_lines_with(bytes, ctx, f, &LoadOptions::default())
-}
-
-fn parse_lines_with(bytes: &[u8], ctx: &Ctx, f: LineFn, opts: &LoadOptions) -> Batch {
-    parse_lines_in(bytes, ctx, f, opts, CHUNK)
-}
-
-/// [`parse_lines_with`] in chunks of about `chunk` bytes.
-fn parse_lines_in(bytes: &[u8], ctx: &Ctx, f: LineFn, opts: &LoadOptions, chunk: usize) -> Batch {
-    let chunks = split_chunks(bytes, chunk);
-    // A few chunks per thread may wait to be appended: their batches are all that exists
-    // beside the result, and their memory is reused by the chunks after them.
-    let threads = rayon::current_num_threads().max(1);
-    let ahead = 4 * threads;
-    let parse = |chunk: &&[u8]| {
-        let b = parse_chunk(chunk, ctx, f);
-        opts.advance(chunk.len());
-        if opts.release_pages {
-            release_pages(chunk);
-        }
-        b
-    };
-    let append = |m: &mut Merger, i: usize, b: Batch| {
-        m.push(b);
-        // After the first few chunks, room for the whole input at the rate seen so far.
-        if i + 1 == ahead.min(chunks.len()) {
-            let done = chunks[..=i].iter().map(|c| c.len()).sum::<usize>();
-            if done < bytes.len() {
-                m.reserve_for(bytes.len() as f64 / done as f64);
-            }
-        }
-    };
-    let merged = ordered::run(&chunks, ahead, Merger::new(ctx), parse, append);
-    crate::timing::mark("chunks parsed");
-    merged.finish()
-}
-
-/// Tell the kernel this process no longer needs the whole pages inside `bytes`, which must
-/// lie in a read-only file mapping: they leave the resident set (the file stays in the page
-/// cache) and would be read again from the file if touched.
-fn release_pages(bytes: &[u8]) {
-    const PAGE: usize = 4096;
-    let start = (bytes.as_ptr() as usize).next_multiple_of(PAGE);
-    let end = (bytes.as_ptr() as usize + bytes.len()) / PAGE * PAGE;
-    if end > start {
-        // SAFETY: the range is inside a live, read-only, file-backed mapping (the caller's
-        // contract); MADV_DONTNEED on such a mapping only drops pages that are re-read on
-        // access, so no data visible through `bytes` changes.
-        unsafe {
-            libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_DONTNEED);
-        }
-    }
-}
-
-/// Parse the lines of one chunk, with line numbers relative to the chunk.
-pub fn parse_chunk(chunk: &[u8], ctx: &Ctx, f: LineFn) -> Batch {
-    let mut b = Batch::deferring();
-    b.events.reserve(chunk.len() / 160);
-    b.attrs.reserve(chunk.len() / 40);
-    let mut lineno = 0u32;
-    let mut start = 0usize;
-    // Most chunks are clean text: checked once here, their lines need no check of their own.
-    let text = std::str::from_utf8(chunk)
-        .ok()
-        .filter(|_| memchr::memchr(0, chunk).is_none());
-    let ends = memchr::memchr_iter(b'\n', chunk).chain(std::iter::once(chunk.len()));
-    for end in ends {
-        let (a, z) = (start, end);
-        start = end + 1;
-        lineno += 1;
-        let z = if z > a && chunk[z - 1] == b'\r' {
-            z - 1
-        } else {
-            z
-        };
-        let raw = &chunk[a..z];
-        if raw.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        if let Some(text) = text {
-            // `a` and `z` sit next to ASCII bytes (or the ends), so on character boundaries.
-            f(&text[a..z], lineno, ctx, &mut b);
-            continue;
-        }
-        if memchr::memchr(0, raw).is_some() {
-            // A torn or preallocated page: not text, and not a continuation of the record above.
-            b.error(lineno, "binary data (NUL bytes); line skipped");
-            continue;
-        }
-        match std::str::from_utf8(raw) {
-            Ok(s) => f(s, lineno, ctx, &mut b),
-            Err(_) => {
-                b.error(lineno, "invalid UTF-8 (bytes replaced with U+FFFD)");
-                f(&String::from_utf8_lossy(raw), lineno, ctx, &mut b);
-            }
-        }
-    }
-    // The piece after a final newline is empty: it is not a line.
-    b.lines = if chunk.ends_with(b"\n") {
-        lineno - 1
-    } else {
-        lineno
-    };
-    b.finish(ctx);
-    b
-}
-
-/// Merge chunk batches (in order) into one, rebasing line, sequence and attribute indexes.
-pub fn merge_batches(batches: Vec<Batch>, ctx: &Ctx) -> Batch {
-    let mut merged = Merger::new(ctx);
-    for b in batches {
-        merged.push(b);
-    }
-    merged.finish()
-}
-
-/// Appends chunk batches in file order into one batch.
-struct Merger<'c> {
-    ctx: &'c Ctx,
-    out: Batch,
-    line_base: u32,
-}
-
-impl<'c> Merger<'c> {
-    fn new(ctx: &'c Ctx) -> Self {
-        Merger {
-            ctx,
-            out: Batch::new(),
-            line_base: 0,
-        }
-    }
-
-    /// Append the next chunk's batch; its vectors are freed here.
-    fn push(&mut self, mut b: Batch) {
-        let (out, line_base) = (&mut self.out, self.line_base);
-        for (line, text) in std::mem::take(&mut b.leading) {
-            match out.events.last_mut() {
-                Some(last) => batch::append_msg(last, &format!("\n{text}"), self.ctx, None),
-                None => out.error(
-                    line + line_base,
-                    "text before the first record (not a record, and no record above to attach it to)",
-                ),
-            }
-        }
-        for mut err in std::mem::take(&mut b.errors) {
-            if err.line > 0 {
-                err.line += line_base;
-            }
-            if out.errors.len() < crate::model::store::KEPT_ERRORS {
-                out.errors.push(err);
-            }
-        }
-        out.error_count += b.error_count;
-        out.naive_times += b.naive_times;
-        for n in std::mem::take(&mut b.notes) {
-            out.note(n);
-        }
-        let before = out.events.len();
-        if out.events.is_empty() && out.attrs.is_empty() {
-            out.events = std::mem::take(&mut b.events);
-            out.attrs = std::mem::take(&mut b.attrs);
-        } else {
-            let (seq_base, attr_base) = (out.events.len() as u32, out.attrs.len() as u32);
-            out.events.extend(b.events.iter().map(|e| {
-                let mut e = e.clone();
-                if e.line > 0 {
-                    e.line += line_base;
-                }
-                e.seq += seq_base;
-                e.attr_start += attr_base;
-                e
-            }));
-            out.attrs.extend_from_slice(&b.attrs);
-        }
-        // In file order, and still in cache.
-        out.clock.feed(&out.events[before..]);
-        self.line_base += b.lines;
-        out.lines = self.line_base;
-    }
-
-    /// Reserve room for `factor` times what is merged so far (with a little slack): the
-    /// vectors then fill in place instead of growing by reallocation, whose copies would
-    /// briefly hold the events twice.
-    fn reserve_for(&mut self, factor: f64) {
-        let grow = |n: usize| ((n as f64 * factor * 1.02) as usize + 1024).saturating_sub(n);
-        let out = &mut self.out;
-        out.events.reserve_exact(grow(out.events.len()));
-        out.attrs.reserve_exact(grow(out.attrs.len()));
-    }
-
-    fn finish(self) -> Batch {
-        self.out
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn chunked_parse_equals_single_chunk() {
-        let mut text = String::new();
-        for i in 0..500 {
-            text.push_str(&format!(
-                "{{\"ts\":{},\"level\":\"info\",\"msg\":\"m{i}\",\"k\":{i}}}\n",
-                1_700_000_000_000i64 + i
-            ));
-            if i % 7 == 0 {
-                text.push_str("  at stack frame\n");
-            }
-        }
-        let ctx = Ctx::new(Strings::new());
-        let one = parse_chunk(text.as_bytes(), &ctx, jsonl::line);
-        let many = merge_batches(
-            split_chunks(text.as_bytes(), 300)
-                .into_iter()
-                .map(|c| parse_chunk(c, &ctx, jsonl::line))
-                .collect(),
-            &ctx,
-        );
-        assert_eq!(one.events, many.events);
-        assert_eq!(one.attrs, many.attrs);
-        assert_eq!(many.events.len(), 500);
-        assert_eq!(many.events[499].line, text.lines().count() as u32);
-        // The same through the parallel, pipelined path, in chunks of several sizes.
-        for size in [1, 300, 4096] {
-            let piped = parse_lines_in(
-                text.as_bytes(),
-                &ctx,
-                jsonl::line,
-                &LoadOptions::default(),
-                size,
-            );
-            assert_eq!(one.events, piped.events, "chunks of {size}");
-            assert_eq!(one.attrs, piped.attrs, "chunks of {size}");
-            assert_eq!(one.lines, piped.lines, "chunks of {size}");
-        }
-    }
 
     #[test]
     fn live_batches_take_their_time_order_and_keep_their_attributes() {
@@ -801,5 +482,85 @@ mod tests {
         assert!(s.matches("api.log"));
         assert!(!s.matches("xapi.log"));
         assert!("api.log".parse::<Shift>().is_err());
+    }
+}
+
+#[cfg(test)]
+mod limit_tests {
+    use super::*;
+
+    #[test]
+    fn a_full_string_table_is_a_load_error_naming_the_file() {
+        // Every shard holds 64 KiB of records; 1 MiB of distinct text cannot fit.
+        let opts = LoadOptions {
+            strings: Some(Strings::with_shard_capacity(64 << 10)),
+            ..Default::default()
+        };
+        let text: String = (0..40_000)
+            .map(|i| format!("{{\"ts\":{i},\"msg\":\"a message that is unique: {i:08}\"}}\n"))
+            .collect();
+        let err = load_named_bytes(&[("big.jsonl", text.as_bytes())], &opts)
+            .err()
+            .expect("a load error");
+        assert!(matches!(err, LoadError::StringsFull { .. }), "{err}");
+        let msg = err.to_string();
+        assert!(msg.starts_with("big.jsonl: string table full"), "{msg}");
+        // A small input still loads into a table of that size.
+        let opts = LoadOptions {
+            strings: Some(Strings::with_shard_capacity(64 << 10)),
+            ..Default::default()
+        };
+        let store = load_named_bytes(&[("small.jsonl", &text.as_bytes()[..4000])], &opts);
+        assert!(store.is_ok());
+    }
+
+    #[test]
+    fn an_attribute_key_past_the_limit_is_a_load_error_naming_the_file() {
+        fn line(_: &str, _: u32, ctx: &Ctx, out: &mut Batch) {
+            let key = crate::model::Sym::from_usize(crate::model::Attr::MAX_KEY + 1);
+            out.attr(key, Value::Int(1));
+            out.push(crate::model::Event::new(crate::model::Kind::Log, 1), ctx);
+        }
+        use crate::model::Value;
+        let ctx = Ctx::new(Strings::new());
+        let batch = parse_lines(b"a\nb\n", &ctx, line);
+        assert!(batch.over_key_limit);
+        assert!(batch.attrs.is_empty(), "the attribute is dropped");
+        let err = check_limits("keys.log", &batch, &ctx.strings).unwrap_err();
+        assert!(matches!(err, LoadError::KeyLimit { .. }), "{err}");
+        assert!(err.to_string().starts_with("keys.log: more than"), "{err}");
+        let live = LiveBatch {
+            path: "live.log".into(),
+            format: Format::Jsonl,
+            batch,
+        };
+        let mut store = Store::new(ctx.strings.clone());
+        let err = absorb_live(&mut store, [live]).unwrap_err();
+        assert!(matches!(err, LoadError::KeyLimit { .. }), "{err}");
+        assert!(store.is_empty());
+    }
+
+    #[test]
+    fn pages_are_given_back_only_for_a_mapped_file_and_its_bytes_stay() {
+        let text: String = (0..200_000)
+            .map(|i| format!("{{\"ts\":{i},\"msg\":\"m{}\"}}\n", i % 10))
+            .collect();
+        let path = std::env::temp_dir().join(format!("heisen-map-{}.jsonl", std::process::id()));
+        std::fs::write(&path, &text).unwrap();
+        let (input, gzip) = read_input(path.to_str().unwrap()).unwrap();
+        assert!(!gzip && matches!(input, Input::Mapped(_)));
+        // Releasing all of it (and bytes that are not its own) keeps what it reads.
+        input.release(&input);
+        input.release(text.as_bytes());
+        assert_eq!(&input[..], text.as_bytes());
+        // Heap bytes are never released: their contents are the caller's.
+        let owned = Input::Owned(text.clone().into_bytes());
+        owned.release(&owned);
+        assert_eq!(&owned[..], text.as_bytes());
+        let ctx = Ctx::new(Strings::new());
+        let (src, batch) = parse_input("x.jsonl", &input, &ctx, &LoadOptions::default()).unwrap();
+        assert_eq!((src.events, batch.events.len()), (0, 200_000));
+        assert_eq!(&input[..], text.as_bytes());
+        std::fs::remove_file(path).unwrap();
     }
 }
