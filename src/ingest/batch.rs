@@ -53,7 +53,7 @@ pub struct Batch {
     /// for them until then); `None` interns at once.
     pub deferred: Option<Deferred>,
     /// The record keys met in this batch (for the one-pass JSON reader).
-    pub keys: crate::ingest::json::scan::KeyMemo,
+    pub keys: crate::ingest::json::keys::KeyMemo,
     /// The clock's backwards jumps over the events appended so far (kept by the loader).
     pub clock: crate::model::jumps::JumpTracker,
     /// An attribute key was beyond [`Attr::MAX_KEY`] (its attribute was dropped): the load

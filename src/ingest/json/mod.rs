@@ -2,6 +2,7 @@
 //! JSON-based parsers.
 
 pub mod fields;
+pub mod keys;
 pub mod record;
 pub mod scan;
 
