@@ -1,7 +1,6 @@
 //! The unified event model: events, typed values, interned strings, time, and the store.
 
 pub mod event;
-pub mod grow;
 pub mod jumps;
 pub mod packed;
 pub mod segments;
@@ -11,6 +10,8 @@ pub mod strings;
 pub mod time;
 
 pub use event::{Attr, Event, Kind, Level, Op, Status, Value};
-pub use grow::{Grown, LivePart, Parsed, Refused};
-pub use store::{EventView, Format, LaneKey, ParseError, Source, Store, KEPT_ERRORS};
+pub use store::{
+    EventView, Format, Grown, LaneKey, LivePart, ParseError, Parsed, Refused, Source, Store,
+    KEPT_ERRORS,
+};
 pub use strings::{Strings, Sym};

@@ -235,7 +235,7 @@ pub fn absorb_live(
         mut batch,
     } in batches
     {
-        check_limits(&path, &batch, &store.strings)?;
+        check_limits(&path, &batch, store.strings())?;
         fill_inherited_times(&mut batch);
         let errors = std::mem::take(&mut batch.errors);
         parts.push(LivePart {
@@ -422,31 +422,37 @@ mod tests {
         .unwrap();
         assert_eq!(n, Grown { added: 4, from: 0 });
         // Later than everything: nothing before it moves.
-        let n = absorb_live(&mut store, [live("a.log", &[50, 45])]).unwrap();
+        let mut later = store.clone();
+        let n = absorb_live(&mut later, [live("a.log", &[50, 45])]).unwrap();
         assert_eq!(n, Grown { added: 2, from: 7 });
-        store.events.truncate(7);
-        store.sources[0].events -= 2;
+        assert_eq!(later.sources()[0].events, 8);
         let t = |e: &Event| e.ts / 1_000_000 - 1_700_000_000_000;
-        let times: Vec<i64> = store.events.iter().map(t).collect();
+        let times: Vec<i64> = store.events().iter().map(t).collect();
         assert_eq!(times, [5, 10, 15, 20, 20, 30, 40]);
-        for e in &store.events {
-            let k = store.attr(e, "k").and_then(|v| v.as_f64(&store.strings));
+        for e in store.events() {
+            let k = store.attr(e, "k").and_then(|v| v.as_f64(store.strings()));
             assert_eq!(k, Some(t(e) as f64));
         }
-        assert_eq!(store.sources[0].events, 6);
-        assert_eq!(store.sources[1].events, 1);
+        assert_eq!(store.sources()[0].events, 6);
+        assert_eq!(store.sources()[1].events, 1);
         // Same time: source order decides, as in a load.
-        assert_eq!(store.events[3].source(), 0);
-        assert_eq!(store.events[4].source(), 1);
+        assert_eq!(store.events()[3].source(), 0);
+        assert_eq!(store.events()[4].source(), 1);
     }
 
     #[test]
     fn sources_beyond_the_limit_are_a_load_error() {
         let ctx = Ctx::new(Strings::new());
         let mut store = Store::new(ctx.strings.clone());
-        store.sources = (0..Event::MAX_SOURCES)
-            .map(|i| Source::new(format!("s{i}"), Format::Jsonl))
+        let empty = (0..Event::MAX_SOURCES)
+            .map(|i| {
+                (
+                    Source::new(format!("s{i}"), Format::Jsonl),
+                    Parsed::default(),
+                )
+            })
             .collect();
+        store.append_sources(empty).unwrap();
         let batch = || parse_chunk(b"{\"ts\":1,\"msg\":\"m\"}\n", &ctx, jsonl::line);
         let err = absorb(&mut store, Source::new("one.log", Format::Jsonl), batch()).unwrap_err();
         assert!(matches!(err, LoadError::TooManySources { .. }), "{err}");
@@ -458,13 +464,13 @@ mod tests {
         };
         let err = absorb_live(&mut store, [live("s1"), live("new.log")]).unwrap_err();
         assert!(matches!(err, LoadError::TooManySources { .. }), "{err}");
-        assert!(store.events.is_empty(), "a refused merge adds nothing");
+        assert!(store.is_empty(), "a refused merge adds nothing");
         // The last source still takes events, with its index intact.
         let last = format!("s{}", Event::MAX_SOURCES - 1);
         let grown = absorb_live(&mut store, [live(&last)]).unwrap();
         assert_eq!(grown.added, 1);
-        assert_eq!(store.events[0].source() as usize, Event::MAX_SOURCES - 1);
-        assert_eq!(store.sources.len(), Event::MAX_SOURCES);
+        assert_eq!(store.events()[0].source() as usize, Event::MAX_SOURCES - 1);
+        assert_eq!(store.sources().len(), Event::MAX_SOURCES);
         // A load of too many inputs fails before reading any.
         let names: Vec<String> = (0..=Event::MAX_SOURCES).map(|i| format!("f{i}")).collect();
         let inputs: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), &b""[..])).collect();

@@ -2,8 +2,8 @@
 //! is shown. Both keep the store's invariants: events in [`Event::order_key`] order, each
 //! event naming its own source and a range of the attribute pool that lies inside it.
 
-use super::event::{Attr, Event};
-use super::store::{Format, ParseError, Source, Store};
+use super::{Format, ParseError, Source, Store};
+use crate::model::event::{Attr, Event};
 use rayon::prelude::*;
 
 /// Why a store refused to grow; it is left as it was.
@@ -221,15 +221,16 @@ mod tests {
         );
         let b = (Source::new("b", Format::Jsonl), parsed(&[20], 2, &strings));
         store.append_sources(vec![a, b]).unwrap();
-        let times: Vec<i64> = store.events.iter().map(|e| e.ts).collect();
+        let times: Vec<i64> = store.events().iter().map(|e| e.ts).collect();
         assert_eq!(times, [10, 20, 30]);
-        assert_eq!(store.events[1].source(), 1);
-        for e in &store.events {
+        assert_eq!(store.events()[1].source(), 1);
+        for e in store.events() {
             let k = store.attr(e, "k");
             assert_eq!(k, Some(Value::Int(e.ts)));
         }
-        assert_eq!(store.attrs(&store.events[1]).len(), 2);
-        assert_eq!((store.sources[0].events, store.sources[1].events), (2, 1));
+        assert_eq!(store.attrs(&store.events()[1]).len(), 2);
+        let counts: Vec<u64> = store.sources().iter().map(|s| s.events).collect();
+        assert_eq!(counts, [2, 1]);
     }
 
     #[test]
@@ -242,6 +243,6 @@ mod tests {
             .append_source(Source::new("a", Format::Jsonl), p)
             .unwrap_err();
         assert_eq!(err, Refused::AttrsOutOfRange { index: 1 });
-        assert!(store.events.is_empty() && store.sources.is_empty());
+        assert!(store.is_empty() && store.sources().is_empty());
     }
 }
