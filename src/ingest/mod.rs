@@ -4,7 +4,8 @@
 //!
 //! - [`driver`]: reading inputs, sniffing, chunking, the ordered merge, loading into a store;
 //! - [`json`]: the JSON machinery (the scanner, records, well-known field names);
-//! - [`otlp`]: OpenTelemetry (OTLP/JSON, protobuf, and the mapping they share);
+//! - [`otlp`]: OpenTelemetry (OTLP/JSON, protobuf, the mapping they share, and the protobuf →
+//!   OTLP/JSON text that recording keeps);
 //! - [`formats`]: one parser per other format;
 //! - [`batch`]: what a parser produces; [`ids`]: trace and span ids.
 
@@ -16,8 +17,13 @@ pub mod json;
 pub mod otlp;
 
 pub use batch::{Batch, Ctx, INHERIT_TS};
-pub use driver::*;
+pub use driver::{
+    absorb, absorb_live, load_files, load_named_bytes, merge_batches, parse_bytes, parse_chunk,
+    parse_doc, parse_input, parse_lines, read_input, split_chunks, DocFn, Grown, Input, LineFn,
+    LiveBatch, LoadError, LoadOptions, Mapped, Shift, CHUNK,
+};
 // The paths these modules had before they were grouped.
+pub use driver::{ordered, sniff};
 pub use formats::{
     chrome, gorace, jaeger, jsonl, logfmt, plain, race_report, schedule, tsan, zipkin,
 };

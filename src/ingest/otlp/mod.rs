@@ -1,5 +1,8 @@
 //! OpenTelemetry OTLP JSON: traces (`resourceSpans`) and logs (`resourceLogs`), as one document,
 //! as the file exporter's JSON lines, or wrapped in `{"result": …}` (Jaeger API v3).
+//!
+//! Beside it: [`map`] (records → events, shared with [`proto`], the protobuf reader) and
+//! [`encode`] (protobuf → OTLP/JSON text, so that what the receiver keeps reads back the same).
 
 pub mod encode;
 pub mod map;
