@@ -1,5 +1,5 @@
 //! How a store grows: whole sources appended at load time, and live events merged in while it
-//! is shown. Both keep the store's invariants: events in [`Event::order_key`] order, each
+//! is shown; and how a smaller store is cut from it. Both keep the store's invariants: events in [`Event::order_key`] order, each
 //! event naming its own source and a range of the attribute pool that lies inside it.
 
 use super::{Format, ParseError, Source, Store};
@@ -189,6 +189,26 @@ impl Store {
             from,
         })
     }
+
+    /// A store of only the events at `indices` (in time order whatever order they are given
+    /// in), with the same strings and sources and their own attributes.
+    ///
+    /// # Panics
+    /// When an index is not below [`Store::len`].
+    pub fn subset(&self, indices: &[u32]) -> Store {
+        let mut s = Store::new(self.strings.clone());
+        s.sources = self.sources.clone();
+        s.events.reserve_exact(indices.len());
+        for &i in indices {
+            let mut e = self.events[i as usize].clone();
+            let attrs = self.attrs(&e);
+            e.attr_start = s.attrs.len() as u32;
+            s.attrs.extend_from_slice(attrs);
+            s.events.push(e);
+        }
+        s.sort();
+        s
+    }
 }
 
 #[cfg(test)]
@@ -231,6 +251,26 @@ mod tests {
         assert_eq!(store.attrs(&store.events()[1]).len(), 2);
         let counts: Vec<u64> = store.sources().iter().map(|s| s.events).collect();
         assert_eq!(counts, [2, 1]);
+    }
+
+    #[test]
+    fn a_subset_keeps_time_order_and_its_attributes() {
+        let strings = Strings::new();
+        let mut store = Store::new(strings.clone());
+        let a = (
+            Source::new("a", Format::Jsonl),
+            parsed(&[10, 20, 30], 2, &strings),
+        );
+        store.append_sources(vec![a]).unwrap();
+        let sub = store.subset(&[2, 0]);
+        let times: Vec<i64> = sub.events().iter().map(|e| e.ts).collect();
+        assert_eq!(times, [10, 30]);
+        assert_eq!(sub.attr_pool().len(), 4);
+        for e in sub.events() {
+            assert_eq!(sub.attrs(e).len(), 2);
+            assert_eq!(sub.attr(e, "k"), Some(Value::Int(e.ts)));
+        }
+        assert_eq!(sub.sources().len(), 1);
     }
 
     #[test]
