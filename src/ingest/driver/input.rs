@@ -39,10 +39,12 @@ pub struct Mapped {
 
 impl Mapped {
     /// Map `file` read-only.
-    pub fn map(file: &std::fs::File) -> std::io::Result<Mapped> {
-        // SAFETY: the map is read-only; heisen never writes to its inputs. A file truncated
-        // or rewritten by another process while mapped can still fault or change under the
-        // reader, as with any mmap-based reader.
+    ///
+    /// # Safety
+    /// The file must not be truncated or rewritten while the mapping lives (its bytes are
+    /// borrowed as `&[u8]`, which must not change).
+    pub unsafe fn map(file: &std::fs::File) -> std::io::Result<Mapped> {
+        // SAFETY: the caller's contract is memmap2's.
         let map = unsafe { memmap2::Mmap::map(file) }?;
         Ok(Mapped { map })
     }
@@ -97,7 +99,10 @@ pub fn read_input(path: &str) -> Result<(Input, bool), LoadError> {
         if meta.len() == 0 {
             Input::Owned(Vec::new())
         } else {
-            match Mapped::map(&f) {
+            // SAFETY: heisen never writes to its inputs. A file truncated or rewritten by
+            // another process while mapped can still fault or change under the reader, the
+            // risk every mmap-based reader (ripgrep, lnav) accepts for speed.
+            match unsafe { Mapped::map(&f) } {
                 Ok(m) => Input::Mapped(m),
                 Err(_) => {
                     let mut v = Vec::new();
