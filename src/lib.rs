@@ -3,6 +3,9 @@
 //! Data flows one way: `ingest` (sniff + parse) → `model` (the store) → analyses → faces
 //! (`cli` for `--json`, and the TUI).
 
+#![deny(clippy::undocumented_unsafe_blocks)]
+#![deny(unsafe_op_in_unsafe_fn)]
+
 pub mod alloc;
 pub mod analysis;
 pub mod cli;

@@ -53,9 +53,12 @@ pub struct Batch {
     /// for them until then); `None` interns at once.
     pub deferred: Option<Deferred>,
     /// The record keys met in this batch (for the one-pass JSON reader).
-    pub keys: super::scan::KeyMemo,
+    pub keys: crate::ingest::json::keys::KeyMemo,
     /// The clock's backwards jumps over the events appended so far (kept by the loader).
     pub clock: crate::model::jumps::JumpTracker,
+    /// An attribute key was beyond [`Attr::MAX_KEY`] (its attribute was dropped): the load
+    /// fails with [`LoadError::KeyLimit`](crate::ingest::LoadError::KeyLimit).
+    pub over_key_limit: bool,
     attr_mark: usize,
     open_cont: Option<String>,
 }
@@ -76,7 +79,10 @@ impl Batch {
 
     /// Add an attribute to the event being built (call before [`Batch::push`]).
     pub fn attr(&mut self, key: Sym, value: Value) {
-        self.attrs.push(Attr::new(key, value));
+        match Attr::try_new(key, value) {
+            Some(a) => self.attrs.push(a),
+            None => self.over_key_limit = true,
+        }
     }
 
     /// Drop the attributes added since the last push (a record that turned out to be invalid).

@@ -1,8 +1,9 @@
 //! Live evidence: follow growing files, receive OpenTelemetry over OTLP/HTTP, and keep what
 //! arrives (`heisen record`, `--save`).
 
+pub use crate::ingest::otlp::encode as otlp_json;
+
 pub mod follow;
-pub mod otlp_json;
 pub mod receiver;
 
 /// Warn when the receiver listens beyond this machine.

@@ -3,8 +3,8 @@
 //! (if any) before it is acknowledged, and events sent to the store's owner: protobuf is read
 //! straight into events, JSON by the OTLP/JSON file parser.
 
-use super::otlp_json;
 use crate::ingest::json::J;
+use crate::ingest::otlp::encode as otlp_json;
 use crate::ingest::{otlp, otlp_proto, Batch, Ctx};
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};

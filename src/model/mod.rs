@@ -10,5 +10,8 @@ pub mod strings;
 pub mod time;
 
 pub use event::{Attr, Event, Kind, Level, Op, Status, Value};
-pub use store::{EventView, Format, LaneKey, ParseError, Source, Store, KEPT_ERRORS};
+pub use store::{
+    EventView, Format, Grown, LaneKey, LivePart, ParseError, Parsed, Refused, Source, Store,
+    KEPT_ERRORS,
+};
 pub use strings::{Strings, Sym};

@@ -11,8 +11,9 @@
 //! reads take no lock.
 
 use super::event::Value;
+use super::segments::Segments;
 use super::strings::Sym;
-use std::sync::atomic::{AtomicPtr, AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 
 /// The tag of [`Value::Null`].
 pub const NULL: u8 = 0;
@@ -103,14 +104,8 @@ pub const WIDE_CAP: u32 = (1 << 31) - 1;
 const SEGS: usize = (WIDE_CAP as usize).div_ceil(SEG);
 
 static NEXT: AtomicU32 = AtomicU32::new(0);
-static SEGMENTS: [AtomicPtr<AtomicU64>; SEGS] =
-    [const { AtomicPtr::new(std::ptr::null_mut()) }; SEGS];
-
-/// The segment that holds slot `i`, allocated on first use (never freed: the pool lives as
-/// long as the process).
-fn segment(i: usize) -> &'static [AtomicU64] {
-    super::segments::get_or_alloc(&SEGMENTS[i >> SEG_BITS], SEG)
-}
+/// The pool's slots (never freed: the pool lives as long as the process).
+static POOL: Segments<AtomicU64, SEG, SEGS> = Segments::new();
 
 /// Store 64 bits in a fresh slot of the wide pool and return the slot.
 ///
@@ -122,13 +117,13 @@ pub fn push_wide(bits: u64) -> u32 {
             (n < WIDE_CAP).then_some(n + 1)
         })
         .unwrap_or_else(|_| panic!("more than {WIDE_CAP} wide numbers (64-bit values) loaded"));
-    segment(i as usize)[i as usize & (SEG - 1)].store(bits, Ordering::Release);
+    POOL.get(i as usize).store(bits, Ordering::Release);
     i
 }
 
 /// The 64 bits stored in slot `i` of the wide pool, which [`push_wide`] must have returned.
 pub fn wide(i: u32) -> u64 {
-    segment(i as usize)[i as usize & (SEG - 1)].load(Ordering::Acquire)
+    POOL.get(i as usize).load(Ordering::Acquire)
 }
 
 /// How many wide numbers the pool holds (8 bytes each), for memory reports.

@@ -2,10 +2,10 @@
 //! `{"ts": …, "thread": "T2", "op": "read", "obj": "counter", "value": 41, …}`.
 //! See `docs/SCHEDULE.md`. A first line `{"heisen_repro": {…}}` (a repro header) is skipped.
 
-use super::batch::{Batch, Ctx, INHERIT_TS};
-use super::json::J;
 use super::jsonl::json_error;
-use super::record::{flatten, time_of, value_of};
+use crate::ingest::batch::{Batch, Ctx, INHERIT_TS};
+use crate::ingest::json::record::{flatten, time_of, value_of};
+use crate::ingest::json::J;
 use crate::model::{Event, Kind, Op};
 
 /// Parse one line.
@@ -60,7 +60,7 @@ pub fn line(text: &str, lineno: u32, ctx: &Ctx, out: &mut Batch) {
         .filter(|(k, _)| !matches!(k.as_ref(), "ts" | "thread" | "op" | "obj" | "value"))
         .cloned()
         .collect();
-    let mut flat = super::record::Flat::new();
+    let mut flat = crate::ingest::json::record::Flat::new();
     flatten(&rest, &mut flat);
     for (k, v) in flat {
         match k.as_ref() {

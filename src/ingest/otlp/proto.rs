@@ -1,13 +1,13 @@
 //! OTLP protobuf messages (an OTLP/HTTP or gRPC export request, decoded) → events, through the
-//! field mapping the OTLP/JSON reader uses ([`super::otlp_map`]): a request gives the same
+//! field mapping the OTLP/JSON reader uses ([`super::map`]): a request gives the same
 //! events as its OTLP/JSON text would.
 
-use super::batch::{Batch, Ctx};
-use super::ids;
-use super::otlp_map::{
+use super::map::{
     log_level, nanos, push_log, push_span, push_span_event, scope_attrs, span_kind_name,
     status_code, Any, AnyView, KeyValueView, LogFields, Resource, SpanFields,
 };
+use crate::ingest::batch::{Batch, Ctx};
+use crate::ingest::ids;
 use crate::model::{Level, Sym, Value};
 use base64::Engine;
 use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
@@ -92,7 +92,7 @@ fn span(sp: &Span, res: &Resource, scope: &[(Sym, Value)], ctx: &Ctx, out: &mut 
         sp.links
             .iter()
             .filter_map(|l| {
-                super::otlp_map::link(ids::from_bytes(&l.trace_id), ids::from_bytes(&l.span_id))
+                super::map::link(ids::from_bytes(&l.trace_id), ids::from_bytes(&l.span_id))
             })
             .collect()
     };
@@ -142,7 +142,7 @@ fn log_record(rec: &LogRecord, res: &Resource, scope: &[(Sym, Value)], ctx: &Ctx
 mod tests {
     use super::*;
     use crate::ingest::otlp;
-    use crate::live::otlp_json;
+    use crate::ingest::otlp::encode as otlp_json;
     use crate::model::{Attr, Event, Kind, Status, Strings};
     use any_value::Value as V;
     use opentelemetry_proto::tonic::common::v1::{ArrayValue, KeyValueList};

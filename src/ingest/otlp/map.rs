@@ -1,11 +1,11 @@
-//! OTLP records → events: the field mapping that OTLP/JSON ([`super::otlp`]) and protobuf
-//! ([`super::otlp_proto`]) share. Each encoding reads its own fields and hands them here, so a
+//! OTLP records → events: the field mapping that OTLP/JSON ([`super`]) and protobuf
+//! ([`super::proto`]) share. Each encoding reads its own fields and hands them here, so a
 //! span, a span event, a log record or an attribute becomes the same event whichever way it
 //! arrived.
 
-use super::batch::{Batch, Ctx, INHERIT_TS};
-use super::fields::{classify, Target};
-use super::json::J;
+use crate::ingest::batch::{Batch, Ctx, INHERIT_TS};
+use crate::ingest::json::fields::{classify, Target};
+use crate::ingest::json::J;
 use crate::model::{Event, Kind, Level, Status, Sym, Value};
 use std::borrow::Cow;
 

@@ -3,9 +3,9 @@
 //! (`yyMMdd HHmmss`), Spark (`yy/MM/dd HH:mm:ss`), and zap's console encoder (tab-separated with a
 //! JSON tail). Lines without a timestamp continue the record above (stack traces).
 
-use super::batch::{Batch, Ctx};
-use super::json::J;
-use super::record::{flatten, value_of};
+use crate::ingest::batch::{Batch, Ctx};
+use crate::ingest::json::record::{flatten, value_of};
+use crate::ingest::json::J;
 use crate::model::time::{civil_to_ns, parse_iso, NS_PER_S};
 use crate::model::{Event, Kind, Level};
 use chrono::Datelike;
@@ -352,7 +352,7 @@ fn tab_style(rest: &str, ev: &mut Event, ctx: &Ctx, out: &mut Batch) -> bool {
     if let Some(last) = mid.last() {
         if last.trim_start().starts_with('{') {
             if let Ok(J::Obj(entries)) = J::parse(last.trim()) {
-                let mut flat = super::record::Flat::new();
+                let mut flat = crate::ingest::json::record::Flat::new();
                 flatten(&entries, &mut flat);
                 for (k, v) in &flat {
                     out.attr(ctx.sym(k), value_of(v, ctx));

@@ -1,6 +1,6 @@
 //! Format detection by content, never by file name.
 
-use super::json::J;
+use crate::ingest::json::J;
 use crate::model::{Format, Op};
 
 /// How many bytes of the head the sniffer looks at.
@@ -139,9 +139,9 @@ fn sniff_text(text: &str) -> Result<Format, Why> {
     for l in lines {
         if l.trim_start().starts_with('{') {
             json += 1;
-        } else if super::logfmt::sniff_line(l) {
+        } else if crate::ingest::formats::logfmt::sniff_line(l) {
             logfmt += 1;
-        } else if super::plain::sniff_line(l) {
+        } else if crate::ingest::formats::plain::sniff_line(l) {
             plain += 1;
         }
     }

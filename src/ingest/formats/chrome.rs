@@ -3,8 +3,8 @@
 //! point events, `C` counters become events with their values, `M` metadata names processes
 //! (→ `service`) and threads (→ `thread`). Other phases are counted in a note.
 
-use super::batch::{Batch, Ctx};
-use super::json::{array_elements, Lines, J};
+use crate::ingest::batch::{Batch, Ctx};
+use crate::ingest::json::{array_elements, Lines, J};
 use crate::model::{Event, Kind, Sym, Value};
 use std::collections::{BTreeMap, HashMap};
 
@@ -352,12 +352,12 @@ fn attrs(e: &J, ctx: &Ctx) -> Vec<(Sym, Value)> {
         out.push((ctx.sym("cat"), ctx.str_value(c)));
     }
     if let Some(args) = e.get("args").and_then(J::as_object) {
-        let mut flat = super::record::Flat::new();
-        super::record::flatten(args, &mut flat);
+        let mut flat = crate::ingest::json::record::Flat::new();
+        crate::ingest::json::record::flatten(args, &mut flat);
         for (k, v) in flat {
             out.push((
                 ctx.sym(&format!("args.{k}")),
-                super::record::value_of(v, ctx),
+                crate::ingest::json::record::value_of(v, ctx),
             ));
         }
     }

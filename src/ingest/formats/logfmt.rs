@@ -1,9 +1,9 @@
 //! logfmt: `ts=… level=warn msg="…" key=value`, as logrus's TextFormatter, go-kit and many Go
 //! services write it. Field mapping is shared with JSON lines (`record::push_record`).
 
-use super::batch::{Batch, Ctx};
-use super::json::J;
-use super::record::{push_record, Field};
+use crate::ingest::batch::{Batch, Ctx};
+use crate::ingest::json::record::{push_record, Field};
+use crate::ingest::json::J;
 use std::borrow::Cow;
 
 /// Split a line into key/value pairs. Quoted values may contain escaped quotes; a bare key has
@@ -95,7 +95,7 @@ fn unescape(s: &str) -> String {
 }
 
 fn is_record(p: &[(&str, Cow<str>)]) -> bool {
-    use super::fields::{classify, Target};
+    use crate::ingest::json::fields::{classify, Target};
     p.iter().any(|(k, _)| {
         matches!(
             classify(k),

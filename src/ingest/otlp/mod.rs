@@ -1,14 +1,21 @@
 //! OpenTelemetry OTLP JSON: traces (`resourceSpans`) and logs (`resourceLogs`), as one document,
 //! as the file exporter's JSON lines, or wrapped in `{"result": …}` (Jaeger API v3).
+//!
+//! Beside it: [`map`] (records → events, shared with [`proto`], the protobuf reader) and
+//! [`encode`] (protobuf → OTLP/JSON text, so that what the receiver keeps reads back the same).
 
-use super::batch::{Batch, Ctx};
-use super::ids;
-use super::json::{array_elements, Lines, J};
-use super::jsonl::json_error;
-use super::otlp_map::{
-    self, log_level, push_log, push_span, push_span_event, span_kind_name, status_code, Any,
-    AnyView, KeyValueView, LogFields, Resource, SpanFields, SPAN_KINDS,
+pub mod encode;
+pub mod map;
+pub mod proto;
+
+use self::map::{
+    log_level, push_log, push_span, push_span_event, span_kind_name, status_code, Any, AnyView,
+    KeyValueView, LogFields, Resource, SpanFields, SPAN_KINDS,
 };
+use crate::ingest::batch::{Batch, Ctx};
+use crate::ingest::formats::jsonl::json_error;
+use crate::ingest::ids;
+use crate::ingest::json::{array_elements, Lines, J};
 use crate::model::{Level, Status, Sym, Value};
 use std::borrow::Cow;
 
@@ -163,7 +170,7 @@ fn resource(r: &J, ctx: &Ctx) -> Resource {
 
 fn scope_attrs(s: &J, ctx: &Ctx) -> Vec<(Sym, Value)> {
     match s.get("scope").or_else(|| s.get("instrumentationLibrary")) {
-        Some(sc) => otlp_map::scope_attrs(
+        Some(sc) => map::scope_attrs(
             sc.get("name").and_then(J::as_str),
             sc.get("version").and_then(J::as_str),
             kvs(Some(sc), "attributes"),
@@ -254,7 +261,7 @@ impl<'a> KeyValueView for J<'a> {
 
 /// OTLP AnyValue → typed value (arrays and maps become compact JSON text).
 pub fn any_value(v: &J, ctx: &Ctx) -> Value {
-    otlp_map::any_value(v, ctx)
+    map::any_value(v, ctx)
 }
 
 fn span_kind(j: Option<&J>) -> Option<&'static str> {
@@ -299,7 +306,7 @@ fn span(sp: &J, res: &Resource, scope: &[(Sym, Value)], line: u32, ctx: &Ctx, ou
             .iter()
             .filter_map(|l| {
                 let id = |k: &str| l.get(k).and_then(J::as_str).and_then(ids::normalise);
-                otlp_map::link(id("traceId"), id("spanId"))
+                map::link(id("traceId"), id("spanId"))
             })
             .collect()
     };

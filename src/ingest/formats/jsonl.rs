@@ -1,10 +1,10 @@
 //! JSON lines logs. A line that is not JSON is tried as logfmt (mixed files), and otherwise
 //! taken as a continuation (a stack trace) of the record above.
 
-use super::batch::{Batch, Ctx};
-use super::json::J;
-use super::record::{flatten, push_record, Field};
-use super::scan::{self, Entries, Scan};
+use crate::ingest::batch::{Batch, Ctx};
+use crate::ingest::json::record::{flatten, push_record, Field};
+use crate::ingest::json::scan::{self, Entries, Scan};
+use crate::ingest::json::J;
 use smallvec::SmallVec;
 
 /// Describe a serde_json error without its (meaningless, line 1) position.
@@ -48,7 +48,7 @@ pub fn line(text: &str, lineno: u32, ctx: &Ctx, out: &mut Batch) {
         match J::parse(t) {
             Ok(J::Obj(entries)) if entries.iter().any(|(k, _)| k == "heisen_repro") => {}
             Ok(J::Obj(entries)) => {
-                let mut flat = super::record::Flat::new();
+                let mut flat = crate::ingest::json::record::Flat::new();
                 flatten(&entries, &mut flat);
                 let fields: SmallVec<[Field; 24]> =
                     flat.iter().map(|(k, v)| Field::new(k, v)).collect();

@@ -2,7 +2,7 @@
 //! report block becomes two access events (kind `op`, the earlier access first) and one `race`
 //! event linking them by `race.id`.
 
-use super::batch::{Batch, Ctx};
+use crate::ingest::batch::{Batch, Ctx};
 use crate::model::{Event, Kind, Level, Op, Value};
 use regex::Regex;
 use std::sync::LazyLock;

@@ -1,5 +1,13 @@
 //! A borrowed JSON value (strings without escapes are not copied) and helpers shared by the
 //! JSON-based parsers.
+//!
+//! Beside it: [`scan`] (the one-pass record reader) with [`keys`] (the keys it has met),
+//! [`record`] (records → events) and [`fields`] (which keys fill which event field).
+
+pub mod fields;
+pub mod keys;
+pub mod record;
+pub mod scan;
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::borrow::Cow;

@@ -1,6 +1,10 @@
 //! The event store: every source's events merged in one time order, with shared interned strings
 //! and one attribute pool.
 
+mod grow;
+
+pub use grow::{Grown, LivePart, Parsed, Refused};
+
 use super::event::{Attr, Event, Kind, Level, Value};
 use super::strings::{Strings, Sym};
 use super::time;
@@ -181,6 +185,31 @@ impl Store {
             strings,
             ..Default::default()
         }
+    }
+
+    /// The events, in time order.
+    pub fn events(&self) -> &[Event] {
+        &self.events
+    }
+
+    /// The sources, in the order they were added (an event names one by index).
+    pub fn sources(&self) -> &[Source] {
+        &self.sources
+    }
+
+    /// The source of an event, if the store has it.
+    pub fn source_of(&self, e: &Event) -> Option<&Source> {
+        self.sources.get(e.source() as usize)
+    }
+
+    /// The interner every event's strings are in.
+    pub fn strings(&self) -> &Strings {
+        &self.strings
+    }
+
+    /// The whole attribute pool (each event names a range of it: see [`Store::attrs`]).
+    pub fn attr_pool(&self) -> &[Attr] {
+        &self.attrs
     }
 
     /// Number of events.

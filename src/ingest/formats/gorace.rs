@@ -1,9 +1,9 @@
 //! Go race detector output: plain `go test -race` output or any log carrying
 //! `WARNING: DATA RACE` blocks, and `go test -json` streams (report lines inside `Output`).
 
-use super::batch::{Batch, Ctx};
-use super::json::J;
 use super::race_report::{parse, text_lines, Line};
+use crate::ingest::batch::{Batch, Ctx};
+use crate::ingest::json::J;
 use crate::model::{time, Event, Kind, Level};
 
 /// Parse a whole document.

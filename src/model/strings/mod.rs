@@ -7,9 +7,16 @@
 //! append-only array without any lock. In front of it each thread keeps a small
 //! direct-mapped cache, because most strings in logs (keys, services, levels, messages) repeat.
 
-use std::cell::RefCell;
+mod cache;
+mod region;
+mod slots;
+
+use super::segments::Segments;
+use cache::{Cache, CACHE};
+use region::{read_record, Region, REGION_SIZES};
+use slots::Slots;
 use std::num::NonZeroU32;
-use std::sync::atomic::{AtomicPtr, AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 /// An interned string id (4 bytes; `Option<Sym>` is 4 bytes too). Ids are dense from 1 in
@@ -64,182 +71,13 @@ const SEG: usize = 1 << SEG_BITS;
 const SEGS: usize = 1 << (32 - SEG_BITS);
 /// The largest number of distinct strings one table holds.
 const MAX_STRINGS: u32 = PLACEHOLDER - 2;
+/// The index handed out for every string that found the table full: it reads as the empty
+/// string. A load that meets it fails (see [`Strings::full`]), so it never reaches a user.
+const OVERFLOW: u32 = MAX_STRINGS;
 /// The bit that marks a placeholder id (a string of a [`Deferred`] batch, not yet interned).
 const PLACEHOLDER: u32 = 1 << 31;
 /// Set on an index the table returns when the string was new to it (indexes stay below).
 const FRESH: u32 = 1 << 31;
-/// Bytes of address space reserved per shard, largest first (smaller ones where address space
-/// is limited): pages are only used as strings fill them. 1 GiB per shard holds 16 GiB of
-/// distinct text in all, while thousands of tables fit in the address space.
-const REGION_SIZES: [usize; 4] = [1 << 30, 256 << 20, 64 << 20, 16 << 20];
-/// The first bytes of a region stay on small pages, so a small table costs little memory.
-const SMALL_PREFIX: usize = 2 << 20;
-
-/// One shard's strings, packed into one reserved range of address space as records:
-/// index (`u32`), length (`u32`), the bytes, padding to 4. A record never moves, so the table
-/// names it by its offset and `resolve` by its address.
-struct Region {
-    base: *mut u8,
-    cap: usize,
-    used: usize,
-}
-
-impl Region {
-    fn new() -> Region {
-        for cap in REGION_SIZES {
-            // SAFETY: an anonymous private mapping at an address of the kernel's choosing;
-            // nothing else refers to it.
-            let p = unsafe {
-                libc::mmap(
-                    std::ptr::null_mut(),
-                    cap,
-                    libc::PROT_READ | libc::PROT_WRITE,
-                    libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | NORESERVE,
-                    -1,
-                    0,
-                )
-            };
-            if p != libc::MAP_FAILED {
-                // SAFETY: `SMALL_PREFIX` is below every region size.
-                let rest = unsafe { (p as *const u8).add(SMALL_PREFIX) };
-                crate::alloc::advise_huge(rest, cap - SMALL_PREFIX);
-                return Region {
-                    base: p as *mut u8,
-                    cap,
-                    used: 0,
-                };
-            }
-        }
-        panic!("cannot reserve address space for the string table");
-    }
-
-    /// Append a record for string `idx`; returns its offset in 4-byte units.
-    fn store(&mut self, idx: u32, s: &str) -> u32 {
-        let need = (8 + s.len()).next_multiple_of(4);
-        assert!(
-            self.used + need <= self.cap,
-            "string table full: more than {} MiB of distinct text in one shard",
-            self.cap >> 20
-        );
-        let off = self.used;
-        // SAFETY: `off + need <= cap`: the writes stay inside the mapping, in bytes past every
-        // record already handed out (no reader looks there).
-        unsafe {
-            let p = self.base.add(off);
-            std::ptr::copy_nonoverlapping(idx.to_le_bytes().as_ptr(), p, 4);
-            std::ptr::copy_nonoverlapping((s.len() as u32).to_le_bytes().as_ptr(), p.add(4), 4);
-            std::ptr::copy_nonoverlapping(s.as_ptr(), p.add(8), s.len());
-        }
-        self.used += need;
-        (off / 4) as u32
-    }
-
-    fn record(&self, off: u32) -> *const u8 {
-        // SAFETY: offsets come from `store`, so they lie inside the mapping.
-        unsafe { self.base.add(off as usize * 4) }
-    }
-}
-
-/// Read the record at `p`: its index and its text.
-///
-/// # Safety
-/// `p` must point at a record written by [`Region::store`] in a live region.
-unsafe fn read_record<'a>(p: *const u8) -> (u32, &'a str) {
-    let mut word = [0u8; 4];
-    std::ptr::copy_nonoverlapping(p, word.as_mut_ptr(), 4);
-    let idx = u32::from_le_bytes(word);
-    std::ptr::copy_nonoverlapping(p.add(4), word.as_mut_ptr(), 4);
-    let bytes = std::slice::from_raw_parts(p.add(8), u32::from_le_bytes(word) as usize);
-    (idx, std::str::from_utf8_unchecked(bytes))
-}
-
-impl Drop for Region {
-    fn drop(&mut self) {
-        // SAFETY: unmapping the mapping made in `new`, once.
-        unsafe {
-            libc::munmap(self.base as *mut libc::c_void, self.cap);
-        }
-    }
-}
-
-#[cfg(target_os = "linux")]
-const NORESERVE: libc::c_int = libc::MAP_NORESERVE;
-#[cfg(not(target_os = "linux"))]
-const NORESERVE: libc::c_int = 0;
-
-/// An open-addressing hash set of records, linear probing. Each slot holds 32 bits of the
-/// string's hash beside its record offset (plus one; 0 is empty), so a probe reads one slot and
-/// touches a record only when the hash bits agree, and growing never reads the strings. The
-/// capacity grows by half (not doubling) and the hash bits are mapped onto it by multiplication,
-/// so the table stays between half and three quarters full.
-#[derive(Default)]
-struct Slots {
-    slots: Vec<u64>,
-    len: usize,
-}
-
-impl Slots {
-    fn tag(hash: u64) -> u32 {
-        (hash >> 32) as u32
-    }
-
-    /// The home slot of a tag in a table of `cap` slots.
-    fn home(tag: u32, cap: usize) -> usize {
-        ((u64::from(tag) * cap as u64) >> 32) as usize
-    }
-
-    /// The first slot whose record satisfies `is`, or `Err(index of the empty slot to use)`.
-    fn probe(&self, hash: u64, mut is: impl FnMut(u32) -> bool) -> Result<u32, usize> {
-        let cap = self.slots.len();
-        if cap == 0 {
-            return Err(0);
-        }
-        let tag = Self::tag(hash);
-        let mut i = Self::home(tag, cap);
-        loop {
-            let s = self.slots[i];
-            if s == 0 {
-                return Err(i);
-            }
-            if (s >> 32) as u32 == tag && is(s as u32 - 1) {
-                return Ok(s as u32 - 1);
-            }
-            i += 1;
-            if i == cap {
-                i = 0;
-            }
-        }
-    }
-
-    /// Insert record `off` at the empty slot `at` that `probe` returned for `hash`.
-    fn insert(&mut self, hash: u64, off: u32, at: usize) {
-        let slot = (u64::from(Self::tag(hash)) << 32) | u64::from(off + 1);
-        if (self.len + 1) * 4 > self.slots.len() * 3 {
-            self.grow();
-            let at = self.probe(hash, |_| false).expect_err("a free slot");
-            self.slots[at] = slot;
-        } else {
-            self.slots[at] = slot;
-        }
-        self.len += 1;
-    }
-
-    fn grow(&mut self) {
-        let cap = (self.slots.len() / 2 * 3).max(16);
-        let old = std::mem::replace(&mut self.slots, vec![0; cap]);
-        crate::alloc::advise_huge(self.slots.as_ptr() as *const u8, cap * 8);
-        for s in old.into_iter().filter(|&s| s != 0) {
-            let mut i = Self::home((s >> 32) as u32, cap);
-            while self.slots[i] != 0 {
-                i += 1;
-                if i == cap {
-                    i = 0;
-                }
-            }
-            self.slots[i] = s;
-        }
-    }
-}
 
 /// One shard: a hash set of record offsets and the region the records live in. Guarded by a
 /// mutex.
@@ -248,37 +86,34 @@ struct Shard {
     region: Region,
 }
 
-// SAFETY: the region is owned by the shard and only written under its mutex.
-unsafe impl Send for Shard {}
-
 /// The shared table behind a [`Strings`].
 struct Table {
     shards: Box<[Mutex<Shard>]>,
     /// Where each string's record is, by index: its shard in the top 4 bits and its offset
     /// plus one (0: not yet written) below; segments allocated on first use.
-    starts: Box<[AtomicPtr<AtomicU32>]>,
+    starts: Box<Segments<AtomicU32, SEG, SEGS>>,
     /// Each shard's region base address (regions never move).
     bases: [usize; SHARDS],
     next: AtomicU32,
     hasher: ahash::RandomState,
+    /// Why the table refused a string, once it did.
+    full: std::sync::OnceLock<String>,
 }
 
 impl Table {
-    fn new() -> Self {
+    fn new(sizes: &[usize]) -> Self {
         let shards: Box<[Mutex<Shard>]> = (0..SHARDS)
             .map(|_| {
                 Mutex::new(Shard {
                     table: Slots::default(),
-                    region: Region::new(),
+                    region: Region::new(sizes),
                 })
             })
             .collect();
-        // SAFETY: a null AtomicPtr is all-zero bytes; zeroed memory is a valid array of them
-        // (and a large zeroed allocation costs no page until a segment is used).
-        let starts = unsafe { Box::<[AtomicPtr<AtomicU32>]>::new_zeroed_slice(SEGS).assume_init() };
+        let starts = Box::new(Segments::new());
         let bases = std::array::from_fn(|i| {
             let sh = shards[i].lock().unwrap_or_else(PoisonError::into_inner);
-            sh.region.base as usize
+            sh.region.base()
         });
         Table {
             shards,
@@ -286,6 +121,7 @@ impl Table {
             bases,
             next: AtomicU32::new(0),
             hasher: ahash::RandomState::new(),
+            full: std::sync::OnceLock::new(),
         }
     }
 
@@ -294,19 +130,18 @@ impl Table {
         &self.shards[hash as usize & (SHARDS - 1)]
     }
 
-    fn segment(&self, i: usize) -> &[AtomicU32] {
-        super::segments::get_or_alloc(&self.starts[i >> SEG_BITS], SEG)
-    }
-
     /// The text at index `i`, which must have been returned by `get_or_insert`.
     fn text(&self, i: usize) -> &str {
-        let at = self.segment(i)[i & (SEG - 1)].load(Ordering::Acquire);
+        if i == OVERFLOW as usize {
+            return "";
+        }
+        let at = self.starts.get(i).load(Ordering::Acquire);
         assert!(at != 0, "string id {i} was never interned here");
         let base = self.bases[(at >> OFF_BITS) as usize];
         let off = (at & OFF_MASK) as usize - 1;
         // SAFETY: `base + 4 * off` is a record of a region this table owns, written before
         // its start was published (Release above, Acquire here).
-        unsafe { read_record((base as *const u8).add(off * 4)).1 }
+        unsafe { read_record(base, off as u32).1 }
     }
 
     /// Look `s` up in `shard`: its index, or the free slot where it would go.
@@ -316,7 +151,7 @@ impl Table {
             .table
             .probe(hash, |off| {
                 // SAFETY: table entries are offsets of records in this shard's region.
-                let (i, text) = unsafe { read_record(shard.region.record(off)) };
+                let (i, text) = unsafe { shard.region.record(off) };
                 idx = i;
                 text == s
             })
@@ -338,11 +173,27 @@ impl Table {
             Ok(i) => return i,
             Err(at) => at,
         };
-        let i = self.next.fetch_add(1, Ordering::Relaxed);
-        assert!(i < MAX_STRINGS, "more than {MAX_STRINGS} distinct strings");
+        if !shard.region.fits(s) {
+            let mib = shard.region.cap() >> 20;
+            self.refuse(format!(
+                "string table full: more than {mib} MiB of distinct text in one of its {SHARDS} shards"
+            ));
+            return OVERFLOW;
+        }
+        let Ok(i) = self
+            .next
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| {
+                (n < MAX_STRINGS).then_some(n + 1)
+            })
+        else {
+            self.refuse(format!(
+                "string table full: more than {MAX_STRINGS} distinct strings"
+            ));
+            return OVERFLOW;
+        };
         let off = shard.region.store(i, s);
         let start = ((hash as u32 & (SHARDS as u32 - 1)) << OFF_BITS) | (off + 1);
-        self.segment(i as usize)[i as usize & (SEG - 1)].store(start, Ordering::Release);
+        self.starts.get(i as usize).store(start, Ordering::Release);
         shard.table.insert(hash, off, at);
         i | FRESH
     }
@@ -380,7 +231,7 @@ impl Table {
                         let h = hashes[near as usize];
                         let slot = shard.table.slots[Slots::home(Slots::tag(h), cap)];
                         if slot != 0 && (slot >> 32) as u32 == Slots::tag(h) {
-                            crate::alloc::prefetch(shard.region.record(slot as u32 - 1));
+                            crate::alloc::prefetch(shard.region.record_ptr(slot as u32 - 1));
                         }
                     }
                     let h = hashes[k as usize];
@@ -392,21 +243,17 @@ impl Table {
         out
     }
 
+    /// Remember the first reason a string was refused.
+    fn refuse(&self, reason: String) {
+        let _ = self.full.set(reason);
+    }
+
     fn get(&self, hash: u64, s: &str) -> Option<u32> {
         let shard = self
             .shard(hash)
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
         self.find(&shard, hash, s).ok()
-    }
-}
-
-impl Drop for Table {
-    fn drop(&mut self) {
-        for slot in self.starts.iter() {
-            // SAFETY: the table is going away; no reference into its segments is left.
-            unsafe { super::segments::free(slot, SEG) };
-        }
     }
 }
 
@@ -490,70 +337,10 @@ pub struct Strings {
 }
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
-const CACHE_SLOTS: usize = 1 << 13;
-const CACHE_MAX_LEN: usize = 64;
-
-/// One cached string, stored inline so that replacing it allocates nothing (most misses are
-/// unique ids that replace an entry).
-#[derive(Clone)]
-struct Slot {
-    hash: u64,
-    len: u8,
-    text: [u8; CACHE_MAX_LEN],
-    sym: Option<Sym>,
-}
-
-const EMPTY: Slot = Slot {
-    hash: 0,
-    len: 0,
-    text: [0; CACHE_MAX_LEN],
-    sym: None,
-};
-
-struct Cache {
-    owner: u64,
-    slots: Vec<Slot>,
-}
-
-impl Cache {
-    /// Make the cache answer for interner `owner` (emptied when it answered for another).
-    fn claim(&mut self, owner: u64) {
-        if self.owner != owner {
-            self.owner = owner;
-            self.slots.clear();
-            self.slots.resize(CACHE_SLOTS, EMPTY);
-        }
-    }
-    fn get(&self, hash: u64, s: &str) -> Option<Sym> {
-        let slot = &self.slots[(hash as usize) & (CACHE_SLOTS - 1)];
-        slot.sym
-            .filter(|_| slot.hash == hash && &slot.text[..slot.len as usize] == s.as_bytes())
-    }
-    /// Remember `s` (short strings only; longer ones are rarely repeated ids or messages).
-    fn put(&mut self, hash: u64, s: &str, sym: Sym) {
-        if s.len() <= CACHE_MAX_LEN {
-            let slot = &mut self.slots[(hash as usize) & (CACHE_SLOTS - 1)];
-            slot.hash = hash;
-            slot.len = s.len() as u8;
-            slot.text[..s.len()].copy_from_slice(s.as_bytes());
-            slot.sym = Some(sym);
-        }
-    }
-}
-
-thread_local! {
-    static CACHE: RefCell<Cache> = const { RefCell::new(Cache {
-        owner: 0,
-        slots: Vec::new(),
-    }) };
-}
 
 impl Default for Strings {
     fn default() -> Self {
-        Strings {
-            table: Arc::new(Table::new()),
-            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
-        }
+        Self::with_regions(&REGION_SIZES)
     }
 }
 
@@ -561,6 +348,22 @@ impl Strings {
     /// A new, empty interner.
     pub fn new() -> Self {
         Self::default()
+    }
+    /// An interner whose shards hold at most `bytes` of records each (for tests of a full
+    /// table).
+    pub fn with_shard_capacity(bytes: usize) -> Self {
+        Self::with_regions(&[bytes.next_multiple_of(4096)])
+    }
+    fn with_regions(sizes: &[usize]) -> Self {
+        Strings {
+            table: Arc::new(Table::new(sizes)),
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+        }
+    }
+    /// Why the table refused a string, once it did: every string it refused reads as `""`,
+    /// so a load that interned into it must fail with this reason.
+    pub fn full(&self) -> Option<String> {
+        self.table.full.get().cloned()
     }
     /// Intern `s`, returning its id.
     pub fn intern(&self, s: &str) -> Sym {
@@ -630,15 +433,15 @@ impl Strings {
         let (mut rec, mut slots) = (0, 0);
         for sh in t.shards.iter() {
             let sh = sh.lock().unwrap_or_else(PoisonError::into_inner);
-            rec += sh.region.used;
+            rec += sh.region.used();
             slots += sh.table.slots.len() * 8;
         }
-        let segs = t
-            .starts
-            .iter()
-            .filter(|p| !p.load(Ordering::Relaxed).is_null())
-            .count();
-        (rec, slots, segs * SEG * 4)
+        let segs = t.starts.allocated();
+        (
+            rec,
+            slots,
+            segs * Segments::<AtomicU32, SEG, SEGS>::segment_bytes(),
+        )
     }
     /// True when nothing was interned.
     pub fn is_empty(&self) -> bool {

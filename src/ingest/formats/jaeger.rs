@@ -2,10 +2,10 @@
 //! object, an array of spans with embedded `process` (anonymizer dumps), and — leniently — the
 //! UI's internal transformed trace (`{"data":{spans,…}}`).
 
-use super::batch::{Batch, Ctx, INHERIT_TS};
-use super::ids;
-use super::json::{array_elements, Lines, J};
 use super::jsonl::json_error;
+use crate::ingest::batch::{Batch, Ctx, INHERIT_TS};
+use crate::ingest::ids;
+use crate::ingest::json::{array_elements, Lines, J};
 use crate::model::{time::NS_PER_US, Event, Kind, Level, Status, Sym, Value};
 use std::collections::HashMap;
 
@@ -91,7 +91,7 @@ fn tags(list: Option<&J>, ctx: &Ctx) -> Vec<(Sym, Value)> {
                 ("bool", J::Str(s)) => Value::Bool(s.eq_ignore_ascii_case("true")),
                 ("int64", x) => x.as_i64().map_or(Value::Null, Value::Int),
                 ("float64", x) => x.as_f64().map_or(Value::Null, Value::Float),
-                (_, x) => super::record::value_of(x, ctx),
+                (_, x) => crate::ingest::json::record::value_of(x, ctx),
             };
             Some((ctx.sym(k), val))
         })

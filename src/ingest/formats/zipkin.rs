@@ -1,9 +1,9 @@
 //! Zipkin v2 JSON: an array of spans, or a single span object.
 
-use super::batch::{Batch, Ctx, INHERIT_TS};
-use super::ids;
-use super::json::{array_elements, Lines, J};
 use super::jsonl::json_error;
+use crate::ingest::batch::{Batch, Ctx, INHERIT_TS};
+use crate::ingest::ids;
+use crate::ingest::json::{array_elements, Lines, J};
 use crate::model::{time::NS_PER_US, Event, Kind, Level, Status, Sym};
 
 /// Parse a whole document: an array of spans, a single span, or the API's list of traces
@@ -109,7 +109,7 @@ fn span(sp: &J, lines: &Lines, ctx: &Ctx, out: &mut Batch) {
             }
             out.attr(
                 ctx.sym(&format!("{prefix}Endpoint.{k}")),
-                super::record::value_of(v, ctx),
+                crate::ingest::json::record::value_of(v, ctx),
             );
         }
     }
@@ -123,7 +123,7 @@ fn span(sp: &J, lines: &Lines, ctx: &Ctx, out: &mut Batch) {
         if k == "error" {
             status = Status::Error;
         }
-        out.attr(ctx.sym(k), super::record::value_of(v, ctx));
+        out.attr(ctx.sym(k), crate::ingest::json::record::value_of(v, ctx));
     }
     ev.set_status(Some(status));
     if status == Status::Error {

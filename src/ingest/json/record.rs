@@ -1,9 +1,9 @@
 //! Turn one structured record (a JSON object or a logfmt line, as key/value entries) into an
 //! event: the known keys fill the normalised fields, every other key becomes a typed attribute.
 
-use super::batch::{Batch, Ctx, INHERIT_TS};
 use super::fields::{classify, Picks, Target};
-use super::json::J;
+use super::J;
+use crate::ingest::batch::{Batch, Ctx, INHERIT_TS};
 use crate::model::strings::{Deferred, Local};
 use crate::model::{time, Event, Kind, Level, Sym, Value};
 use smallvec::SmallVec;
