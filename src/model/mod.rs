@@ -2,6 +2,7 @@
 
 pub mod event;
 pub mod jumps;
+pub mod lanes;
 pub mod packed;
 pub mod segments;
 pub mod sort;
@@ -10,5 +11,6 @@ pub mod strings;
 pub mod time;
 
 pub use event::{Attr, Event, Kind, Level, Op, Status, Value};
-pub use store::{EventView, Format, LaneKey, ParseError, Source, Store, KEPT_ERRORS};
+pub use lanes::{LaneId, LaneKey, LaneNames};
+pub use store::{EventView, Format, ParseError, Source, Store, KEPT_ERRORS};
 pub use strings::{Strings, Sym};
