@@ -8,11 +8,11 @@
 
 use super::bits::Bits;
 use super::cooccur::{near_pairs, Labelled};
+use crate::model::field::{get, key_of, Field, GroupKey, FV};
 use crate::model::{Store, Sym};
 use crate::query::ast::{quote, FieldRef};
 use crate::query::check::Pred;
-use crate::query::eval::{filter, key_of, GroupKey};
-use crate::query::field::{get, Field, FV};
+use crate::query::eval::filter;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -364,16 +364,7 @@ fn field_candidates(
         .copied()
         .chain(source)
         .filter(|f| *f != key_name)
-        .filter_map(|f| {
-            let r = FieldRef {
-                name: f.to_string(),
-                attr_only: false,
-                span: 0..0,
-            };
-            crate::query::check::resolve(store, &r)
-                .ok()
-                .map(|x| (x, f.to_string()))
-        })
+        .filter_map(|f| Field::resolve(store, f, false).map(|x| (x, f.to_string())))
         .collect();
     let mut names: Vec<String> = normal.iter().map(|(_, f)| f.clone()).collect();
     // Attribute key → field number, by the key's interned index (u32::MAX: not a candidate).

@@ -1,6 +1,7 @@
 //! The unified event model: events, typed values, interned strings, time, and the store.
 
 pub mod event;
+pub mod field;
 pub mod jumps;
 pub mod lanes;
 pub mod packed;

@@ -3,7 +3,7 @@
 
 use super::ast::{CmpOp, FieldRef, Filter, Lit};
 use super::error::QueryError;
-use super::field::{attr_keys, parse_num, Field, NAMES};
+use crate::model::field::{attr_keys, parse_num, Field, NAMES};
 use crate::model::{time, Level, Store, Sym};
 use fuzzy_matcher::skim::SkimMatcherV2;
 use fuzzy_matcher::FuzzyMatcher;
@@ -35,31 +35,10 @@ pub enum Pred {
     Not(Box<Pred>),
 }
 
-/// Resolve a field reference.
+/// Resolve a field reference (see [`Field::resolve`]), or say which names are near.
 pub fn resolve(store: &Store, f: &FieldRef) -> Result<Field, QueryError> {
-    if !f.attr_only {
-        if let Some(n) = Field::normalised(&f.name) {
-            let fallback = matches!(
-                n,
-                Field::Name | Field::Status | Field::Op | Field::Obj | Field::Value
-            );
-            if fallback {
-                if let (Some(i), Some(sym)) = (
-                    NAMES.iter().position(|x| *x == f.name),
-                    store.strings.lookup(&f.name),
-                ) {
-                    if store.attrs.iter().any(|a| a.key() == sym) {
-                        return Ok(Field::OrAttr(i as u8, sym));
-                    }
-                }
-            }
-            return Ok(n);
-        }
-    }
-    if let Some(sym) = store.strings.lookup(&f.name) {
-        if store.attrs.iter().any(|a| a.key() == sym) {
-            return Ok(Field::Attr(sym));
-        }
+    if let Some(field) = Field::resolve(store, &f.name, f.attr_only) {
+        return Ok(field);
     }
     let mut err = QueryError::new(
         f.span.start,
