@@ -1,15 +1,17 @@
 //! heisen: a terminal workbench for debugging the bugs only production shows.
 //!
 //! Data flows one way: `ingest` (sniff + parse) → `model` (the store) → analyses → faces
-//! (`cli` for `--json`, and the TUI).
+//! (`cli` for `--json`, and the TUI), which both call the use cases in `ops`.
 
 pub mod alloc;
 pub mod analysis;
 pub mod cli;
+pub mod export;
 pub mod files;
 pub mod ingest;
 pub mod live;
 pub mod model;
+pub mod ops;
 pub mod query;
 pub mod replay;
 pub mod stats;

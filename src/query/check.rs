@@ -37,17 +37,27 @@ pub enum Pred {
 
 /// Resolve a field reference (see [`Field::resolve`]), or say which names are near.
 pub fn resolve(store: &Store, f: &FieldRef) -> Result<Field, QueryError> {
-    if let Some(field) = Field::resolve(store, &f.name, f.attr_only) {
+    resolve_at(store, &f.name, f.attr_only, f.span.clone())
+}
+
+/// Resolve a field named on its own (`--per request`): an error points at the whole name.
+pub fn resolve_name(store: &Store, name: &str) -> Result<Field, QueryError> {
+    resolve_at(store, name, false, 0..name.len())
+}
+
+fn resolve_at(
+    store: &Store,
+    name: &str,
+    attr_only: bool,
+    span: std::ops::Range<usize>,
+) -> Result<Field, QueryError> {
+    if let Some(field) = Field::resolve(store, name, attr_only) {
         return Ok(field);
     }
-    let mut err = QueryError::new(
-        f.span.start,
-        f.span.end,
-        format!("unknown field '{}'", f.name),
-    );
-    let near = nearest_fields(store, &f.name, 3);
+    let mut err = QueryError::new(span.start, span.end, format!("unknown field '{name}'"));
+    let near = nearest_fields(store, name, 3);
     if let Some(best) = near.first() {
-        err.message = format!("unknown field '{}' — did you mean '{best}'?", f.name);
+        err.message = format!("unknown field '{name}' — did you mean '{best}'?");
         err = err.suggest(best.clone());
     }
     Err(err)

@@ -808,18 +808,16 @@ fn command(app: &mut App, text: &str) -> Effects {
             vec![Effect::Analyse(format!("verify {spec}"))]
         }
         (Some("save"), Some(path)) => {
-            let lines: Vec<String> = app
-                .visible
-                .iter()
-                .map(|&i| {
-                    serde_json::to_string(&app.store.view(&app.store.events[i as usize]))
-                        .unwrap_or_default()
-                })
-                .collect();
-            vec![Effect::Write {
-                path: path.to_string(),
-                contents: lines.join("\n") + "\n",
-            }]
+            match crate::export::jsonl::lines(&app.store, &app.visible) {
+                Ok(contents) => vec![Effect::Write {
+                    path: path.to_string(),
+                    contents,
+                }],
+                Err(e) => {
+                    app.message = Some(format!("save: {e}"));
+                    Vec::new()
+                }
+            }
         }
         (Some(other), _) => {
             app.message = Some(format!(

@@ -1,0 +1,75 @@
+//! The narrowing-down analyses, one enum for all: races, stale reads, a state machine.
+
+use crate::analysis::{self, races, stale, verify};
+use crate::model::Store;
+
+/// An analysis to run over every event.
+#[derive(Clone, Debug)]
+pub enum Analysis {
+    /// Data races and lost updates in schedules and race reports.
+    Races,
+    /// Reads that returned a value older than a completed write.
+    Stale,
+    /// The first illegal transition of each instance of a state machine.
+    Verify(verify::Spec),
+}
+
+/// What an analysis found.
+#[derive(Clone, Debug)]
+pub enum Findings {
+    Races(races::Analysis),
+    Stale(Vec<stale::StaleRead>),
+    Verify(verify::Report),
+}
+
+/// Read a state machine from a TOML file; errors name the file.
+pub fn read_spec(path: &str) -> Result<verify::Spec, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+    verify::Spec::parse(&text).map_err(|e| format!("{path}: {e}"))
+}
+
+impl Analysis {
+    /// An analysis by its words: `races`, `stale`, or `verify SPEC.toml` (the spec is read).
+    pub fn parse(text: &str) -> Result<Analysis, String> {
+        match text.trim() {
+            "races" => Ok(Analysis::Races),
+            "stale" => Ok(Analysis::Stale),
+            t => match t.strip_prefix("verify ") {
+                Some(path) => read_spec(path.trim()).map(Analysis::Verify),
+                None => Err(format!("unknown analysis '{text}'")),
+            },
+        }
+    }
+
+    /// Run the analysis over every event of the store.
+    pub fn run(&self, store: &Store) -> Findings {
+        let all = analysis::all(store);
+        match self {
+            Analysis::Races => Findings::Races(races::analyse(store, &all)),
+            Analysis::Stale => Findings::Stale(stale::stale_reads(store, &all)),
+            Analysis::Verify(spec) => Findings::Verify(verify::verify(store, spec, &all)),
+        }
+    }
+}
+
+impl Findings {
+    /// The events the findings point at, in the order to step through them: both events of
+    /// each race then each lost update's events; each stale read's write and read; each
+    /// violation's previous and offending event.
+    pub fn events(&self) -> Vec<u32> {
+        match self {
+            Findings::Races(a) => a
+                .races
+                .iter()
+                .flat_map(|x| [x.a, x.b])
+                .chain(a.lost_updates.iter().flat_map(|l| l.events.iter().copied()))
+                .collect(),
+            Findings::Stale(s) => s.iter().flat_map(|x| [x.write, x.read]).collect(),
+            Findings::Verify(v) => v
+                .violations
+                .iter()
+                .flat_map(|x| x.previous.into_iter().chain([x.event]))
+                .collect(),
+        }
+    }
+}
