@@ -13,7 +13,10 @@ pub struct Repro {
 
 /// Parse an oracle (`race[:OBJ]`, `lost-update[:OBJ]`, `violation[:KEY]`, `hypothesis:QUERY`),
 /// with the state machine file the violation oracle needs.
-pub fn oracle(text: &str, spec: Option<&str>) -> Result<std::result::Result<minimize::Oracle, String>> {
+pub fn oracle(
+    text: &str,
+    spec: Option<&str>,
+) -> Result<std::result::Result<minimize::Oracle, String>> {
     let spec = spec
         .map(super::analyse::read_spec)
         .transpose()

@@ -28,5 +28,12 @@ pub fn suggest(
         _ => return Err(SuggestError::OutcomeNotAFilter),
     };
     let key = query::check::resolve_name(store, per).map_err(SuggestError::Per)?;
-    Ok(suggest::suggest(store, &pred, outcome.trim(), key, per, top))
+    Ok(suggest::suggest(
+        store,
+        &pred,
+        outcome.trim(),
+        key,
+        per,
+        top,
+    ))
 }

@@ -807,18 +807,16 @@ fn command(app: &mut App, text: &str) -> Effects {
             app.running = Some(format!("verify {spec}"));
             vec![Effect::Analyse(format!("verify {spec}"))]
         }
-        (Some("save"), Some(path)) => {
-            match crate::export::jsonl::lines(&app.store, &app.visible) {
-                Ok(contents) => vec![Effect::Write {
-                    path: path.to_string(),
-                    contents,
-                }],
-                Err(e) => {
-                    app.message = Some(format!("save: {e}"));
-                    Vec::new()
-                }
+        (Some("save"), Some(path)) => match crate::export::jsonl::lines(&app.store, &app.visible) {
+            Ok(contents) => vec![Effect::Write {
+                path: path.to_string(),
+                contents,
+            }],
+            Err(e) => {
+                app.message = Some(format!("save: {e}"));
+                Vec::new()
             }
-        }
+        },
         (Some(other), _) => {
             app.message = Some(format!(
                 "unknown command '{other}' (lanes KEY, theme NAME, save FILE, races, stale, verify SPEC, q)"
