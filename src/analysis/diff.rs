@@ -2,8 +2,7 @@
 //! Myers diff; the first divergence, reorderings, templates only on one side, timing per name,
 //! and the environment (attributes constant within each run but different between them).
 
-use crate::model::{Event, Kind, LaneId, LaneKey, LaneNames, Store};
-use crate::text::template;
+use crate::model::{LaneId, LaneKey, LaneNames, Store};
 use serde::Serialize;
 use similar::{capture_diff_slices_deadline, Algorithm, DiffOp};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -14,15 +13,7 @@ pub struct Side<'a> {
     pub events: Vec<u32>,
 }
 
-/// The template of an event: its span name, its operation, or its masked message.
-pub fn event_template(store: &Store, e: &Event) -> String {
-    match (e.kind(), e.op(), e.name, e.msg) {
-        (Kind::Op, Some(op), ..) => format!("{} {}", op.as_str(), store.opt(e.obj).unwrap_or("")),
-        (_, _, Some(n), _) => store.s(n).to_string(),
-        (_, _, None, Some(m)) => template(store.s(m).lines().next().unwrap_or("")),
-        _ => e.kind().as_str().to_string(),
-    }
-}
+pub use crate::model::template::event_template;
 
 /// Where the runs first differ.
 #[derive(Clone, Debug, Serialize, PartialEq)]

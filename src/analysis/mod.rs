@@ -1,8 +1,10 @@
 //! Narrowing down: races and atomicity violations over schedules (happens-before with vector
 //! clocks), state-machine checking, stale reads, and delta-debugging minimisation. Each takes
-//! the store and a set of event indices, so the minimiser can run them on subsets.
+//! the store and a set of event indices, so the minimiser can run them on subsets. Also the
+//! clock checks per source, run diff, and suggested hypotheses.
 
 pub mod bits;
+pub mod clock;
 pub mod cooccur;
 pub mod diff;
 pub mod hb;

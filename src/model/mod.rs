@@ -9,6 +9,7 @@ pub mod segments;
 pub mod sort;
 pub mod store;
 pub mod strings;
+pub mod template;
 pub mod time;
 
 pub use event::{Attr, Event, Kind, Level, Op, Status, Value};
