@@ -1,7 +1,7 @@
 //! Clock checks per source: times a whole number of hours from the other sources (local time
 //! written without an offset), and backwards jumps in file order.
 
-use crate::model::Store;
+use crate::model::{LaneNames, Store};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -11,7 +11,7 @@ pub struct ClockFlags {
     /// The source's times sit this many whole hours from the other sources' (local time
     /// written without an offset?). `None` when it agrees with them, or is alone.
     pub offset_hours: Option<i64>,
-    /// The `--shift` that would line it up.
+    /// The `--shift` that would line it up (the source named as its lane is).
     pub suggested_shift: Option<String>,
     /// Times that go backwards in file order by more than a second.
     pub backwards_jumps: u64,
@@ -39,6 +39,7 @@ fn flags_in_blocks(store: &Store, block: usize) -> Vec<ClockFlags> {
         vec![None; n]
     };
     const HOUR: i64 = 3_600_000_000_000;
+    let names = LaneNames::new(store);
     (0..n)
         .map(|i| {
             let jumps = store.sources[i].jumps;
@@ -62,10 +63,8 @@ fn flags_in_blocks(store: &Store, block: usize) -> Vec<ClockFlags> {
                 let naive = store.sources[i].naive_times > 0;
                 if naive && hours != 0 && (d - hours * HOUR).abs() <= HOUR_TOLERANCE_NS {
                     f.offset_hours = Some(hours);
-                    let path = &store.sources[i].path;
-                    let file = std::path::Path::new(path)
-                        .file_name()
-                        .map_or(path.clone(), |x| x.to_string_lossy().into_owned());
+                    // The source's lane name: `--shift` takes any suffix of its path.
+                    let file = names.source(i as u32);
                     f.suggested_shift = Some(format!(
                         "{file}={}{}h",
                         if hours > 0 { "-" } else { "+" },
@@ -156,5 +155,31 @@ mod tests {
         for block in [1, 2, 3, 7, 16, 1000] {
             assert_eq!(flags_in_blocks(&store, block), whole, "blocks of {block}");
         }
+    }
+
+    #[test]
+    fn the_suggested_shift_names_the_source_as_its_lane() {
+        let utc: String = (0..5)
+            .map(|i| format!("{{\"ts\":{},\"msg\":\"a\"}}\n", 1_700_000_000 + i))
+            .collect();
+        let local: String = (0..5)
+            .map(|i| {
+                format!(
+                    "{{\"ts\":\"2023-11-15T00:13:{:02}\",\"msg\":\"b\"}}\n",
+                    20 + i
+                )
+            })
+            .collect();
+        let store = load_named_bytes(
+            &[
+                ("dev/app.log", utc.as_bytes()),
+                ("prod/app.log", local.as_bytes()),
+            ],
+            &LoadOptions::default(),
+        )
+        .unwrap();
+        let f = flags(&store);
+        assert_eq!(f[0].suggested_shift, None);
+        assert_eq!(f[1].suggested_shift.as_deref(), Some("prod/app.log=-2h"));
     }
 }
