@@ -516,3 +516,56 @@ mod align_tests {
         assert!(kinds.contains(&OnlyB));
     }
 }
+
+#[cfg(test)]
+mod lane_tests {
+    use super::*;
+    use crate::ingest::{load_named_bytes, LoadOptions};
+
+    fn run(files: &[(&str, &[&str])]) -> Store {
+        let texts: Vec<(String, String)> = files
+            .iter()
+            .map(|(name, msgs)| {
+                let text = msgs
+                    .iter()
+                    .enumerate()
+                    .map(|(i, m)| format!("{{\"ts\":{},\"msg\":\"{m}\"}}\n", 1_000 + i))
+                    .collect();
+                (name.to_string(), text)
+            })
+            .collect();
+        let named: Vec<(&str, &[u8])> = texts
+            .iter()
+            .map(|(n, t)| (n.as_str(), t.as_bytes()))
+            .collect();
+        load_named_bytes(&named, &LoadOptions::default()).expect("loads")
+    }
+
+    fn side(store: &Store) -> Side<'_> {
+        Side {
+            store,
+            events: (0..store.len() as u32).collect(),
+        }
+    }
+
+    #[test]
+    fn file_lanes_pair_by_their_shortest_distinct_names() {
+        let a = run(&[("dev/api.log", &["start", "ok"]), ("dev/db.log", &["open"])]);
+        let b = run(&[
+            ("prod/api.log", &["start", "fail"]),
+            ("prod/db.log", &["open"]),
+        ]);
+        let d = diff(&side(&a), &side(&b));
+        let f = d.first_divergence.expect("a divergence");
+        assert_eq!((f.lane.as_str(), f.common_prefix), ("api.log", 1));
+        assert_eq!(f.template_b.as_deref(), Some("fail"));
+        // db.log is the same on both sides; a lane alone on each side is paired.
+        let a = run(&[("a/x.log", &["one"]), ("a/y.log", &["two"])]);
+        let b = run(&[("b/x.log", &["one"]), ("b/z.log", &["three"])]);
+        let d = diff(&side(&a), &side(&b));
+        assert_eq!(
+            d.first_divergence.map(|f| f.lane),
+            Some("y.log ↔ z.log".to_string())
+        );
+    }
+}

@@ -73,3 +73,49 @@ impl Findings {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::{load_named_bytes, LoadOptions};
+
+    /// Two threads read 0 and both write 1: a lost update.
+    const SCHEDULE: &str = r#"{"ts":1,"thread":"T1","op":"read","obj":"c","value":0}
+{"ts":2,"thread":"T2","op":"read","obj":"c","value":0}
+{"ts":3,"thread":"T1","op":"write","obj":"c","value":1}
+{"ts":4,"thread":"T2","op":"write","obj":"c","value":1}
+"#;
+
+    #[test]
+    fn analyses_are_named_by_their_words() {
+        assert!(matches!(Analysis::parse("races"), Ok(Analysis::Races)));
+        assert!(matches!(Analysis::parse(" stale "), Ok(Analysis::Stale)));
+        assert_eq!(
+            Analysis::parse("rcaes").unwrap_err(),
+            "unknown analysis 'rcaes'"
+        );
+        let e = Analysis::parse("verify /nonexistent/m.toml").unwrap_err();
+        assert!(e.starts_with("/nonexistent/m.toml: "), "{e}");
+    }
+
+    #[test]
+    fn findings_point_at_the_events_to_step_through() {
+        let store = load_named_bytes(&[("s.jsonl", SCHEDULE.as_bytes())], &LoadOptions::default())
+            .expect("loads");
+        let Findings::Races(r) = Analysis::Races.run(&store) else {
+            panic!("races answer with races");
+        };
+        assert_eq!(r.lost_updates.len(), 1);
+        let events = Findings::Races(r.clone()).events();
+        let lost = &r.lost_updates[0].events;
+        assert_eq!(&events[events.len() - lost.len()..], &lost[..]);
+        assert!(lost.iter().all(|&i| (i as usize) < store.len()));
+        let Findings::Stale(s) = Analysis::Stale.run(&store) else {
+            panic!("stale answers with stale reads");
+        };
+        assert_eq!(
+            Findings::Stale(s.clone()).events(),
+            s.iter().flat_map(|x| [x.write, x.read]).collect::<Vec<_>>()
+        );
+    }
+}

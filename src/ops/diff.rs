@@ -52,3 +52,31 @@ pub fn load_run(spec: &str, tz: Option<&str>) -> Result<Run> {
 pub fn diff(a: &Run, b: &Run) -> RunDiff {
     diff::diff(&a.side(), &b.side())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_is_a_file_or_a_group_in_it() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join("run.jsonl");
+        std::fs::write(
+            &path,
+            "{\"ts\":1,\"msg\":\"a\",\"trace_id\":\"t1\"}\n{\"ts\":2,\"msg\":\"b\",\"trace_id\":\"t2\"}\n",
+        )
+        .expect("write");
+        let file = path.to_str().expect("utf-8");
+        assert_eq!(load_run(file, None).expect("loads").events, [0, 1]);
+        assert_eq!(
+            load_run(&format!("{file}@trace=t2"), None)
+                .expect("loads")
+                .events,
+            [1]
+        );
+        let e = load_run(&format!("{file}@trace=t3"), None)
+            .err()
+            .expect("empty");
+        assert!(e.to_string().ends_with("no events in this group"), "{e}");
+    }
+}

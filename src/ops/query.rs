@@ -47,3 +47,40 @@ pub fn selected_events(result: QueryResult) -> Option<Vec<u32>> {
         QueryResult::Hypothesis(_) => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::{load_named_bytes, LoadOptions};
+
+    #[test]
+    fn a_patterns_events_are_its_bound_events_once_each() {
+        let text = r#"{"ts":1,"name":"a","msg":"m"}
+{"ts":2,"name":"b","msg":"m"}
+{"ts":3,"name":"a","msg":"m"}
+{"ts":4,"name":"b","msg":"m"}
+"#;
+        let store = load_named_bytes(&[("x.jsonl", text.as_bytes())], &LoadOptions::default())
+            .expect("loads");
+        let q = r#"(name = "a") as x then (name = "b") as y within 10s"#;
+        let QueryResult::Matches(ms) = run(&store, q, usize::MAX).expect("compiles") else {
+            panic!("a pattern answers with matches");
+        };
+        let all = bound_events(&ms);
+        assert!(all.windows(2).all(|w| w[0] < w[1]), "{all:?}");
+        assert_eq!(all, [0, 1, 2, 3]);
+        assert_eq!(
+            first_events(&ms),
+            ms.iter().map(|m| m.bound[0].1).collect::<Vec<_>>()
+        );
+        let r = run(&store, q, usize::MAX).expect("compiles");
+        assert_eq!(selected_events(r), Some(all));
+        let h = run(
+            &store,
+            r#"expect name = "b" when name = "a" per msg"#,
+            usize::MAX,
+        );
+        assert_eq!(selected_events(h.expect("compiles")), None);
+        assert!(run(&store, "nmae = 1", usize::MAX).is_err());
+    }
+}
