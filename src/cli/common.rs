@@ -28,9 +28,6 @@ impl LoadArgs {
 
     /// Load every input into one store.
     pub fn load(&self) -> Result<Store> {
-        if self.files.is_empty() {
-            bail!("no input files given");
-        }
         ops::load::load(&self.files, &self.options()?)
     }
 }

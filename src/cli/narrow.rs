@@ -4,7 +4,7 @@ use super::common::{print_json, LoadArgs};
 use crate::analysis;
 use crate::export::jsonl::event as ev;
 use crate::files::write_atomic;
-use crate::ops;
+use crate::ops::{self, minimise::OracleError};
 use crate::replay::Replayer;
 use anyhow::Result;
 use clap::{Args, ValueEnum};
@@ -32,9 +32,10 @@ pub struct MinimizeArgs {
 
 /// Run `heisen minimize`.
 pub fn minimize(a: MinimizeArgs) -> Result<i32> {
-    let oracle = match ops::minimise::oracle(&a.oracle, a.spec.as_deref())? {
+    let oracle = match ops::minimise::oracle(&a.oracle, a.spec.as_deref()) {
         Ok(o) => o,
-        Err(e) => {
+        Err(OracleError::Spec(e)) => anyhow::bail!(e),
+        Err(OracleError::Oracle(e)) => {
             eprintln!("heisen: --oracle: {e}");
             return Ok(2);
         }

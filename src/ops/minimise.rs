@@ -11,17 +11,23 @@ pub struct Repro {
     pub text: String,
 }
 
+/// Why an oracle could not be made.
+#[derive(Clone, Debug, PartialEq)]
+pub enum OracleError {
+    /// The state machine file could not be read (the message names it).
+    Spec(String),
+    /// The oracle text is not one heisen knows.
+    Oracle(String),
+}
+
 /// Parse an oracle (`race[:OBJ]`, `lost-update[:OBJ]`, `violation[:KEY]`, `hypothesis:QUERY`),
 /// with the state machine file the violation oracle needs.
-pub fn oracle(
-    text: &str,
-    spec: Option<&str>,
-) -> Result<std::result::Result<minimize::Oracle, String>> {
+pub fn oracle(text: &str, spec: Option<&str>) -> Result<minimize::Oracle, OracleError> {
     let spec = spec
         .map(super::analyse::read_spec)
         .transpose()
-        .map_err(anyhow::Error::msg)?;
-    Ok(minimize::Oracle::parse(text, spec))
+        .map_err(OracleError::Spec)?;
+    minimize::Oracle::parse(text, spec).map_err(OracleError::Oracle)
 }
 
 /// Minimise every event of `store` (loaded from `files`) under `oracle` (written `oracle_text`
