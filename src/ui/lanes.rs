@@ -17,7 +17,12 @@ pub struct Lane {
 /// The lane name of an event under `key` (see [`LaneNames::label`]).
 pub fn lane_name(store: &Store, idx: u32, key: LaneKey) -> String {
     let lane = key.lane(store, &store.events[idx as usize]);
-    LaneNames::new(store).label(store, lane, key)
+    // Only a source's name depends on the other sources.
+    let names = match lane {
+        LaneId::Source(_) => LaneNames::new(store),
+        _ => LaneNames::default(),
+    };
+    names.label(store, lane, key)
 }
 
 /// Group `visible` into lanes by `key`.
