@@ -807,7 +807,11 @@ fn command(app: &mut App, text: &str) -> Effects {
             app.running = Some(format!("verify {spec}"));
             vec![Effect::Analyse(format!("verify {spec}"))]
         }
-        (Some("save"), Some(path)) => match crate::export::jsonl::lines(&app.store, &app.visible) {
+        (Some("save"), Some(path)) => match crate::ops::export::render(
+            &app.store,
+            &app.visible,
+            crate::ops::export::Format::Jsonl,
+        ) {
             Ok(contents) => vec![Effect::Write {
                 path: path.to_string(),
                 contents,
