@@ -6,7 +6,6 @@ use crate::analysis::diff;
 use crate::export::jsonl::event as ev;
 use crate::model::time;
 use crate::ops::{self, suggest::SuggestError};
-use crate::query;
 use crate::text::sanitize;
 use anyhow::Result;
 use clap::Args;
@@ -154,9 +153,8 @@ pub struct SuggestArgs {
 
 /// Run `heisen suggest`.
 pub fn suggest(a: SuggestArgs) -> Result<i32> {
-    if let Err(e) = query::parse(&a.outcome) {
-        eprintln!("{}", e.render(&a.outcome));
-        return Ok(2);
+    if let Some(code) = super::query::syntax_error(&a.outcome) {
+        return Ok(code);
     }
     let store = a.load.load()?;
     let s = match ops::suggest::suggest(&store, &a.outcome, &a.per, a.top) {

@@ -131,9 +131,8 @@ pub struct ExportArgs {
 /// Run `heisen export`.
 pub fn export(a: ExportArgs) -> Result<i32> {
     if let Some(q) = &a.query {
-        if let Err(e) = crate::query::parse(q) {
-            eprintln!("{}", e.render(q));
-            return Ok(2);
+        if let Some(code) = super::query::syntax_error(q) {
+            return Ok(code);
         }
     }
     let store = a.load.load()?;

@@ -33,12 +33,19 @@ pub fn report(src: &str, e: &query::QueryError) -> i32 {
     2
 }
 
+/// Check a query's syntax before loading anything: on an error, print it (with a caret) and
+/// give the usage exit code.
+pub fn syntax_error(src: &str) -> Option<i32> {
+    let e = query::parse(src).err()?;
+    eprintln!("{}", e.render(src));
+    Some(2)
+}
+
 /// Run `heisen query`.
 pub fn run(a: QueryArgs) -> Result<i32> {
     // A syntax error needs no data: report it before loading gigabytes.
-    if let Err(e) = query::parse(&a.query) {
-        eprintln!("{}", e.render(&a.query));
-        return Ok(2);
+    if let Some(code) = syntax_error(&a.query) {
+        return Ok(code);
     }
     let store = a.load.load()?;
     let limit = a.limit.unwrap_or(usize::MAX);
