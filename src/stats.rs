@@ -1,6 +1,7 @@
 //! Per-source summaries: format, counts, parse errors, time range, lanes. Shared by
 //! `heisen stats` and the TUI's status line.
 
+use crate::analysis::clock::{self, ClockFlags};
 use crate::model::Sym;
 use crate::model::{time, LaneKey, Store};
 use rayon::prelude::*;
@@ -42,113 +43,6 @@ pub struct SourceStats {
     /// Clock problems seen in this source.
     pub clock: ClockFlags,
     pub notes: Vec<String>,
-}
-
-/// What looks wrong with a source's clock.
-#[derive(Clone, Debug, Serialize, Default, PartialEq)]
-pub struct ClockFlags {
-    /// The source's times sit this many whole hours from the other sources' (local time
-    /// written without an offset?). `None` when it agrees with them, or is alone.
-    pub offset_hours: Option<i64>,
-    /// The `--shift` that would line it up.
-    pub suggested_shift: Option<String>,
-    /// Times that go backwards in file order by more than a second.
-    pub backwards_jumps: u64,
-    pub worst_backwards_jump_ns: i64,
-    /// Line of the worst backwards jump.
-    pub worst_backwards_jump_line: Option<u32>,
-}
-
-/// Hours are "near whole" within this tolerance.
-const HOUR_TOLERANCE_NS: i64 = 5 * 60 * 1_000_000_000;
-
-/// Clock problems per source: an offset of whole hours from the others (from the time-sorted
-/// store, without copying it), and the backwards jumps in file order found while loading.
-fn clock_flags(store: &Store) -> Vec<ClockFlags> {
-    clock_flags_in_blocks(store, 1 << 16)
-}
-
-/// [`clock_flags`], reading the events in blocks of `block`.
-fn clock_flags_in_blocks(store: &Store, block: usize) -> Vec<ClockFlags> {
-    let n = store.sources.len();
-    let medians = if n > 1 {
-        medians_in_blocks(store, block)
-    } else {
-        // A source alone has no others to be hours away from.
-        vec![None; n]
-    };
-    const HOUR: i64 = 3_600_000_000_000;
-    (0..n)
-        .map(|i| {
-            let jumps = store.sources[i].jumps;
-            let mut f = ClockFlags {
-                backwards_jumps: jumps.count,
-                worst_backwards_jump_ns: jumps.worst_ns,
-                worst_backwards_jump_line: jumps.worst_line,
-                ..ClockFlags::default()
-            };
-            let mut others: Vec<i64> = medians
-                .iter()
-                .enumerate()
-                .filter(|(j, _)| *j != i)
-                .filter_map(|(_, m)| *m)
-                .collect();
-            if let (Some(me), false) = (medians[i], others.is_empty()) {
-                others.sort_unstable();
-                let d = me.saturating_sub(others[others.len() / 2]);
-                let hours = (d as f64 / HOUR as f64).round() as i64;
-                // Only a source with times written without a zone can be in the wrong one.
-                let naive = store.sources[i].naive_times > 0;
-                if naive && hours != 0 && (d - hours * HOUR).abs() <= HOUR_TOLERANCE_NS {
-                    f.offset_hours = Some(hours);
-                    let path = &store.sources[i].path;
-                    let file = std::path::Path::new(path)
-                        .file_name()
-                        .map_or(path.clone(), |x| x.to_string_lossy().into_owned());
-                    f.suggested_shift = Some(format!(
-                        "{file}={}{}h",
-                        if hours > 0 { "-" } else { "+" },
-                        hours.abs()
-                    ));
-                }
-            }
-            f
-        })
-        .collect()
-}
-
-/// The median time of each source: its middle event in time order, found in the block (of
-/// `block` events) that holds it after one parallel pass counting each source per block.
-fn medians_in_blocks(store: &Store, block: usize) -> Vec<Option<i64>> {
-    let n = store.sources.len();
-    let events = &store.events;
-    let blocks: Vec<Vec<usize>> = events
-        .par_chunks(block)
-        .map(|blk| {
-            let mut counts = vec![0usize; n];
-            for e in blk {
-                counts[e.source() as usize] += 1;
-            }
-            counts
-        })
-        .collect();
-    (0..n)
-        .map(|s| {
-            let mut left = blocks.iter().map(|c| c[s]).sum::<usize>() / 2;
-            for (b, counts) in blocks.iter().enumerate() {
-                if left < counts[s] {
-                    let blk = &events[b * block..((b + 1) * block).min(events.len())];
-                    return blk
-                        .iter()
-                        .filter(|e| e.source() as usize == s)
-                        .nth(left)
-                        .map(|e| e.ts);
-                }
-                left -= counts[s];
-            }
-            None
-        })
-        .collect()
 }
 
 /// Totals over all sources.
@@ -377,7 +271,7 @@ pub fn compute(store: &Store, tz_given: bool) -> Stats {
         })
         .collect();
     let all = store.time_range();
-    let flags = clock_flags(store);
+    let flags = clock::flags(store);
     crate::timing::mark("stats: clock");
     let mut sources = sources;
     for (s, f) in sources.iter_mut().zip(flags) {
@@ -548,50 +442,5 @@ mod tests {
         };
         assert_eq!(lane("service"), (2, vec!["x".into(), "z".into()]));
         assert_eq!(lane("request"), (2, vec!["x".into(), "y".into()]));
-    }
-
-    #[test]
-    fn clock_flags_do_not_depend_on_the_blocks_read() {
-        // Three sources: one in order, one two hours off (times without a zone), one whose
-        // clock jumps back twice; interleaved in time so that blocks split every source.
-        let inorder: String = (0..40)
-            .map(|i| format!("{{\"ts\":{},\"msg\":\"a\"}}\n", 1_700_000_000 + i * 3))
-            .collect();
-        let off: String = (0..25)
-            .map(|i| {
-                format!(
-                    "{{\"ts\":\"2023-11-15T00:13:{:02}\",\"msg\":\"b\"}}\n",
-                    20 + i
-                )
-            })
-            .collect();
-        let mut times: Vec<i64> = (0..30).map(|i| 1_700_000_000 + i * 4).collect();
-        times[10] -= 50;
-        times[20] -= 7;
-        let jumpy: String = times
-            .iter()
-            .map(|t| format!("{{\"ts\":{t},\"msg\":\"c\"}}\n"))
-            .collect();
-        let store = load_named_bytes(
-            &[
-                ("a.log", inorder.as_bytes()),
-                ("b.log", off.as_bytes()),
-                ("c.log", jumpy.as_bytes()),
-            ],
-            &LoadOptions::default(),
-        )
-        .unwrap();
-        let whole = clock_flags_in_blocks(&store, usize::MAX / 2);
-        assert_eq!(whole[0], ClockFlags::default());
-        assert_eq!(whole[1].offset_hours, Some(2));
-        assert_eq!(whole[2].backwards_jumps, 2);
-        assert_eq!(whole[2].worst_backwards_jump_line, Some(11));
-        for block in [1, 2, 3, 7, 16, 1000] {
-            assert_eq!(
-                clock_flags_in_blocks(&store, block),
-                whole,
-                "blocks of {block}"
-            );
-        }
     }
 }

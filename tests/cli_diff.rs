@@ -477,3 +477,45 @@ fn timing_per_span_name_with_percentiles_and_ratio() {
     );
     assert!(!out.contains("timing: render"), "{out}");
 }
+
+/// Two runs written to differently named files, with no service: each side's one lane is its
+/// file, and the two are aligned with each other (not reported as two lanes with nothing in
+/// common).
+#[test]
+fn single_files_with_different_names_are_aligned() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let line =
+        |ms: u64, msg: &str| format!("{{\"ts\":{},\"msg\":\"{msg}\"}}\n", 1_700_000_000_000 + ms);
+    let dev = dir.path().join("dev.jsonl");
+    let prod = dir.path().join("prod.jsonl");
+    std::fs::write(
+        &dev,
+        line(0, "start") + &line(1, "load config") + &line(2, "ready"),
+    )
+    .unwrap();
+    std::fs::write(
+        &prod,
+        line(0, "start") + &line(1, "connect db") + &line(2, "ready"),
+    )
+    .unwrap();
+    let d = json(&[
+        "diff",
+        dev.to_str().unwrap(),
+        prod.to_str().unwrap(),
+        "--json",
+    ]);
+    let f = &d["first_divergence"];
+    assert_eq!(f["lane"], "dev.jsonl ↔ prod.jsonl");
+    assert_eq!(f["common_prefix"], 1);
+    assert_eq!(f["template_a"], "load config");
+    assert_eq!(f["template_b"], "connect db");
+    let only = |k: &str| -> Vec<String> {
+        d[k].as_array()
+            .expect(k)
+            .iter()
+            .map(|c| c["template"].as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    assert_eq!(only("only_in_a"), ["load config"]);
+    assert_eq!(only("only_in_b"), ["connect db"]);
+}

@@ -269,7 +269,7 @@ fn analyses_as_views() {
         press(&mut a, "enter"),
         vec![Effect::Analyse(Analysis::Races)]
     );
-    let o = worker::run_analysis(&a.store, "races", a.lane_key);
+    let o = worker::run_analysis(&a.store, &Analysis::Races, a.lane_key);
     a.apply_outcome(o);
     assert_eq!(a.summary, "19 races, 10 lost updates");
     assert!(!a.results.is_empty());

@@ -2,8 +2,7 @@
 //! Myers diff; the first divergence, reorderings, templates only on one side, timing per name,
 //! and the environment (attributes constant within each run but different between them).
 
-use crate::model::{Event, Kind, Store};
-use crate::text::template;
+use crate::model::{LaneId, LaneKey, LaneNames, Store};
 use serde::Serialize;
 use similar::{capture_diff_slices_deadline, Algorithm, DiffOp};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -14,28 +13,7 @@ pub struct Side<'a> {
     pub events: Vec<u32>,
 }
 
-/// The template of an event: its span name, its operation, or its masked message.
-pub fn event_template(store: &Store, e: &Event) -> String {
-    match (e.kind(), e.op(), e.name, e.msg) {
-        (Kind::Op, Some(op), ..) => format!("{} {}", op.as_str(), store.opt(e.obj).unwrap_or("")),
-        (_, _, Some(n), _) => store.s(n).to_string(),
-        (_, _, None, Some(m)) => template(store.s(m).lines().next().unwrap_or("")),
-        _ => e.kind().as_str().to_string(),
-    }
-}
-
-/// The lane an event is aligned in: its service, else its thread, else its source file.
-pub fn lane(store: &Store, e: &Event) -> String {
-    store
-        .opt(e.service)
-        .or(store.opt(e.thread))
-        .map(str::to_string)
-        .unwrap_or_else(|| {
-            std::path::Path::new(store.source_path(e))
-                .file_name()
-                .map_or_else(String::new, |f| f.to_string_lossy().into_owned())
-        })
-}
+pub use crate::model::template::event_template;
 
 /// Where the runs first differ.
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -123,15 +101,41 @@ pub struct RunDiff {
     pub attribute_changes: Vec<AttrChange>,
 }
 
-fn lanes(side: &Side) -> BTreeMap<String, Vec<(u32, String)>> {
-    let mut m: BTreeMap<String, Vec<(u32, String)>> = BTreeMap::new();
+/// One side's events per lane (under the service key with its fallbacks), each with its
+/// template; `true` marks a lane that is a source file (its events have no service or thread).
+type SideLanes = BTreeMap<String, (bool, Vec<(u32, String)>)>;
+
+fn lanes(side: &Side) -> SideLanes {
+    let names = LaneNames::new(side.store);
+    let mut m = SideLanes::new();
     for &i in &side.events {
         let e = &side.store.events[i as usize];
-        m.entry(lane(side.store, e))
-            .or_default()
+        let lane = LaneKey::Service.lane(side.store, e);
+        m.entry(names.plain(side.store, lane))
+            .or_insert_with(|| (matches!(lane, LaneId::Source(_)), Vec::new()))
+            .1
             .push((i, event_template(side.store, e)));
     }
     m
+}
+
+/// Pair the lanes of two runs: by name, and a file lane left alone on each side with the
+/// other's (two runs written to differently named files), under the name `a ↔ b`.
+fn pair_lanes(mut la: SideLanes, mut lb: SideLanes) -> (SideLanes, SideLanes) {
+    let alone = |x: &SideLanes, y: &SideLanes| -> Vec<String> {
+        x.iter()
+            .filter(|(n, l)| l.0 && !y.contains_key(*n))
+            .map(|(n, _)| n.clone())
+            .collect()
+    };
+    if let ([na], [nb]) = (&alone(&la, &lb)[..], &alone(&lb, &la)[..]) {
+        let name = format!("{na} ↔ {nb}");
+        if let (Some(x), Some(y)) = (la.remove(na), lb.remove(nb)) {
+            la.insert(name.clone(), x);
+            lb.insert(name, y);
+        }
+    }
+    (la, lb)
 }
 
 fn pct(sorted: &[i64], p: f64) -> i64 {
@@ -293,7 +297,7 @@ pub fn align(a: &Side, b: &Side) -> (Vec<Row>, Option<usize>) {
 
 /// Compare two runs.
 pub fn diff(a: &Side, b: &Side) -> RunDiff {
-    let (la, lb) = (lanes(a), lanes(b));
+    let (la, lb) = pair_lanes(lanes(a), lanes(b));
     let mut out = RunDiff {
         events_a: a.events.len(),
         events_b: b.events.len(),
@@ -303,8 +307,8 @@ pub fn diff(a: &Side, b: &Side) -> RunDiff {
     let empty = Vec::new();
     let mut first: Option<(i64, Divergence)> = None;
     for name in names {
-        let ea = la.get(name).unwrap_or(&empty);
-        let eb = lb.get(name).unwrap_or(&empty);
+        let ea = la.get(name).map_or(&empty, |l| &l.1);
+        let eb = lb.get(name).map_or(&empty, |l| &l.1);
         let ta: Vec<&str> = ea.iter().map(|x| x.1.as_str()).collect();
         let tb: Vec<&str> = eb.iter().map(|x| x.1.as_str()).collect();
         let ops = myers(&ta, &tb);
@@ -380,7 +384,7 @@ pub fn diff(a: &Side, b: &Side) -> RunDiff {
     // Template counts.
     let mut counts: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     for (side, lanes) in [(0, &la), (1, &lb)] {
-        for evs in lanes.values() {
+        for (_, evs) in lanes.values() {
             for (_, t) in evs {
                 let c = counts.entry(t.clone()).or_default();
                 if side == 0 {
@@ -510,5 +514,58 @@ mod align_tests {
         assert_eq!(kinds.iter().filter(|k| **k == Same).count(), 4);
         assert_eq!(kinds.last(), Some(&Same));
         assert!(kinds.contains(&OnlyB));
+    }
+}
+
+#[cfg(test)]
+mod lane_tests {
+    use super::*;
+    use crate::ingest::{load_named_bytes, LoadOptions};
+
+    fn run(files: &[(&str, &[&str])]) -> Store {
+        let texts: Vec<(String, String)> = files
+            .iter()
+            .map(|(name, msgs)| {
+                let text = msgs
+                    .iter()
+                    .enumerate()
+                    .map(|(i, m)| format!("{{\"ts\":{},\"msg\":\"{m}\"}}\n", 1_000 + i))
+                    .collect();
+                (name.to_string(), text)
+            })
+            .collect();
+        let named: Vec<(&str, &[u8])> = texts
+            .iter()
+            .map(|(n, t)| (n.as_str(), t.as_bytes()))
+            .collect();
+        load_named_bytes(&named, &LoadOptions::default()).expect("loads")
+    }
+
+    fn side(store: &Store) -> Side<'_> {
+        Side {
+            store,
+            events: (0..store.len() as u32).collect(),
+        }
+    }
+
+    #[test]
+    fn file_lanes_pair_by_their_shortest_distinct_names() {
+        let a = run(&[("dev/api.log", &["start", "ok"]), ("dev/db.log", &["open"])]);
+        let b = run(&[
+            ("prod/api.log", &["start", "fail"]),
+            ("prod/db.log", &["open"]),
+        ]);
+        let d = diff(&side(&a), &side(&b));
+        let f = d.first_divergence.expect("a divergence");
+        assert_eq!((f.lane.as_str(), f.common_prefix), ("api.log", 1));
+        assert_eq!(f.template_b.as_deref(), Some("fail"));
+        // db.log is the same on both sides; a lane alone on each side is paired.
+        let a = run(&[("a/x.log", &["one"]), ("a/y.log", &["two"])]);
+        let b = run(&[("b/x.log", &["one"]), ("b/z.log", &["three"])]);
+        let d = diff(&side(&a), &side(&b));
+        assert_eq!(
+            d.first_divergence.map(|f| f.lane),
+            Some("y.log ↔ z.log".to_string())
+        );
     }
 }

@@ -1,8 +1,10 @@
 //! Narrowing down: races and atomicity violations over schedules (happens-before with vector
 //! clocks), state-machine checking, stale reads, and delta-debugging minimisation. Each takes
-//! the store and a set of event indices, so the minimiser can run them on subsets.
+//! the store and a set of event indices, so the minimiser can run them on subsets. Also the
+//! clock checks per source, run diff, and suggested hypotheses.
 
 pub mod bits;
+pub mod clock;
 pub mod cooccur;
 pub mod diff;
 pub mod hb;
@@ -28,8 +30,8 @@ pub fn is_schedule_op(store: &Store, i: u32) -> bool {
 /// A field or attribute of an event as text, by name (normalised fields first).
 pub fn field_text(store: &Store, i: u32, name: &str) -> Option<String> {
     let e = &store.events[i as usize];
-    crate::query::field::Field::normalised(name)
-        .and_then(|f| crate::query::field::get(store, e, f))
+    crate::model::field::Field::normalised(name)
+        .and_then(|f| crate::model::field::get(store, e, f))
         .map(|v| v.text(store).into_owned())
         .or_else(|| store.attr(e, name).map(|v| v.to_text(&store.strings)))
 }

@@ -8,11 +8,14 @@
 
 use super::bits::Bits;
 use super::cooccur::{near_pairs, Labelled};
+use crate::model::field::{get, key_of, Field, GroupKey, FV};
 use crate::model::{Store, Sym};
-use crate::query::ast::{quote, FieldRef};
+use crate::query::ast::{
+    CmpOp, Condition, FieldRef, Filter, Lit, Operand, Pattern, Rel, Step, Where,
+};
 use crate::query::check::Pred;
-use crate::query::eval::{filter, key_of, GroupKey};
-use crate::query::field::{get, Field, FV};
+use crate::query::eval::filter;
+use crate::query::hypothesis::{self, CCondition, CompiledHypothesis};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -95,14 +98,17 @@ impl V {
         })
     }
 
-    fn text(self, store: &Store) -> String {
+    /// The value as a literal (an integer too large for a float exactly: written as a word).
+    fn lit(self, store: &Store) -> Lit {
+        const EXACT: i64 = 1 << 53;
         match self {
-            V::Sym(s) => quote(store.s(s)),
-            V::Int(i) => i.to_string(),
-            V::Bool(b) => b.to_string(),
-            V::Float(f) => f64::from_bits(f).to_string(),
-            V::Static(t) => quote(t),
-            V::Source(i) => quote(store.sources.get(i).map_or("", |s| &s.path)),
+            V::Sym(s) => Lit::Str(store.s(s).to_string()),
+            V::Int(i) if (-EXACT..=EXACT).contains(&i) => Lit::Num(i as f64),
+            V::Int(i) => Lit::Word(i.to_string()),
+            V::Bool(b) => Lit::Word(b.to_string()),
+            V::Float(f) => Lit::Num(f64::from_bits(f)),
+            V::Static(t) => Lit::Str(t.to_string()),
+            V::Source(i) => Lit::Str(store.sources.get(i).map_or("", |s| &s.path).to_string()),
         }
     }
 }
@@ -188,22 +194,30 @@ impl Scan {
 /// A field in a predicate, written so that `check` resolves it as the scan read it: an
 /// attribute is `attrs."…"` when its name is not a plain identifier (a keyword, a digit or
 /// odd character, an empty segment) or names a normalised field (`line`, `kind`, `source`…).
-fn field_ref(name: &str, attr: bool) -> String {
+fn field_ref(name: &str, attr: bool) -> FieldRef {
     FieldRef {
-        name: name.to_string(),
         attr_only: attr && (Field::normalised(name).is_some() || name.starts_with("attrs.")),
-        span: 0..0,
+        ..FieldRef::named(name)
     }
-    .to_string()
 }
 
 /// The predicate for one message template.
-fn template_pred(t: &str) -> String {
+fn template_pred(t: &str) -> Filter {
+    let msg = FieldRef::named("msg");
     if t.contains("<*>") {
-        format!("msg ~ {}", quote(&regex_of_template(t)))
+        Filter::cmp(msg, CmpOp::Match, Lit::Str(regex_of_template(t)))
     } else {
-        format!("msg = {}", quote(t))
+        Filter::cmp(msg, CmpOp::Eq, Lit::Str(t.to_string()))
     }
+}
+
+/// `name = "…"`.
+fn name_pred(store: &Store, name: Sym) -> Filter {
+    Filter::cmp(
+        FieldRef::named("name"),
+        CmpOp::Eq,
+        Lit::Str(store.s(name).to_string()),
+    )
 }
 
 /// An event kind for `near` co-occurrences.
@@ -271,15 +285,16 @@ pub fn suggest(
     let score = |both: usize, cond: usize, outcome_only: usize| {
         both as f64 / (((both + outcome_only) * (both + cond)) as f64).sqrt()
     };
-    let mut scored: Vec<(Suggestion, Kind)> = preds
+    let mut scored: Vec<(Suggestion, Kind, Condition)> = preds
         .into_iter()
-        .filter_map(|(p, bits, kind)| {
+        .filter_map(|(cond_ast, bits, kind)| {
             let both = bits.count_and(&out_groups);
             if both == 0 {
                 return None;
             }
             let cond = bits.count() - both;
             let outcome_only = total_out - both;
+            let p = cond_ast.to_string();
             Some((
                 Suggestion {
                     hypothesis: format!("expect {outcome_text} when {p} per {per}"),
@@ -294,12 +309,12 @@ pub fn suggest(
                     },
                 },
                 kind,
+                cond_ast,
             ))
         })
-        .filter(|(s, _)| crate::query::parse(&s.hypothesis).is_ok())
         .collect();
-    let rank = |list: &mut Vec<(Suggestion, Kind)>| {
-        list.sort_by(|(a, _), (b, _)| {
+    let rank = |list: &mut Vec<(Suggestion, Kind, Condition)>| {
+        list.sort_by(|(a, ..), (b, ..)| {
             b.score
                 .partial_cmp(&a.score)
                 .unwrap_or(std::cmp::Ordering::Equal)
@@ -314,35 +329,37 @@ pub fn suggest(
     // A co-occurrence was counted over event kinds; its hypothesis matches by filters, which
     // may cover more events. Re-count the ones shown with the evaluator `check` uses.
     let mut recounted = false;
-    for (s, kind) in &mut scored {
-        if *kind != Kind::Near {
+    for (s, kind, cond_ast) in &mut scored {
+        let (Kind::Near, Condition::Pattern(p)) = (*kind, &*cond_ast) else {
             continue;
-        }
-        if let Ok(crate::query::Compiled::Hypothesis(h)) =
-            crate::query::compile(store, &s.hypothesis)
-        {
-            if let crate::query::QueryResult::Hypothesis(v) =
-                crate::query::run(store, &crate::query::Compiled::Hypothesis(h))
-            {
-                s.counts = Counts {
-                    both: v.both,
-                    condition_only: v.condition_only,
-                    outcome_only: v.outcome_only,
-                    neither: v.neither,
-                };
-                s.score = if v.both == 0 {
-                    0.0
-                } else {
-                    score(v.both, v.condition_only, v.outcome_only)
-                };
-                recounted = true;
-            }
+        };
+        if let Ok(cp) = crate::query::pattern::compile_pattern(store, p) {
+            let h = CompiledHypothesis {
+                text: s.hypothesis.clone(),
+                outcome: outcome.clone(),
+                condition: CCondition::Pattern(cp),
+                key,
+                key_name: key_name.to_string(),
+            };
+            let v = hypothesis::evaluate(store, &h);
+            s.counts = Counts {
+                both: v.both,
+                condition_only: v.condition_only,
+                outcome_only: v.outcome_only,
+                neither: v.neither,
+            };
+            s.score = if v.both == 0 {
+                0.0
+            } else {
+                score(v.both, v.condition_only, v.outcome_only)
+            };
+            recounted = true;
         }
     }
     if recounted {
         rank(&mut scored);
     }
-    scored.into_iter().map(|(s, _)| s).collect()
+    scored.into_iter().map(|(s, ..)| s).collect()
 }
 
 /// `field = value` candidates: normalised lanes and every attribute with few values, scanned
@@ -354,7 +371,7 @@ fn field_candidates(
     group_of: &[Option<usize>],
     out_events: &Bits,
     n: usize,
-) -> Vec<(String, Bits, Kind)> {
+) -> Vec<(Condition, Bits, Kind)> {
     // Resolved as `check` resolves them: `name` and `status` fall back to an attribute of the
     // same name, which is then read here and not offered again as `attrs."name"`.
     // With several inputs the file is a lane too.
@@ -364,16 +381,7 @@ fn field_candidates(
         .copied()
         .chain(source)
         .filter(|f| *f != key_name)
-        .filter_map(|f| {
-            let r = FieldRef {
-                name: f.to_string(),
-                attr_only: false,
-                span: 0..0,
-            };
-            crate::query::check::resolve(store, &r)
-                .ok()
-                .map(|x| (x, f.to_string()))
-        })
+        .filter_map(|f| Field::resolve(store, f, false).map(|x| (x, f.to_string())))
         .collect();
     let mut names: Vec<String> = normal.iter().map(|(_, f)| f.clone()).collect();
     // Attribute key → field number, by the key's interned index (u32::MAX: not a candidate).
@@ -483,11 +491,11 @@ fn field_candidates(
         for (v, bits, cause) in seen.values {
             if cause {
                 out.push((
-                    format!(
-                        "{} = {}",
+                    Condition::Filter(Filter::cmp(
                         field_ref(&names[fi], fi >= normal.len()),
-                        v.text(store)
-                    ),
+                        CmpOp::Eq,
+                        v.lit(store),
+                    )),
                     bits,
                     kind,
                 ));
@@ -506,7 +514,7 @@ fn event_candidates(
     out_events: &Bits,
     out_groups: &Bits,
     n: usize,
-) -> Vec<(String, Bits, Kind)> {
+) -> Vec<(Condition, Bits, Kind)> {
     let mut out = Vec::new();
     // Templates, computed once per distinct message.
     let mut tnames: Vec<String> = Vec::new();
@@ -590,13 +598,18 @@ fn event_candidates(
     }
     for (slot, bits) in tbits.into_iter().enumerate() {
         if tcause[slot] {
-            out.push((template_pred(&tnames[order[slot]]), bits, Kind::Plain));
+            out.push((
+                Condition::Filter(template_pred(&tnames[order[slot]])),
+                bits,
+                Kind::Plain,
+            ));
         }
     }
     for (nm, (bits, cause)) in slow {
         if cause {
+            let slow = Filter::cmp(FieldRef::named("dur"), CmpOp::Gt, Lit::Dur(p90[&nm]));
             out.push((
-                format!("name = {} and dur > {}ns", quote(store.s(nm)), p90[&nm]),
+                Condition::Filter(Filter::and(name_pred(store, nm), slow)),
                 bits,
                 Kind::Plain,
             ));
@@ -624,9 +637,9 @@ fn near_candidates(
     labels: HashMap<Label, (Bits, bool, bool), ahash::RandomState>,
     (ev_t, tnames): (&[Option<u32>], &[String]),
     n: usize,
-) -> Vec<(String, Bits, Kind)> {
+) -> Vec<(Condition, Bits, Kind)> {
     // `a.KEY` takes a plain name only.
-    if key_name.is_empty() || field_ref(key_name, false) != key_name {
+    if key_name.is_empty() || field_ref(key_name, false).to_string() != key_name {
         return Vec::new();
     }
     let total_out = out_groups.count();
@@ -648,7 +661,11 @@ fn near_candidates(
             .cmp(&a.count_and(out_groups))
             .then(cb.cmp(ca))
             .then(a.count().cmp(&b.count()))
-            .then(label_text(store, *la, tnames).cmp(&label_text(store, *lb, tnames)))
+            .then(
+                label_pred(store, *la, tnames)
+                    .to_string()
+                    .cmp(&label_pred(store, *lb, tnames).to_string()),
+            )
     });
     chosen.truncate(MAX_NEAR_LABELS);
     let index: HashMap<Label, u32> = chosen
@@ -681,7 +698,7 @@ fn near_candidates(
             *slot = (s, p.window_ns, p.groups);
         }
     }
-    let mut out: Vec<(String, Bits, Kind)> = Vec::new();
+    let mut out: Vec<(Condition, Bits, Kind)> = Vec::new();
     let mut pairs: Vec<_> = best.into_iter().collect();
     // A kind near itself ("two requests in handler X") first; of pairs that select the same
     // groups only the first is kept.
@@ -693,13 +710,28 @@ fn near_candidates(
         }
         seen.push(bits);
         let (a, b, w) = (*a, *b, *w);
-        let pa = label_text(store, chosen[a as usize].0, tnames);
-        let pb = label_text(store, chosen[b as usize].0, tnames);
+        let step = |l: Label, name: &str| Step {
+            filter: label_pred(store, l, tnames),
+            name: name.to_string(),
+            name_span: 0..0,
+        };
+        let key = |name: &str| Operand::Ref {
+            name: name.to_string(),
+            field: FieldRef::named(key_name),
+        };
+        let pattern = Pattern {
+            first: step(chosen[a as usize].0, "a"),
+            rest: vec![(Rel::Near, step(chosen[b as usize].0, "b"))],
+            within: Some(w),
+            where_: Some(Where::Cmp {
+                left: key("a"),
+                op: CmpOp::Ne,
+                right: key("b"),
+                span: 0..0,
+            }),
+        };
         out.push((
-            format!(
-                "({pa}) as a near ({pb}) as b within {}ms where a.{key_name} != b.{key_name}",
-                w / 1_000_000
-            ),
+            Condition::Pattern(Box::new(pattern)),
             bits.clone(),
             Kind::Near,
         ));
@@ -708,9 +740,9 @@ fn near_candidates(
 }
 
 /// The filter matching one event kind.
-fn label_text(store: &Store, l: Label, tnames: &[String]) -> String {
+fn label_pred(store: &Store, l: Label, tnames: &[String]) -> Filter {
     match l {
-        Label::Name(nm) => format!("name = {}", quote(store.s(nm))),
+        Label::Name(nm) => name_pred(store, nm),
         Label::Template(t) => template_pred(&tnames[t as usize]),
     }
 }

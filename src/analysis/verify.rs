@@ -1,9 +1,8 @@
 //! State machines: replay each instance (events sharing a key) in time order and report its
 //! first illegal transition, with the interleaving of other instances in between.
 
+use crate::model::field::{get, key_of, Field, GroupKey, FV};
 use crate::model::Store;
-use crate::query::eval::{key_of, GroupKey};
-use crate::query::field::{get, Field, FV};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -70,21 +69,12 @@ pub struct Report {
 /// How many interleaved events a violation lists.
 pub const BETWEEN_MAX: usize = 50;
 
-fn resolve(store: &Store, name: &str) -> Option<Field> {
-    crate::query::check::resolve(
-        store,
-        &crate::query::ast::FieldRef {
-            name: name.to_string(),
-            attr_only: false,
-            span: 0..0,
-        },
-    )
-    .ok()
-}
-
 /// Check `events` (store order) against a spec.
 pub fn verify(store: &Store, spec: &Spec, events: &[u32]) -> Report {
-    let (Some(kf), Some(sf)) = (resolve(store, &spec.key), resolve(store, &spec.state)) else {
+    let (Some(kf), Some(sf)) = (
+        Field::resolve(store, &spec.key, false),
+        Field::resolve(store, &spec.state, false),
+    ) else {
         return Report::default();
     };
     // States as small numbers; the allowed transitions as a matrix.

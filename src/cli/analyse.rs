@@ -1,17 +1,15 @@
-//! `heisen races`, `heisen verify` and `heisen stale`: the narrowing-down analyses.
+//! `heisen races`, `heisen verify` and `heisen stale`: the narrowing-down analyses, run by
+//! [`crate::ops::analyse`] and printed here.
 
 use super::common::{error_summary, print_json, LoadArgs};
-use crate::analysis::{self, races, stale, verify};
+use crate::analysis::{races, stale, verify};
+use crate::export::jsonl::event as ev;
 use crate::model::{time, Store};
+use crate::ops::analyse::{read_spec, Analysis, Findings};
 use crate::text::sanitize;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Args;
 use serde_json::{json, Value};
-
-/// An event as its normalised JSON.
-pub fn ev(store: &Store, i: u32) -> Value {
-    serde_json::to_value(store.view(&store.events[i as usize])).unwrap_or(Value::Null)
-}
 
 /// One line naming an event.
 pub fn ev_text(store: &Store, i: u32) -> String {
@@ -30,14 +28,30 @@ pub struct RacesArgs {
 
 /// Run `heisen races`.
 pub fn races(a: RacesArgs) -> Result<i32> {
-    let store = a.load.load()?;
-    let r = races::analyse(&store, &analysis::all(&store));
-    if a.json {
+    run(&a.load, Analysis::Races, a.json)
+}
+
+/// Load the inputs, run an analysis, print its findings.
+fn run(load: &LoadArgs, analysis: Analysis, json: bool) -> Result<i32> {
+    let store = load.load()?;
+    match analysis.run(&store) {
+        Findings::Races(r) => print_races(&store, &r, json)?,
+        Findings::Verify(r) => print_violations(&store, &r, json)?,
+        Findings::Stale(r) => print_stale(&store, &r, json)?,
+    }
+    if let Some(s) = error_summary(&store) {
+        eprintln!("{s}");
+    }
+    Ok(0)
+}
+
+fn print_races(store: &Store, r: &races::Analysis, json: bool) -> Result<()> {
+    if json {
         let races: Vec<Value> = r
             .races
             .iter()
             .map(|x| {
-                json!({"obj": x.obj, "kind": x.kind, "a": ev(&store, x.a), "b": ev(&store, x.b),
+                json!({"obj": x.obj, "kind": x.kind, "a": ev(store, x.a), "b": ev(store, x.b),
                        "count": x.count, "found_by": x.found_by})
             })
             .collect();
@@ -46,7 +60,7 @@ pub fn races(a: RacesArgs) -> Result<i32> {
             .iter()
             .map(|l| {
                 json!({"obj": l.obj, "value": l.value,
-                       "events": l.events.iter().map(|&i| ev(&store, i)).collect::<Vec<_>>()})
+                       "events": l.events.iter().map(|&i| ev(store, i)).collect::<Vec<_>>()})
             })
             .collect();
         print_json(&json!({"races": races, "lost_updates": lost, "objects": r.objects}))?;
@@ -68,8 +82,8 @@ pub fn races(a: RacesArgs) -> Result<i32> {
                     String::new()
                 }
             );
-            println!("  {}", ev_text(&store, x.a));
-            println!("  {}", ev_text(&store, x.b));
+            println!("  {}", ev_text(store, x.a));
+            println!("  {}", ev_text(store, x.b));
         }
         for l in &r.lost_updates {
             println!(
@@ -78,7 +92,7 @@ pub fn races(a: RacesArgs) -> Result<i32> {
                 l.value
             );
             for &i in &l.events {
-                println!("  {}", ev_text(&store, i));
+                println!("  {}", ev_text(store, i));
             }
         }
         for (obj, s) in &r.objects {
@@ -99,10 +113,7 @@ pub fn races(a: RacesArgs) -> Result<i32> {
             }
         }
     }
-    if let Some(s) = error_summary(&store) {
-        eprintln!("{s}");
-    }
-    Ok(0)
+    Ok(())
 }
 
 /// Arguments of `heisen verify`.
@@ -118,26 +129,22 @@ pub struct VerifyArgs {
     pub json: bool,
 }
 
-/// Read a spec file.
-pub fn read_spec(path: &str) -> Result<verify::Spec> {
-    let text = std::fs::read_to_string(path).with_context(|| path.to_string())?;
-    verify::Spec::parse(&text).map_err(|e| anyhow::anyhow!("{path}: {e}"))
-}
-
 /// Run `heisen verify`.
 pub fn verify(a: VerifyArgs) -> Result<i32> {
-    let spec = read_spec(&a.spec)?;
-    let store = a.load.load()?;
-    let r = verify::verify(&store, &spec, &analysis::all(&store));
-    if a.json {
+    let spec = read_spec(&a.spec).map_err(anyhow::Error::msg)?;
+    run(&a.load, Analysis::Verify(spec), a.json)
+}
+
+fn print_violations(store: &Store, r: &verify::Report, json: bool) -> Result<()> {
+    if json {
         let v: Vec<Value> = r
             .violations
             .iter()
             .map(|x| {
                 json!({"key": x.key, "from": x.from, "to": x.to, "reason": x.reason,
-                       "event": ev(&store, x.event),
-                       "previous": x.previous.map(|p| ev(&store, p)),
-                       "between": x.between.iter().map(|&i| ev(&store, i)).collect::<Vec<_>>()})
+                       "event": ev(store, x.event),
+                       "previous": x.previous.map(|p| ev(store, p)),
+                       "between": x.between.iter().map(|&i| ev(store, i)).collect::<Vec<_>>()})
             })
             .collect();
         print_json(&json!({"instances": r.instances, "violations": v}))?;
@@ -156,15 +163,15 @@ pub fn verify(a: VerifyArgs) -> Result<i32> {
                 x.reason
             );
             if let Some(p) = x.previous {
-                println!("  previous  {}", ev_text(&store, p));
+                println!("  previous  {}", ev_text(store, p));
             }
             for &b in &x.between {
-                println!("  between   {}", ev_text(&store, b));
+                println!("  between   {}", ev_text(store, b));
             }
-            println!("  offending {}", ev_text(&store, x.event));
+            println!("  offending {}", ev_text(store, x.event));
         }
     }
-    Ok(0)
+    Ok(())
 }
 
 /// Arguments of `heisen stale`.
@@ -179,30 +186,32 @@ pub struct StaleArgs {
 
 /// Run `heisen stale`.
 pub fn stale(a: StaleArgs) -> Result<i32> {
-    let store = a.load.load()?;
-    let r = stale::stale_reads(&store, &analysis::all(&store));
-    if a.json {
+    run(&a.load, Analysis::Stale, a.json)
+}
+
+fn print_stale(store: &Store, r: &[stale::StaleRead], json: bool) -> Result<()> {
+    if json {
         let v: Vec<Value> = r
             .iter()
             .map(|s| {
-                json!({"obj": s.obj, "value": s.value, "read": ev(&store, s.read),
-                       "write": ev(&store, s.write),
-                       "stale_from": s.stale_from.map(|i| ev(&store, i)), "lag_ns": s.lag_ns})
+                json!({"obj": s.obj, "value": s.value, "read": ev(store, s.read),
+                       "write": ev(store, s.write),
+                       "stale_from": s.stale_from.map(|i| ev(store, i)), "lag_ns": s.lag_ns})
             })
             .collect();
         print_json(&json!({"stale_reads": v}))?;
     } else {
         println!("{} stale reads", r.len());
-        for s in &r {
+        for s in r {
             println!(
                 "{} read {} {} after a newer write completed:",
                 sanitize(&s.obj, true),
                 sanitize(&s.value, true),
                 time::format_duration(s.lag_ns)
             );
-            println!("  write {}", ev_text(&store, s.write));
-            println!("  read  {}", ev_text(&store, s.read));
+            println!("  write {}", ev_text(store, s.write));
+            println!("  read  {}", ev_text(store, s.read));
         }
     }
-    Ok(0)
+    Ok(())
 }

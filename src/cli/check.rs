@@ -1,8 +1,9 @@
 //! `heisen check`: test a hypothesis — verdict, 2×2 table, counterexamples.
 
 use super::common::{error_summary, print_json, LoadArgs};
-use super::query::compile_or_report;
-use crate::query::{self, Compiled, QueryResult, Verdict};
+use super::query::report;
+use crate::ops;
+use crate::query::Verdict;
 use anyhow::Result;
 use clap::Args;
 use std::fmt::Write;
@@ -93,13 +94,13 @@ pub fn verdict_text(v: &Verdict) -> String {
 
 /// Run `heisen check`.
 pub fn run(a: CheckArgs) -> Result<i32> {
-    match query::parse(&a.hypothesis) {
+    match ops::check::is_hypothesis(&a.hypothesis) {
         Err(e) => {
             eprintln!("{}", e.render(&a.hypothesis));
             return Ok(2);
         }
-        Ok(crate::query::ast::Query::Hypothesis(_)) => {}
-        Ok(_) => {
+        Ok(true) => {}
+        Ok(false) => {
             eprintln!(
                 "error: --hypothesis takes `expect OUTCOME when CONDITION per KEY`; use `heisen query -q` for filters and patterns"
             );
@@ -107,17 +108,14 @@ pub fn run(a: CheckArgs) -> Result<i32> {
         }
     }
     let store = a.load.load()?;
-    let q = match compile_or_report(&store, &a.hypothesis) {
-        Ok(q @ Compiled::Hypothesis(_)) => q,
-        Ok(_) => return Ok(2),
-        Err(code) => return Ok(code),
+    let v = match ops::check::check(&store, &a.hypothesis) {
+        Ok(v) => v,
+        Err(e) => return Ok(report(&a.hypothesis, &e)),
     };
-    if let QueryResult::Hypothesis(v) = query::run(&store, &q) {
-        if a.json {
-            print_json(&v)?;
-        } else {
-            print!("{}", verdict_text(&v));
-        }
+    if a.json {
+        print_json(&v)?;
+    } else {
+        print!("{}", verdict_text(&v));
     }
     if let Some(s) = error_summary(&store) {
         eprintln!("{s}");

@@ -1,8 +1,9 @@
 //! Arguments and helpers shared by the commands: loading inputs, printing JSON.
 
-use crate::ingest::{self, LoadOptions, Shift};
-use crate::model::{time, Store};
-use anyhow::{bail, Context, Result};
+use crate::ingest::{LoadOptions, Shift};
+use crate::model::Store;
+use crate::ops;
+use anyhow::{bail, Result};
 use clap::Args;
 use std::io::Write;
 
@@ -22,34 +23,12 @@ pub struct LoadArgs {
 impl LoadArgs {
     /// Load options from the arguments (usage errors are reported as such).
     pub fn options(&self) -> Result<LoadOptions> {
-        let default_offset_min = match &self.tz {
-            Some(t) => time::parse_offset(t).with_context(|| {
-                format!("--tz '{t}' is not an offset (e.g. +02:00, -0500, UTC)")
-            })?,
-            None => 0,
-        };
-        for s in &self.shift {
-            if !self.files.iter().any(|f| s.matches(f)) {
-                bail!(
-                    "--shift names '{}', which is not one of the inputs",
-                    s.source
-                );
-            }
-        }
-        Ok(LoadOptions {
-            default_offset_min,
-            shifts: self.shift.clone(),
-            ..Default::default()
-        })
+        ops::load::options(&self.files, self.tz.as_deref(), &self.shift)
     }
 
     /// Load every input into one store.
     pub fn load(&self) -> Result<Store> {
-        if self.files.is_empty() {
-            bail!("no input files given");
-        }
-        let opts = self.options()?;
-        Ok(ingest::load_files(&self.files, &opts)?)
+        ops::load::load(&self.files, &self.options()?)
     }
 }
 

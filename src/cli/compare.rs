@@ -1,12 +1,13 @@
 //! `heisen diff` and `heisen suggest`: why does prod differ from dev.
 
-use super::analyse::ev;
 use super::common::{print_json, LoadArgs};
-use crate::analysis::{diff, suggest};
-use crate::model::{time, Store};
-use crate::query::{self, Compiled, QueryResult};
+use super::query::report;
+use crate::analysis::diff;
+use crate::export::jsonl::event as ev;
+use crate::model::time;
+use crate::ops::{self, suggest::SuggestError};
 use crate::text::sanitize;
-use anyhow::{bail, Result};
+use anyhow::Result;
 use clap::Args;
 use serde_json::{json, Value};
 
@@ -25,58 +26,18 @@ pub struct DiffArgs {
     pub json: bool,
 }
 
-/// Load one side: the file and, with `@key=value`, only that group's events.
-fn side(spec: &str, tz: &Option<String>) -> Result<(Store, Vec<u32>)> {
-    let (file, group) = match spec.rsplit_once('@') {
-        Some((f, g)) if g.contains('=') && std::path::Path::new(f).exists() => (f, Some(g)),
-        _ => (spec, None),
-    };
-    let load = LoadArgs {
-        files: vec![file.to_string()],
-        tz: tz.clone(),
-        shift: Vec::new(),
-    };
-    let store = load.load()?;
-    let events = match group {
-        None => (0..store.len() as u32).collect(),
-        Some(g) => {
-            let (k, v) = g.split_once('=').unwrap_or((g, ""));
-            let q = format!("{k} = {}", crate::query::ast::quote(v));
-            match query::compile(&store, &q) {
-                Ok(c) => match query::run(&store, &c) {
-                    QueryResult::Events(e) => e,
-                    _ => Vec::new(),
-                },
-                Err(e) => bail!("{spec}: {}", e.message),
-            }
-        }
-    };
-    if events.is_empty() {
-        bail!("{spec}: no events in this group");
-    }
-    Ok((store, events))
-}
-
 /// Run `heisen diff`.
 pub fn diff(a: DiffArgs) -> Result<i32> {
-    let (sa, ea) = side(&a.a, &a.tz)?;
-    let (sb, eb) = side(&a.b, &a.tz)?;
-    let d = diff::diff(
-        &diff::Side {
-            store: &sa,
-            events: ea,
-        },
-        &diff::Side {
-            store: &sb,
-            events: eb,
-        },
-    );
+    let ra = ops::diff::load_run(&a.a, a.tz.as_deref())?;
+    let rb = ops::diff::load_run(&a.b, a.tz.as_deref())?;
+    let d = ops::diff::diff(&ra, &rb);
+    let (sa, sb) = (&ra.store, &rb.store);
     if a.json {
         let mut v = serde_json::to_value(&d)?;
         if let (Some(fd), Value::Object(m)) = (&d.first_divergence, &mut v) {
             if let Some(Value::Object(f)) = m.get_mut("first_divergence") {
-                f.insert("a".into(), fd.event_a.map_or(Value::Null, |i| ev(&sa, i)));
-                f.insert("b".into(), fd.event_b.map_or(Value::Null, |i| ev(&sb, i)));
+                f.insert("a".into(), fd.event_a.map_or(Value::Null, |i| ev(sa, i)));
+                f.insert("b".into(), fd.event_b.map_or(Value::Null, |i| ev(sb, i)));
             }
         }
         print_json(&v)?;
@@ -192,34 +153,22 @@ pub struct SuggestArgs {
 
 /// Run `heisen suggest`.
 pub fn suggest(a: SuggestArgs) -> Result<i32> {
-    if let Err(e) = query::parse(&a.outcome) {
-        eprintln!("{}", e.render(&a.outcome));
-        return Ok(2);
+    if let Some(code) = super::query::syntax_error(&a.outcome) {
+        return Ok(code);
     }
     let store = a.load.load()?;
-    let pred = match super::query::compile_or_report(&store, &a.outcome) {
-        Ok(Compiled::Filter(p)) => p,
-        Ok(_) => {
+    let s = match ops::suggest::suggest(&store, &a.outcome, &a.per, a.top) {
+        Ok(s) => s,
+        Err(SuggestError::Outcome(e)) => return Ok(report(&a.outcome, &e)),
+        Err(SuggestError::OutcomeNotAFilter) => {
             eprintln!("heisen: --outcome takes a filter (e.g. 'level = error')");
             return Ok(2);
         }
-        Err(code) => return Ok(code),
-    };
-    let key = match query::check::resolve(
-        &store,
-        &query::ast::FieldRef {
-            name: a.per.clone(),
-            attr_only: false,
-            span: 0..a.per.len(),
-        },
-    ) {
-        Ok(k) => k,
-        Err(e) => {
+        Err(SuggestError::Per(e)) => {
             eprintln!("{}", e.render(&a.per));
             return Ok(2);
         }
     };
-    let s = suggest::suggest(&store, &pred, a.outcome.trim(), key, &a.per, a.top);
     if a.json {
         print_json(&json!({"statistic": "ochiai", "suggestions": s}))?;
     } else {

@@ -1,14 +1,14 @@
 //! `heisen minimize`, `heisen replay` and `heisen export`.
 
-use super::analyse::{ev, read_spec};
 use super::common::{print_json, LoadArgs};
-use crate::analysis::{self, minimize};
-use crate::files::{sha256_file, write_atomic};
-use crate::model::{Kind, Store};
+use crate::analysis;
+use crate::export::jsonl::event as ev;
+use crate::files::write_atomic;
+use crate::ops::{self, minimise::OracleError};
 use crate::replay::Replayer;
-use anyhow::{bail, Result};
+use anyhow::Result;
 use clap::{Args, ValueEnum};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use std::io::Write;
 
 /// Arguments of `heisen minimize`.
@@ -30,64 +30,20 @@ pub struct MinimizeArgs {
     pub json: bool,
 }
 
-/// One event as a schedule line (operations) or a normalised event line (everything else).
-fn repro_line(store: &Store, i: u32) -> Value {
-    let e = &store.events[i as usize];
-    if e.kind() != Kind::Op {
-        return ev(store, i);
-    }
-    let mut m = Map::new();
-    m.insert("ts".into(), json!(e.ts));
-    m.insert("thread".into(), json!(store.opt(e.thread)));
-    m.insert("op".into(), json!(e.op().map(|o| o.as_str())));
-    if let Some(o) = e.obj {
-        m.insert("obj".into(), json!(store.s(o)));
-    }
-    if !e.value().is_null() {
-        m.insert("value".into(), e.value().to_json(&store.strings));
-    }
-    for a in store.attrs(e) {
-        m.insert(
-            store.s(a.key()).to_string(),
-            a.value().to_json(&store.strings),
-        );
-    }
-    Value::Object(m)
-}
-
 /// Run `heisen minimize`.
 pub fn minimize(a: MinimizeArgs) -> Result<i32> {
-    let spec = a.spec.as_deref().map(read_spec).transpose()?;
-    let oracle = match minimize::Oracle::parse(&a.oracle, spec) {
+    let oracle = match ops::minimise::oracle(&a.oracle, a.spec.as_deref()) {
         Ok(o) => o,
-        Err(e) => {
+        Err(OracleError::Spec(e)) => anyhow::bail!(e),
+        Err(OracleError::Oracle(e)) => {
             eprintln!("heisen: --oracle: {e}");
             return Ok(2);
         }
     };
     let store = a.load.load()?;
-    let all = analysis::all(&store);
-    let Some(m) = minimize::minimize(&store, &all, &oracle) else {
-        bail!(
-            "the oracle '{}' does not hold on the input: nothing to minimise",
-            a.oracle
-        );
-    };
-    let sources: Vec<Value> = a
-        .load
-        .files
-        .iter()
-        .map(|f| json!({"path": f, "sha256": sha256_file(f).ok()}))
-        .collect();
-    let header = json!({"heisen_repro": {
-        "oracle": a.oracle, "sources": sources, "input_events": m.input_events,
-        "events": m.events.len(), "oracle_calls": m.oracle_calls}});
-    let mut text = serde_json::to_string(&header)? + "\n";
-    for &i in &m.events {
-        text.push_str(&serde_json::to_string(&repro_line(&store, i))?);
-        text.push('\n');
-    }
-    write_atomic(std::path::Path::new(&a.output), text.as_bytes())?;
+    let r = ops::minimise::minimise(&store, &a.load.files, &oracle, &a.oracle)?;
+    write_atomic(std::path::Path::new(&a.output), r.text.as_bytes())?;
+    let m = &r.minimized;
     if a.json {
         print_json(&json!({
             "oracle": a.oracle, "input_events": m.input_events, "after_slice": m.after_slice,
@@ -172,116 +128,32 @@ pub struct ExportArgs {
     pub output: String,
 }
 
-/// Chrome trace events for a set of events: spans as X, others as instants.
-pub fn chrome_trace(store: &Store, idx: &[u32]) -> Value {
-    let mut pids: Vec<String> = Vec::new();
-    let mut tids: Vec<(usize, String)> = Vec::new();
-    let mut events = Vec::new();
-    for &i in idx {
-        let e = &store.events[i as usize];
-        let svc = store
-            .opt(e.service)
-            .map(str::to_string)
-            .unwrap_or_else(|| store.source_path(e).to_string());
-        let pid = pids.iter().position(|p| *p == svc).unwrap_or_else(|| {
-            pids.push(svc.clone());
-            pids.len() - 1
-        });
-        let th = store
-            .opt(e.thread)
-            .or(store.opt(e.trace))
-            .unwrap_or("main")
-            .to_string();
-        let tid = tids
-            .iter()
-            .position(|t| t.0 == pid && t.1 == th)
-            .unwrap_or_else(|| {
-                tids.push((pid, th.clone()));
-                tids.len() - 1
-            });
-        let name = store
-            .opt(e.name)
-            .map(str::to_string)
-            .or_else(|| {
-                e.op()
-                    .map(|o| format!("{} {}", o.as_str(), store.opt(e.obj).unwrap_or("")))
-            })
-            .or_else(|| {
-                store
-                    .opt(e.msg)
-                    .map(|m| m.lines().next().unwrap_or("").to_string())
-            })
-            .unwrap_or_else(|| e.kind().as_str().to_string());
-        let mut args = serde_json::to_value(store.view(e)).unwrap_or(Value::Null);
-        if let Value::Object(m) = &mut args {
-            m.remove("source");
-        }
-        let ts = e.ts as f64 / 1000.0;
-        match e.dur() {
-            Some(d) => events.push(
-                json!({"name": name, "cat": e.kind().as_str(), "ph": "X", "ts": ts,
-                "dur": d as f64 / 1000.0, "pid": pid, "tid": tid, "args": args}),
-            ),
-            None => events.push(
-                json!({"name": name, "cat": e.kind().as_str(), "ph": "i", "s": "t",
-                "ts": ts, "pid": pid, "tid": tid, "args": args}),
-            ),
-        }
-    }
-    for (pid, name) in pids.iter().enumerate() {
-        events.push(json!({"name": "process_name", "ph": "M", "pid": pid, "args": {"name": name}}));
-    }
-    for (tid, (pid, name)) in tids.iter().enumerate() {
-        events.push(json!({"name": "thread_name", "ph": "M", "pid": pid, "tid": tid, "args": {"name": name}}));
-    }
-    json!({"traceEvents": events, "displayTimeUnit": "ns"})
-}
-
 /// Run `heisen export`.
 pub fn export(a: ExportArgs) -> Result<i32> {
     if let Some(q) = &a.query {
-        if let Err(e) = crate::query::parse(q) {
-            eprintln!("{}", e.render(q));
-            return Ok(2);
+        if let Some(code) = super::query::syntax_error(q) {
+            return Ok(code);
         }
     }
     let store = a.load.load()?;
     let idx: Vec<u32> = match &a.query {
         None => analysis::all(&store),
-        Some(q) => match super::query::compile_or_report(&store, q) {
-            Ok(c) => match crate::query::run(&store, &c) {
-                crate::query::QueryResult::Events(v) => v,
-                crate::query::QueryResult::Matches(ms) => {
-                    let mut v: Vec<u32> = ms
-                        .iter()
-                        .flat_map(|m| m.bound.iter().map(|b| b.1))
-                        .collect();
-                    v.sort_unstable();
-                    v.dedup();
-                    v
-                }
-                crate::query::QueryResult::Hypothesis(_) => {
+        Some(q) => match ops::query::run(&store, q, usize::MAX) {
+            Ok(r) => match ops::query::selected_events(r) {
+                Some(v) => v,
+                None => {
                     eprintln!("heisen: export -q takes a filter or a pattern, not a hypothesis");
                     return Ok(2);
                 }
             },
-            Err(code) => return Ok(code),
+            Err(e) => return Ok(super::query::report(q, &e)),
         },
     };
-    let text = match a.to {
-        ExportFormat::Jsonl => {
-            let mut s = String::new();
-            for &i in &idx {
-                s.push_str(&serde_json::to_string(
-                    &store.view(&store.events[i as usize]),
-                )?);
-                s.push('\n');
-            }
-            s
-        }
-        ExportFormat::Chrome => serde_json::to_string(&chrome_trace(&store, &idx))?,
+    let format = match a.to {
+        ExportFormat::Jsonl => ops::export::Format::Jsonl,
+        ExportFormat::Chrome => ops::export::Format::Chrome,
     };
-    write_atomic(std::path::Path::new(&a.output), text.as_bytes())?;
+    ops::export::write(&store, &idx, format, &a.output)?;
     eprintln!("heisen: wrote {} events to {}", idx.len(), a.output);
     Ok(0)
 }

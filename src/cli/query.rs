@@ -1,6 +1,7 @@
 //! `heisen query`: the events matching a filter, or the matches of a pattern.
 
 use super::common::{error_summary, print_json, LoadArgs};
+use crate::ops;
 use crate::query::{self, QueryResult};
 use anyhow::Result;
 use clap::Args;
@@ -22,33 +23,39 @@ pub struct QueryArgs {
     pub limit: Option<usize>,
 }
 
-/// Compile a query or print its error (with a caret) and give the usage exit code.
-pub fn compile_or_report(store: &crate::model::Store, src: &str) -> Result<query::Compiled, i32> {
-    query::compile(store, src).map_err(|e| {
-        eprintln!("{}", e.render(src));
-        if let Some(s) = &e.suggestion {
-            eprintln!("  suggestion: {s}");
-        }
-        2
-    })
+/// Print a query error (with a caret under `src`, and a suggestion if there is one) and give
+/// the usage exit code.
+pub fn report(src: &str, e: &query::QueryError) -> i32 {
+    eprintln!("{}", e.render(src));
+    if let Some(s) = &e.suggestion {
+        eprintln!("  suggestion: {s}");
+    }
+    2
+}
+
+/// Check a query's syntax before loading anything: on an error, print it (with a caret) and
+/// give the usage exit code.
+pub fn syntax_error(src: &str) -> Option<i32> {
+    let e = query::parse(src).err()?;
+    eprintln!("{}", e.render(src));
+    Some(2)
 }
 
 /// Run `heisen query`.
 pub fn run(a: QueryArgs) -> Result<i32> {
     // A syntax error needs no data: report it before loading gigabytes.
-    if let Err(e) = query::parse(&a.query) {
-        eprintln!("{}", e.render(&a.query));
-        return Ok(2);
+    if let Some(code) = syntax_error(&a.query) {
+        return Ok(code);
     }
     let store = a.load.load()?;
-    let q = match compile_or_report(&store, &a.query) {
-        Ok(q) => q,
-        Err(code) => return Ok(code),
-    };
     let limit = a.limit.unwrap_or(usize::MAX);
+    let result = match ops::query::run(&store, &a.query, limit) {
+        Ok(r) => r,
+        Err(e) => return Ok(report(&a.query, &e)),
+    };
     let out = std::io::stdout();
     let mut w = std::io::BufWriter::new(out.lock());
-    match query::run_limited(&store, &q, limit) {
+    match result {
         QueryResult::Events(idx) => {
             for &i in idx.iter().take(limit) {
                 super::events::write_event(&mut w, &store, &store.events[i as usize], a.json)?;

@@ -1,5 +1,6 @@
 //! The query AST. Every node that can be wrong carries its byte range in the source, so errors
-//! point at it. `Display` prints a query that parses back to the same AST.
+//! point at it. `Display` prints a query that parses back to the same AST, with no more
+//! parentheses than that needs.
 
 use std::fmt;
 use std::ops::Range;
@@ -179,6 +180,17 @@ fn is_plain_ident(s: &str) -> bool {
     }) && !super::lexer::is_keyword(s)
 }
 
+impl FieldRef {
+    /// A field by name (a normalised field, else an attribute), built rather than parsed.
+    pub fn named(name: &str) -> FieldRef {
+        FieldRef {
+            name: name.to_string(),
+            attr_only: false,
+            span: 0..0,
+        }
+    }
+}
+
 impl fmt::Display for FieldRef {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         if self.attr_only || !is_plain_ident(&self.name) {
@@ -217,8 +229,50 @@ impl fmt::Display for Lit {
     }
 }
 
-impl fmt::Display for Filter {
-    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+/// How tightly a connective binds: `or` below `and` below everything else.
+const OR: u8 = 1;
+const AND: u8 = 2;
+
+/// Write `a op b`, in parentheses when the context binds tighter than `op` (`prec`); the
+/// right operand binds one tighter, since `and` and `or` group to the left.
+fn binary(
+    f: &mut fmt::Formatter,
+    ctx: u8,
+    prec: u8,
+    kw: &str,
+    a: &dyn Fn(&mut fmt::Formatter, u8) -> fmt::Result,
+    b: &dyn Fn(&mut fmt::Formatter, u8) -> fmt::Result,
+) -> fmt::Result {
+    let parens = ctx > prec;
+    if parens {
+        f.write_str("(")?;
+    }
+    a(f, prec)?;
+    write!(f, " {kw} ")?;
+    b(f, prec + 1)?;
+    if parens {
+        f.write_str(")")?;
+    }
+    Ok(())
+}
+
+impl Filter {
+    /// `field op lit`, built rather than parsed (it has no position in a text).
+    pub fn cmp(field: FieldRef, op: CmpOp, lit: Lit) -> Filter {
+        Filter::Cmp {
+            field,
+            op,
+            lit,
+            span: 0..0,
+        }
+    }
+
+    /// `a and b`.
+    pub fn and(a: Filter, b: Filter) -> Filter {
+        Filter::And(Box::new(a), Box::new(b))
+    }
+
+    fn fmt_in(&self, f: &mut fmt::Formatter, ctx: u8) -> fmt::Result {
         match self {
             Filter::Cmp { field, op, lit, .. } => write!(f, "{field} {} {lit}", op.as_str()),
             Filter::In { field, lits, .. } => {
@@ -227,10 +281,20 @@ impl fmt::Display for Filter {
             }
             Filter::Exists(field) => write!(f, "exists({field})"),
             Filter::Text(s, _) => f.write_str(&quote(s)),
-            Filter::And(a, b) => write!(f, "({a} and {b})"),
-            Filter::Or(a, b) => write!(f, "({a} or {b})"),
+            Filter::And(a, b) => binary(f, ctx, AND, "and", &|f, c| a.fmt_in(f, c), &|f, c| {
+                b.fmt_in(f, c)
+            }),
+            Filter::Or(a, b) => binary(f, ctx, OR, "or", &|f, c| a.fmt_in(f, c), &|f, c| {
+                b.fmt_in(f, c)
+            }),
             Filter::Not(a) => write!(f, "not ({a})"),
         }
+    }
+}
+
+impl fmt::Display for Filter {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        self.fmt_in(f, 0)
     }
 }
 
@@ -243,16 +307,26 @@ impl fmt::Display for Operand {
     }
 }
 
-impl fmt::Display for Where {
-    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+impl Where {
+    fn fmt_in(&self, f: &mut fmt::Formatter, ctx: u8) -> fmt::Result {
         match self {
             Where::Cmp {
                 left, op, right, ..
             } => write!(f, "{left} {} {right}", op.as_str()),
-            Where::And(a, b) => write!(f, "({a} and {b})"),
-            Where::Or(a, b) => write!(f, "({a} or {b})"),
+            Where::And(a, b) => binary(f, ctx, AND, "and", &|f, c| a.fmt_in(f, c), &|f, c| {
+                b.fmt_in(f, c)
+            }),
+            Where::Or(a, b) => binary(f, ctx, OR, "or", &|f, c| a.fmt_in(f, c), &|f, c| {
+                b.fmt_in(f, c)
+            }),
             Where::Not(a) => write!(f, "not ({a})"),
         }
+    }
+}
+
+impl fmt::Display for Where {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        self.fmt_in(f, 0)
     }
 }
 
@@ -262,13 +336,24 @@ impl fmt::Display for Pattern {
         for (rel, s) in &self.rest {
             write!(f, " {} ({}) as {}", rel.as_str(), s.filter, s.name)?;
         }
-        if let Some(w) = self.within {
-            write!(f, " within {w}ns")?;
+        match self.within {
+            Some(w) if w % 1_000_000 == 0 => write!(f, " within {}ms", w / 1_000_000)?,
+            Some(w) => write!(f, " within {w}ns")?,
+            None => {}
         }
         if let Some(w) = &self.where_ {
             write!(f, " where {w}")?;
         }
         Ok(())
+    }
+}
+
+impl fmt::Display for Condition {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            Condition::Filter(x) => write!(f, "{x}"),
+            Condition::Pattern(p) => write!(f, "{p}"),
+        }
     }
 }
 
@@ -278,12 +363,7 @@ impl fmt::Display for Query {
             Query::Filter(x) => write!(f, "{x}"),
             Query::Pattern(p) => write!(f, "{p}"),
             Query::Hypothesis(h) => {
-                write!(f, "expect {} when ", h.outcome)?;
-                match &h.condition {
-                    Condition::Filter(x) => write!(f, "{x}")?,
-                    Condition::Pattern(p) => write!(f, "{p}")?,
-                }
-                write!(f, " per {}", h.per)
+                write!(f, "expect {} when {} per {}", h.outcome, h.condition, h.per)
             }
         }
     }

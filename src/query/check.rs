@@ -3,7 +3,7 @@
 
 use super::ast::{CmpOp, FieldRef, Filter, Lit};
 use super::error::QueryError;
-use super::field::{attr_keys, parse_num, Field, NAMES};
+use crate::model::field::{attr_keys, parse_num, Field, NAMES};
 use crate::model::{time, Level, Store, Sym};
 use fuzzy_matcher::skim::SkimMatcherV2;
 use fuzzy_matcher::FuzzyMatcher;
@@ -35,40 +35,29 @@ pub enum Pred {
     Not(Box<Pred>),
 }
 
-/// Resolve a field reference.
+/// Resolve a field reference (see [`Field::resolve`]), or say which names are near.
 pub fn resolve(store: &Store, f: &FieldRef) -> Result<Field, QueryError> {
-    if !f.attr_only {
-        if let Some(n) = Field::normalised(&f.name) {
-            let fallback = matches!(
-                n,
-                Field::Name | Field::Status | Field::Op | Field::Obj | Field::Value
-            );
-            if fallback {
-                if let (Some(i), Some(sym)) = (
-                    NAMES.iter().position(|x| *x == f.name),
-                    store.strings.lookup(&f.name),
-                ) {
-                    if store.attrs.iter().any(|a| a.key() == sym) {
-                        return Ok(Field::OrAttr(i as u8, sym));
-                    }
-                }
-            }
-            return Ok(n);
-        }
+    resolve_at(store, &f.name, f.attr_only, f.span.clone())
+}
+
+/// Resolve a field named on its own (`--per request`): an error points at the whole name.
+pub fn resolve_name(store: &Store, name: &str) -> Result<Field, QueryError> {
+    resolve_at(store, name, false, 0..name.len())
+}
+
+fn resolve_at(
+    store: &Store,
+    name: &str,
+    attr_only: bool,
+    span: std::ops::Range<usize>,
+) -> Result<Field, QueryError> {
+    if let Some(field) = Field::resolve(store, name, attr_only) {
+        return Ok(field);
     }
-    if let Some(sym) = store.strings.lookup(&f.name) {
-        if store.attrs.iter().any(|a| a.key() == sym) {
-            return Ok(Field::Attr(sym));
-        }
-    }
-    let mut err = QueryError::new(
-        f.span.start,
-        f.span.end,
-        format!("unknown field '{}'", f.name),
-    );
-    let near = nearest_fields(store, &f.name, 3);
+    let mut err = QueryError::new(span.start, span.end, format!("unknown field '{name}'"));
+    let near = nearest_fields(store, name, 3);
     if let Some(best) = near.first() {
-        err.message = format!("unknown field '{}' — did you mean '{best}'?", f.name);
+        err.message = format!("unknown field '{name}' — did you mean '{best}'?");
         err = err.suggest(best.clone());
     }
     Err(err)

@@ -1,10 +1,7 @@
 //! Completion candidates for the query bar: field names, keywords, and the frequent values of
 //! the field before an operator, ranked with fuzzy matching.
 
-use super::ast::FieldRef;
-use super::check::resolve;
-use super::eval::key_of;
-use super::field::{attr_keys, NAMES};
+use crate::model::field::{attr_keys, key_of, Field, NAMES};
 use crate::model::Store;
 use fuzzy_matcher::skim::SkimMatcherV2;
 use fuzzy_matcher::FuzzyMatcher;
@@ -86,14 +83,7 @@ pub fn completions(store: &Store, src: &str, cursor: usize) -> Vec<Completion> {
         let lhs = before[..before.len() - op.len()].trim_end();
         let fstart = word_start(lhs, lhs.len());
         let name = &lhs[fstart..];
-        if let Ok(field) = resolve(
-            store,
-            &FieldRef {
-                name: name.to_string(),
-                attr_only: false,
-                span: fstart..lhs.len(),
-            },
-        ) {
+        if let Some(field) = Field::resolve(store, name, false) {
             let mut counts: HashMap<String, i64> = HashMap::new();
             for e in store.events.iter().take(SAMPLE) {
                 if let Some(k) = key_of(store, e, field) {

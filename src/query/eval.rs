@@ -2,7 +2,7 @@
 
 use super::ast::CmpOp;
 use super::check::Pred;
-use super::field::{get, Field, FV};
+use crate::model::field::{get, FV};
 use crate::model::{Event, Store};
 use rayon::prelude::*;
 use std::cmp::Ordering;
@@ -94,29 +94,4 @@ pub fn filter(store: &Store, p: &Pred) -> Vec<u32> {
                 .collect::<Vec<u32>>()
         })
         .collect()
-}
-
-/// The value of a field as a group key (text form), or `None`.
-pub fn key_of(store: &Store, e: &Event, f: Field) -> Option<GroupKey> {
-    get(store, e, f).map(|v| match v {
-        FV::Sym(s) => GroupKey::Sym(s),
-        other => GroupKey::Text(other.text(store).into_owned()),
-    })
-}
-
-/// A group's key.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum GroupKey {
-    Sym(crate::model::Sym),
-    Text(String),
-}
-
-impl GroupKey {
-    /// The key as text.
-    pub fn text(&self, store: &Store) -> String {
-        match self {
-            GroupKey::Sym(s) => store.s(*s).to_string(),
-            GroupKey::Text(t) => t.clone(),
-        }
-    }
 }

@@ -2,9 +2,9 @@
 //! a verdict, the counterexamples, and Fisher's exact test.
 
 use super::check::Pred;
-use super::eval::{filter, key_of, GroupKey};
-use super::field::Field;
+use super::eval::filter;
 use super::pattern::{run, CompiledPattern, Want};
+use crate::model::field::{key_of, Field, GroupKey};
 use crate::model::Store;
 use serde::Serialize;
 use std::collections::HashMap;

@@ -8,7 +8,6 @@ pub mod check;
 pub mod complete;
 pub mod error;
 pub mod eval;
-pub mod field;
 pub mod hypothesis;
 pub mod lexer;
 pub mod parser;

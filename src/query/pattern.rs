@@ -5,8 +5,8 @@
 use super::ast::{CmpOp, Lit, Operand, Pattern, Rel, Where};
 use super::check::{compile, resolve, Pred};
 use super::error::QueryError;
-use super::eval::{filter, holds, key_of, GroupKey};
-use super::field::{get, parse_num, Field};
+use super::eval::{filter, holds};
+use crate::model::field::{get, key_of, parse_num, Field, GroupKey};
 use crate::model::Store;
 use std::collections::HashMap;
 
@@ -166,7 +166,7 @@ fn eval_where(store: &Store, w: &CWhere, bound: &[u32]) -> bool {
                         let e = &store.events[*bound.get(*step)? as usize];
                         let v = get(store, e, *field)?;
                         let sym = match v {
-                            super::field::FV::Sym(s) => Some(s),
+                            crate::model::field::FV::Sym(s) => Some(s),
                             _ => None,
                         };
                         Some((v.text(store).into_owned(), v.num(store), sym))

@@ -113,8 +113,8 @@ impl<'a> Replayer<'a> {
         }
         if let Some(m) = &self.machine {
             let get = |name: &str| -> Option<String> {
-                let f = crate::query::field::Field::normalised(name)
-                    .map(|f| crate::query::field::get(self.store, e, f))
+                let f = crate::model::field::Field::normalised(name)
+                    .map(|f| crate::model::field::get(self.store, e, f))
                     .unwrap_or(None)
                     .map(|v| v.text(self.store).into_owned());
                 f.or_else(|| {

@@ -43,8 +43,7 @@ impl Workers {
                     self.query(app, move |s, key| worker::run_query(s, &text, key));
                 }
                 Effect::Analyse(a) => {
-                    let what = a.text();
-                    self.query(app, move |s, key| worker::run_analysis(s, &what, key));
+                    self.query(app, move |s, key| worker::run_analysis(s, &a, key));
                 }
                 Effect::Complete => {
                     let (store, text, cursor) =

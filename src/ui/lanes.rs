@@ -1,6 +1,7 @@
-//! Swimlanes: the visible events grouped by a lane key, in order of first appearance.
+//! Swimlanes on the screen: the visible events grouped by a lane key (defined in
+//! [`crate::model::lanes`]), in order of first appearance.
 
-use crate::model::{Event, LaneKey, Store, Sym};
+use crate::model::{LaneId, LaneKey, LaneNames, Store};
 use std::collections::HashMap;
 
 /// One swimlane.
@@ -13,30 +14,15 @@ pub struct Lane {
     pub max_dur: i64,
 }
 
-/// The lane name of an event: the key's value, or the source file when it has none.
+/// The lane name of an event under `key` (see [`LaneNames::label`]).
 pub fn lane_name(store: &Store, idx: u32, key: LaneKey) -> String {
-    let e = &store.events[idx as usize];
-    if key != LaneKey::Source {
-        if let Some(s) = store.lane_of(e, key) {
-            return store.s(s).to_string();
-        }
-        // No service: the thread is the next most telling lane (schedules, race reports).
-        if key == LaneKey::Service {
-            if let Some(t) = e.thread {
-                return format!("thread {}", store.s(t));
-            }
-        }
-    }
-    let path = store.source_path(e);
-    let file = std::path::Path::new(path)
-        .file_name()
-        .map(|f| f.to_string_lossy().into_owned())
-        .unwrap_or_else(|| path.to_string());
-    if key == LaneKey::Source {
-        file
-    } else {
-        format!("({file})")
-    }
+    let lane = key.lane(store, &store.events[idx as usize]);
+    // Only a source's name depends on the other sources.
+    let names = match lane {
+        LaneId::Source(_) => LaneNames::new(store),
+        _ => LaneNames::default(),
+    };
+    names.label(store, lane, key)
 }
 
 /// Group `visible` into lanes by `key`.
@@ -54,35 +40,26 @@ pub fn compute(store: &Store, visible: &[u32], key: LaneKey) -> Vec<Lane> {
 
 /// Bring lanes of every event up to date after the store changed from index `from` on (the
 /// events before it kept their places): afterwards they equal [`compute`] over every event,
-/// at the cost of the changed events only.
+/// at the cost of the changed events only (all of them when a new source renamed an old one).
 pub fn update_all(lanes: &mut Vec<Lane>, store: &Store, from: usize, key: LaneKey) {
     truncate(lanes, from);
+    let names = LaneNames::new(store);
+    let renamed = lanes.iter().any(|l| {
+        l.events.first().is_some_and(|&i| {
+            names.label(store, key.lane(store, &store.events[i as usize]), key) != l.name
+        })
+    });
+    if renamed {
+        lanes.clear();
+        add(lanes, HashMap::new(), store, 0..store.len() as u32, key);
+        return;
+    }
     let index = lanes
         .iter()
         .enumerate()
         .map(|(at, l)| (l.name.clone(), at))
         .collect();
     add(lanes, index, store, from as u32..store.len() as u32, key);
-}
-
-/// What decides an event's lane name (equal ids give equal names), cheaper than the name.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-enum LaneId {
-    Value(Sym),
-    Thread(Sym),
-    Source(u32),
-}
-
-fn lane_id(store: &Store, e: &Event, key: LaneKey) -> LaneId {
-    if key != LaneKey::Source {
-        if let Some(s) = store.lane_of(e, key) {
-            return LaneId::Value(s);
-        }
-        if let (LaneKey::Service, Some(t)) = (key, e.thread) {
-            return LaneId::Thread(t);
-        }
-    }
-    LaneId::Source(e.source())
 }
 
 /// Drop the events from index `from` on (the store changed there), and the lanes left empty
@@ -103,13 +80,14 @@ fn add(
     events: impl Iterator<Item = u32>,
     key: LaneKey,
 ) {
-    // The name is made once per distinct id, not once per event.
+    // The name is made once per distinct lane, not once per event.
+    let names = LaneNames::new(store);
     let mut by_id: HashMap<LaneId, usize, ahash::RandomState> = HashMap::default();
     for i in events {
         let e = &store.events[i as usize];
-        let id = lane_id(store, e, key);
+        let id = key.lane(store, e);
         let at = *by_id.entry(id).or_insert_with(|| {
-            let name = lane_name(store, i, key);
+            let name = names.label(store, id, key);
             *index.entry(name.clone()).or_insert_with(|| {
                 lanes.push(Lane {
                     name,
@@ -185,5 +163,29 @@ mod tests {
         assert_eq!(lanes, compute(&store, &all, LaneKey::Service));
         let names: Vec<&str> = lanes.iter().map(|l| l.name.as_str()).collect();
         assert_eq!(names, ["api", "db", "late"]);
+    }
+
+    #[test]
+    fn files_of_one_name_in_two_folders_are_two_lanes() {
+        let a = "{\"ts\":1700000000000,\"msg\":\"from a\"}\n";
+        let b = "{\"ts\":1700000000001,\"msg\":\"from b\"}\n";
+        let opts = LoadOptions::default();
+        let store = load_named_bytes(
+            &[("a/x.jsonl", a.as_bytes()), ("b/x.jsonl", b.as_bytes())],
+            &opts,
+        )
+        .expect("loads");
+        let all: Vec<u32> = (0..store.len() as u32).collect();
+        for (key, names) in [
+            (LaneKey::Service, ["(a/x.jsonl)", "(b/x.jsonl)"]),
+            (LaneKey::Source, ["a/x.jsonl", "b/x.jsonl"]),
+        ] {
+            let lanes = compute(&store, &all, key);
+            let got: Vec<(&str, usize)> = lanes
+                .iter()
+                .map(|l| (l.name.as_str(), l.events.len()))
+                .collect();
+            assert_eq!(got, [(names[0], 1), (names[1], 1)], "{key:?}");
+        }
     }
 }

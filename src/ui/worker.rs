@@ -4,7 +4,12 @@
 use super::app::{Found, QueryOutcome};
 use super::lanes;
 use crate::model::{LaneKey, Store};
-use crate::query::{self, QueryResult};
+use crate::ops::{
+    self,
+    analyse::{Findings, Request},
+    suggest::SuggestError,
+};
+use crate::query::{QueryError, QueryResult};
 
 /// The runtime for work off the render loop (loading, queries, receiving OTLP): two worker
 /// threads which, like its blocking threads, run at a lower priority than the loop (on
@@ -38,7 +43,7 @@ pub fn run_query(store: &Store, text: &str, key: LaneKey) -> QueryOutcome {
             ..Default::default()
         })
     } else {
-        query::compile(store, text).map(|q| match query::run(store, &q) {
+        ops::query::run(store, text, usize::MAX).map(|r| match r {
             QueryResult::Events(visible) => Found {
                 lanes: lanes::compute(store, &visible, key),
                 summary: format!("{} matching events", visible.len()),
@@ -46,33 +51,18 @@ pub fn run_query(store: &Store, text: &str, key: LaneKey) -> QueryOutcome {
                 ..Default::default()
             },
             QueryResult::Matches(ms) => {
-                let mut highlight: Vec<u32> = ms
-                    .iter()
-                    .flat_map(|m| m.bound.iter().map(|b| b.1))
-                    .collect();
-                highlight.sort_unstable();
-                highlight.dedup();
                 let visible = all();
                 Found {
                     lanes: lanes::compute(store, &visible, key),
-                    results: ms
-                        .iter()
-                        .filter_map(|m| m.bound.first().map(|b| b.1))
-                        .collect(),
+                    results: ops::query::first_events(&ms),
                     summary: format!("{} pattern matches", ms.len()),
-                    highlight,
+                    highlight: ops::query::bound_events(&ms),
                     visible,
                     verdict: None,
                 }
             }
             QueryResult::Hypothesis(v) => {
-                let results: Vec<u32> = v
-                    .counterexamples
-                    .condition_only
-                    .iter()
-                    .chain(&v.counterexamples.outcome_only)
-                    .filter_map(|k| v.first_event.get(k).copied())
-                    .collect();
+                let results = ops::query::counterexample_events(&v);
                 let mut highlight = results.clone();
                 highlight.sort_unstable();
                 let visible = all();
@@ -95,60 +85,39 @@ pub fn run_query(store: &Store, text: &str, key: LaneKey) -> QueryOutcome {
 }
 
 /// Run an analysis and show its findings as highlighted results to step through.
-pub fn run_analysis(store: &Store, what: &str, key: LaneKey) -> QueryOutcome {
-    use crate::analysis;
-    let all: Vec<u32> = (0..store.len() as u32).collect();
-    let err = |m: String| crate::query::QueryError::new(0, what.len(), m);
-    let result = (|| {
-        let (results, summary): (Vec<u32>, String) = if what == "races" {
-            let a = analysis::races::analyse(store, &all);
-            let mut r: Vec<u32> = a.races.iter().flat_map(|x| [x.a, x.b]).collect();
-            r.extend(a.lost_updates.iter().flat_map(|l| l.events.clone()));
-            (
-                r,
-                format!(
+pub fn run_analysis(store: &Store, what: &Request, key: LaneKey) -> QueryOutcome {
+    let result = what
+        .load()
+        .map_err(|m| QueryError::new(0, what.text().len(), m))
+        .map(|analysis| {
+            let findings = analysis.run(store);
+            let summary = match &findings {
+                Findings::Races(a) => format!(
                     "{} races, {} lost updates",
                     a.races.len(),
                     a.lost_updates.len()
                 ),
-            )
-        } else if what == "stale" {
-            let s = analysis::stale::stale_reads(store, &all);
-            let r = s.iter().flat_map(|x| [x.write, x.read]).collect();
-            (r, format!("{} stale reads", s.len()))
-        } else if let Some(path) = what.strip_prefix("verify ") {
-            let text = std::fs::read_to_string(path).map_err(|e| err(format!("{path}: {e}")))?;
-            let spec =
-                analysis::verify::Spec::parse(&text).map_err(|e| err(format!("{path}: {e}")))?;
-            let v = analysis::verify::verify(store, &spec, &all);
-            let r = v
-                .violations
-                .iter()
-                .flat_map(|x| x.previous.into_iter().chain([x.event]))
-                .collect();
-            (
-                r,
-                format!(
+                Findings::Stale(s) => format!("{} stale reads", s.len()),
+                Findings::Verify(v) => format!(
                     "{} instances, {} violations",
                     v.instances,
                     v.violations.len()
                 ),
-            )
-        } else {
-            return Err(err(format!("unknown analysis '{what}'")));
-        };
-        let mut highlight = results.clone();
-        highlight.sort_unstable();
-        highlight.dedup();
-        Ok(Found {
-            lanes: lanes::compute(store, &all, key),
-            visible: all.clone(),
-            highlight,
-            results,
-            verdict: None,
-            summary,
-        })
-    })();
+            };
+            let results = findings.events();
+            let mut highlight = results.clone();
+            highlight.sort_unstable();
+            highlight.dedup();
+            let all: Vec<u32> = (0..store.len() as u32).collect();
+            Found {
+                lanes: lanes::compute(store, &all, key),
+                visible: all,
+                highlight,
+                results,
+                verdict: None,
+                summary,
+            }
+        });
     QueryOutcome {
         text: String::new(),
         result,
@@ -162,25 +131,10 @@ pub fn run_suggest(
     outcome: &str,
     per: &str,
 ) -> Result<Vec<crate::analysis::suggest::Suggestion>, crate::query::QueryError> {
-    let pred = match query::compile(store, outcome)? {
-        query::Compiled::Filter(p) => p,
-        _ => {
-            return Err(crate::query::QueryError::new(
-                0,
-                outcome.len(),
-                "the outcome of :suggest is a filter",
-            ))
+    ops::suggest::suggest(store, outcome, per, 20).map_err(|e| match e {
+        SuggestError::Outcome(e) | SuggestError::Per(e) => e,
+        SuggestError::OutcomeNotAFilter => {
+            QueryError::new(0, outcome.len(), "the outcome of :suggest is a filter")
         }
-    };
-    let key = query::check::resolve(
-        store,
-        &query::ast::FieldRef {
-            name: per.to_string(),
-            attr_only: false,
-            span: 0..per.len(),
-        },
-    )?;
-    Ok(crate::analysis::suggest::suggest(
-        store, &pred, outcome, key, per, 20,
-    ))
+    })
 }

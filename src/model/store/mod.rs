@@ -131,41 +131,7 @@ impl Source {
     }
 }
 
-/// What a swimlane is keyed by.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum LaneKey {
-    Service,
-    Thread,
-    Request,
-    Trace,
-    Source,
-}
-
-impl LaneKey {
-    /// All lane keys, in the order the UI cycles through them.
-    pub const ALL: [LaneKey; 5] = [
-        LaneKey::Service,
-        LaneKey::Thread,
-        LaneKey::Request,
-        LaneKey::Trace,
-        LaneKey::Source,
-    ];
-    /// The field name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LaneKey::Service => "service",
-            LaneKey::Thread => "thread",
-            LaneKey::Request => "request",
-            LaneKey::Trace => "trace",
-            LaneKey::Source => "source",
-        }
-    }
-    /// Parse a field name.
-    pub fn parse(s: &str) -> Option<LaneKey> {
-        LaneKey::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-}
+pub use super::lanes::LaneKey;
 
 /// All loaded events in time order.
 #[derive(Clone, Debug, Default)]

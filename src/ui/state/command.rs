@@ -1,26 +1,7 @@
 //! `:` commands as typed values: parsed once from the query bar, then carried out by `update`.
 
 use crate::model::LaneKey;
-
-/// An analysis the workbench runs over every event and shows as results to step through.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Analysis {
-    Races,
-    Stale,
-    /// Check a state-machine spec (a TOML file).
-    Verify(String),
-}
-
-impl Analysis {
-    /// How the analysis is named in the status line and by the worker (`verify PATH`).
-    pub fn text(&self) -> String {
-        match self {
-            Analysis::Races => "races".into(),
-            Analysis::Stale => "stale".into(),
-            Analysis::Verify(path) => format!("verify {path}"),
-        }
-    }
-}
+pub use crate::ops::analyse::Request as Analysis;
 
 /// A command typed after `:`.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -128,22 +128,17 @@ fn command(app: &mut App, cmd: Command) -> Effects {
             app.running = Some(format!("suggest {outcome} per {per}"));
             vec![Effect::Suggest { outcome, per }]
         }
-        Command::Save(path) => vec![save(app, path)],
+        Command::Save(path) => save(app, path),
     }
 }
 
-/// Write the listed events as JSON lines.
-fn save(app: &App, path: String) -> Effect {
-    let lines: Vec<String> = app
-        .visible
-        .iter()
-        .map(|&i| {
-            serde_json::to_string(&app.store.view(&app.store.events[i as usize]))
-                .unwrap_or_default()
-        })
-        .collect();
-    Effect::Write {
-        path,
-        contents: lines.join("\n") + "\n",
+/// Write the listed events as JSON lines (the same writer as `heisen export --to jsonl`).
+fn save(app: &mut App, path: String) -> Effects {
+    match crate::ops::export::render(&app.store, &app.visible, crate::ops::export::Format::Jsonl) {
+        Ok(contents) => vec![Effect::Write { path, contents }],
+        Err(e) => {
+            app.message = Some(format!("save: {e}"));
+            Vec::new()
+        }
     }
 }

@@ -1,6 +1,7 @@
-//! Field resolution and typed field values of an event.
+//! Fields by name, defined once: resolving a name against a store, reading a field of an
+//! event as a typed value, and a field's value as a group key.
 
-use crate::model::{Event, Level, Store, Sym, Value};
+use super::{Event, Level, Store, Sym, Value};
 
 /// A resolved field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -62,6 +63,37 @@ impl Field {
             "line" => Field::Line,
             _ => return None,
         })
+    }
+
+    /// Resolve a name against a store: a normalised field (`name`, `status`, `op`, `obj` and
+    /// `value` fall back to an attribute of that name when the store has one), else an
+    /// attribute key; `attr_only` skips the normalised fields. `None`: no such field.
+    pub fn resolve(store: &Store, name: &str, attr_only: bool) -> Option<Field> {
+        if !attr_only {
+            if let Some(n) = Field::normalised(name) {
+                let fallback = matches!(
+                    n,
+                    Field::Name | Field::Status | Field::Op | Field::Obj | Field::Value
+                );
+                if fallback {
+                    if let (Some(i), Some(sym)) = (
+                        NAMES.iter().position(|x| *x == name),
+                        store.strings.lookup(name),
+                    ) {
+                        if store.attrs.iter().any(|a| a.key() == sym) {
+                            return Some(Field::OrAttr(i as u8, sym));
+                        }
+                    }
+                }
+                return Some(n);
+            }
+        }
+        let sym = store.strings.lookup(name)?;
+        store
+            .attrs
+            .iter()
+            .any(|a| a.key() == sym)
+            .then_some(Field::Attr(sym))
     }
 
     /// True for fields whose values are always text.
@@ -152,7 +184,7 @@ impl<'a> FV<'a> {
             FV::Float(f) => Cow::Owned(f.to_string()),
             FV::Bool(b) => Cow::Borrowed(if b { "true" } else { "false" }),
             FV::Level(l) => Cow::Borrowed(l.as_str()),
-            FV::Time(t) => Cow::Owned(crate::model::time::format_ns(t)),
+            FV::Time(t) => Cow::Owned(super::time::format_ns(t)),
             FV::Dur(d) => Cow::Owned(d.to_string()),
         }
     }
@@ -197,4 +229,29 @@ pub fn attr_keys(store: &Store) -> Vec<(String, usize)> {
         .collect();
     v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     v
+}
+
+/// The value of a field as a group key (text form), or `None`.
+pub fn key_of(store: &Store, e: &Event, f: Field) -> Option<GroupKey> {
+    get(store, e, f).map(|v| match v {
+        FV::Sym(s) => GroupKey::Sym(s),
+        other => GroupKey::Text(other.text(store).into_owned()),
+    })
+}
+
+/// A group's key.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum GroupKey {
+    Sym(Sym),
+    Text(String),
+}
+
+impl GroupKey {
+    /// The key as text.
+    pub fn text(&self, store: &Store) -> String {
+        match self {
+            GroupKey::Sym(s) => store.s(*s).to_string(),
+            GroupKey::Text(t) => t.clone(),
+        }
+    }
 }

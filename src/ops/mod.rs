@@ -1,0 +1,11 @@
+//! The use cases both faces call: the CLI formats their results, the workbench turns them into
+//! state. Neither face orchestrates the engine on its own.
+
+pub mod analyse;
+pub mod check;
+pub mod diff;
+pub mod export;
+pub mod load;
+pub mod minimise;
+pub mod query;
+pub mod suggest;
