@@ -115,12 +115,26 @@ fn hypothesis_counterexamples_jump() {
     assert_eq!(v.verdict, "falsified");
     // without `node = "replica"`, the 20 fast reads from the primary are counterexamples
     assert_eq!(v.condition_only, 20);
-    let first = a.selected_event();
+    assert_eq!(a.results.len(), 20);
+    // The verdict selects the first counterexample: request 2's start; `n` goes to request 4's.
+    let request = |a: &App| {
+        let i = a.selected_event().expect("selection") as usize;
+        let v = a.store.view(&a.store.events[i]);
+        serde_json::to_value(v).expect("json")["request"].clone()
+    };
+    assert_eq!(a.selected_event(), Some(a.results[0]));
+    assert_eq!(request(&a), "req-002");
     press(&mut a, "n");
-    assert_ne!(a.selected_event(), first);
     assert_eq!(a.result_pos, Some(1));
+    assert_eq!(a.selected_event(), Some(a.results[1]));
+    assert_eq!(request(&a), "req-004");
     press(&mut a, "N");
     assert_eq!(a.result_pos, Some(0));
+    assert_eq!(request(&a), "req-002");
+    // Back past the first wraps to the last.
+    press(&mut a, "N");
+    assert_eq!(a.result_pos, Some(19));
+    assert_eq!(a.selected_event(), Some(a.results[19]));
 }
 
 #[test]
@@ -259,10 +273,21 @@ fn analyses_as_views() {
     let o = worker::run_analysis(&a.store, "races", a.lane_key);
     a.apply_outcome(o);
     assert_eq!(a.summary, "19 races, 10 lost updates");
-    assert!(!a.results.is_empty());
-    let first = a.selected_event();
+    // Two events per race and four per lost update, in that order.
+    assert_eq!(a.results.len(), 19 * 2 + 10 * 4);
+    let op = |a: &App| {
+        let i = a.selected_event().expect("selection") as usize;
+        let v = serde_json::to_value(a.store.view(&a.store.events[i])).expect("json");
+        format!("{} {} {} {}", v["thread"], v["op"], v["obj"], v["value"])
+    };
+    // The first race: T1 writes the counter, then T2 reads it.
+    assert_eq!(a.result_pos, Some(0));
+    assert_eq!(a.selected_event(), Some(a.results[0]));
+    assert_eq!(op(&a), r#""T1" "write" "counter" 1"#);
     press(&mut a, "n");
-    assert_ne!(a.selected_event(), first);
+    assert_eq!(a.result_pos, Some(1));
+    assert_eq!(a.selected_event(), Some(a.results[1]));
+    assert_eq!(op(&a), r#""T2" "read" "counter" 1"#);
 }
 
 #[test]
@@ -281,7 +306,11 @@ fn suggestions_list_then_check() {
         }]
     );
     a.suggestions = worker::run_suggest(&a.store, "level = error", "request").expect("suggest");
-    assert!(!a.suggestions.is_empty());
+    assert_eq!(a.suggestions.len(), 9);
+    assert_eq!(
+        a.suggestions[0].hypothesis,
+        r#"expect level = error when node = "replica" per request"#
+    );
     assert!(screen(&mut a, 120, 36).contains("suggested hypotheses"));
     press(&mut a, "n");
     assert_eq!(a.suggestion_pos, 1);
@@ -332,7 +361,8 @@ fn live_growth_follows_the_end_or_keeps_the_place() {
         .iter()
         .map(|&i| a.store.events[i as usize].clone())
         .collect();
-    assert!(!matched.is_empty() && matched.len() < a.store.len());
+    // 30 errors and the two copies of the newest event (an error span) added so far.
+    assert_eq!((matched.len(), a.store.len()), (32, 275));
     let fx = a.store_grew(grow);
     assert_eq!(fx, vec![Effect::RunQuery("level >= warn".into())]);
     assert!(
@@ -341,8 +371,15 @@ fn live_growth_follows_the_end_or_keeps_the_place() {
         a.visible
     );
     run(&mut a, "level >= warn");
+    let rerun: Vec<_> = a
+        .visible
+        .iter()
+        .map(|&i| a.store.events[i as usize].clone())
+        .collect();
+    // ... and the third copy of that error span.
+    assert_eq!(rerun.len(), 33);
     assert!(
-        a.visible.len() >= matched.len(),
+        matched.iter().all(|e| rerun.contains(e)),
         "the re-run lists the old matches again"
     );
     // Growth at the end keeps the matches listed.
