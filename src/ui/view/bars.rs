@@ -180,19 +180,6 @@ fn wrap(s: &str, room: usize) -> Vec<String> {
     lines
 }
 
-#[cfg(test)]
-mod tests {
-    use super::wrap;
-
-    #[test]
-    fn wrap_breaks_at_spaces_and_inside_long_words() {
-        assert_eq!(wrap("unknown field 'x'", 40), ["unknown field 'x'"]);
-        assert_eq!(wrap("aa bb cc", 5), ["aa bb", "cc"]);
-        assert_eq!(wrap("abcdefgh ij", 4), ["abcd", "efgh", "ij"]);
-        assert_eq!(wrap("日本語", 4), ["日本", "語"]);
-    }
-}
-
 /// Draw the status line.
 pub fn draw_status(app: &App, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
@@ -277,4 +264,17 @@ pub fn draw_status(app: &App, area: Rect, buf: &mut Buffer) {
         app.lane_key.as_str()
     )));
     buf.set_line(area.x, area.y, &Line::from(spans), area.width);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn wrap_breaks_at_spaces_and_inside_long_words() {
+        assert_eq!(wrap("unknown field 'x'", 40), ["unknown field 'x'"]);
+        assert_eq!(wrap("aa bb cc", 5), ["aa bb", "cc"]);
+        assert_eq!(wrap("abcdefgh ij", 4), ["abcd", "efgh", "ij"]);
+        assert_eq!(wrap("日本語", 4), ["日本", "語"]);
+    }
 }
