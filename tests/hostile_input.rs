@@ -261,3 +261,24 @@ fn bidi_controls_in_a_log_reach_the_terminal_escaped() {
         );
     }
 }
+
+#[test]
+fn repeated_repro_headers_do_not_overflow_format_detection() {
+    // 3 400 header lines fill most of the sniffed head; each used to cost a recursion (about
+    // 600 bytes each in a debug build: more than a 1 MiB stack).
+    let header = "{\"heisen_repro\":1}\n";
+    let op = "{\"ts\":1,\"thread\":\"T1\",\"op\":\"write\",\"obj\":\"x\",\"value\":1}\n";
+    let only_headers = header.repeat(3_400);
+    let then_an_op = format!("{only_headers}{op}");
+    assert!(only_headers.len() < heisen::ingest::sniff::HEAD);
+    let formats = std::thread::Builder::new()
+        .stack_size(1 << 20)
+        .spawn(move || {
+            [only_headers, then_an_op].map(|t| heisen::ingest::sniff::sniff(t.as_bytes()))
+        })
+        .expect("spawn")
+        .join()
+        .expect("no overflow");
+    use heisen::model::Format;
+    assert_eq!(formats, [Ok(Format::Schedule), Ok(Format::Schedule)]);
+}
