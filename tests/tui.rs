@@ -488,3 +488,24 @@ fn status_line_names_clock_shifts() {
     assert!(s.contains("shifted worker.log -2h"), "{s}");
     assert!(!s.contains("api.jsonl -"), "{s}");
 }
+
+#[test]
+fn non_ascii_query_errors_draw() {
+    let mut a = app();
+    for q in ["level ≥ warn", "日本 = 1", "🔥"] {
+        run(&mut a, q);
+        let (_, e) = a.query_error.clone().expect("error");
+        assert!(e.message.starts_with("unexpected character"), "{q}: {e:?}");
+        // The range covers whole characters.
+        assert!(
+            q.is_char_boundary(e.start) && q.is_char_boundary(e.end),
+            "{q}: {e:?}"
+        );
+        press(&mut a, "/");
+        a.input = q.into();
+        a.input_cursor = a.input.len();
+        let s = screen(&mut a, 100, 30);
+        assert!(s.contains(&format!("✗ {}", e.message)), "{s}");
+        press(&mut a, "esc");
+    }
+}
