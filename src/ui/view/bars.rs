@@ -19,7 +19,10 @@ pub fn colour_query(
 ) -> Vec<Span<'static>> {
     let mut spans = Vec::new();
     let mut at = 0;
-    let toks = lex(text).unwrap_or_default();
+    // Past a character the lexer refuses, colour the tokens before it.
+    let toks = lex(text)
+        .or_else(|e| lex(text.get(..e.pos).unwrap_or("")))
+        .unwrap_or_default();
     let style_of = |tok: &Tok| match tok {
         Tok::Ident(s) if is_keyword(s) => theme.fg("keyword").add_modifier(Modifier::BOLD),
         Tok::Ident(_) => theme.fg("fg"),
@@ -47,7 +50,16 @@ pub fn colour_query(
         push(t.start, t.end, style_of(&t.tok));
         at = t.end;
     }
-    push(at, text.len(), theme.fg("fg"));
+    // After the last token: the error range apart, so that only it is marked.
+    match error {
+        Some((a, b)) if a >= at && text.is_char_boundary(a) && text.is_char_boundary(b) => {
+            let b = b.max(a);
+            push(at, a, theme.fg("fg"));
+            push(a, b, theme.fg("fg"));
+            push(b, text.len(), theme.fg("fg"));
+        }
+        _ => push(at, text.len(), theme.fg("fg")),
+    }
     if let Some((a, _)) = error {
         if a >= text.len() {
             spans.push(Span::styled(" ", Style::default().bg(theme.color("error"))));
@@ -268,7 +280,25 @@ pub fn draw_status(app: &App, area: Rect, buf: &mut Buffer) {
 
 #[cfg(test)]
 mod tests {
-    use super::wrap;
+    use super::{colour_query, wrap};
+    use crate::ui::theme::Theme;
+
+    #[test]
+    fn only_the_refused_character_is_marked() {
+        let t = Theme::default_theme();
+        let q = "level ≥ warn";
+        let spans = colour_query(q, &t, Some((6, 9)));
+        let marked: Vec<&str> = spans
+            .iter()
+            .filter(|s| s.style.bg == Some(t.color("error")))
+            .map(|s| s.content.as_ref())
+            .collect();
+        assert_eq!(marked, ["≥"]);
+        let text: String = spans.iter().map(|s| s.content.as_ref()).collect();
+        assert_eq!(text, q);
+        // The token before it is coloured as a field.
+        assert_eq!(spans[0].content, "level");
+    }
 
     #[test]
     fn wrap_breaks_at_spaces_and_inside_long_words() {
