@@ -4,11 +4,12 @@
 use std::borrow::Cow;
 
 /// Escape control characters (ESC, BEL, backspace, CR, …) as `\x1b`-style text; newlines and
-/// tabs become `\n` and `\t` when `one_line`, otherwise they are kept.
+/// tabs become `\n` and `\t` when `one_line`, otherwise they are kept. Characters that are
+/// invisible yet change what the terminal shows are escaped too (`\u{202e}`): see
+/// [`is_invisible_control`].
 pub fn sanitize(s: &str, one_line: bool) -> Cow<'_, str> {
     let bad = |c: char| {
-        ((one_line || !matches!(c, '\n' | '\t')) && c.is_control())
-            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        ((one_line || !matches!(c, '\n' | '\t')) && c.is_control()) || is_invisible_control(c)
     };
     if !s.chars().any(bad) {
         return Cow::Borrowed(s);
@@ -28,6 +29,26 @@ pub fn sanitize(s: &str, one_line: bool) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// Bidirectional controls (U+061C, U+200E/F, U+202A–202E, U+2066–2069), which reorder the
+/// text around them, and invisible characters that can hide or split text: zero width space
+/// (U+200B), line and paragraph separators (U+2028/9), word joiner and invisible operators
+/// (U+2060–2064), the byte order mark (U+FEFF) and interlinear annotations (U+FFF9–FFFB).
+/// Zero width (non-)joiners stay: scripts and emoji sequences need them.
+pub fn is_invisible_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061c}'
+            | '\u{200b}'
+            | '\u{200e}'
+            | '\u{200f}'
+            | '\u{2028}'..='\u{202e}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{feff}'
+            | '\u{fff9}'..='\u{fffb}'
+    )
 }
 
 #[cfg(test)]

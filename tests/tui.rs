@@ -128,12 +128,26 @@ fn hypothesis_counterexamples_jump() {
     assert_eq!(v.verdict, "falsified");
     // without `node = "replica"`, the 20 fast reads from the primary are counterexamples
     assert_eq!(v.condition_only, 20);
-    let first = a.selected_event();
+    assert_eq!(a.results.len(), 20);
+    // The verdict selects the first counterexample: request 2's start; `n` goes to request 4's.
+    let request = |a: &App| {
+        let i = a.selected_event().expect("selection") as usize;
+        let v = a.store.view(&a.store.events[i]);
+        serde_json::to_value(v).expect("json")["request"].clone()
+    };
+    assert_eq!(a.selected_event(), Some(a.results[0]));
+    assert_eq!(request(&a), "req-002");
     press(&mut a, "n");
-    assert_ne!(a.selected_event(), first);
     assert_eq!(a.result_pos, Some(1));
+    assert_eq!(a.selected_event(), Some(a.results[1]));
+    assert_eq!(request(&a), "req-004");
     press(&mut a, "N");
     assert_eq!(a.result_pos, Some(0));
+    assert_eq!(request(&a), "req-002");
+    // Back past the first wraps to the last.
+    press(&mut a, "N");
+    assert_eq!(a.result_pos, Some(19));
+    assert_eq!(a.selected_event(), Some(a.results[19]));
 }
 
 #[test]
@@ -184,7 +198,16 @@ fn snapshot_query_error() {
     press(&mut a, "/");
     a.input = "levle >= warn".into();
     a.input_cursor = a.input.len();
-    insta::assert_snapshot!("query_error", screen(&mut a, 100, 30));
+    let s = screen(&mut a, 100, 30);
+    // The popup sits inside the list: the list's left and bottom borders stay whole.
+    let rows: Vec<&str> = s.lines().collect();
+    let above_bar = rows[rows.len() - 3];
+    assert!(above_bar.starts_with("\"└───"), "{above_bar}");
+    assert!(
+        rows.iter().any(|r| r.starts_with("\"│ │✗ unknown field")),
+        "{s}"
+    );
+    insta::assert_snapshot!("query_error", s);
 }
 
 #[test]
@@ -216,7 +239,22 @@ fn snapshot_side_by_side() {
     press(&mut a, "m");
     a.jump_to(a.lanes[t2].events[0]);
     press(&mut a, "c");
-    insta::assert_snapshot!("side_by_side", screen(&mut a, 120, 36));
+    // The same ten operations, each with another counter value: aligned, but not the same.
+    let c = a.compare.as_ref().expect("comparing");
+    use heisen::analysis::diff::RowKind;
+    assert_eq!(c.rows.len(), 10);
+    assert!(
+        c.rows.iter().all(|r| r.kind == RowKind::Values),
+        "{:?}",
+        c.rows
+    );
+    assert_eq!(c.first, None);
+    let s = screen(&mut a, 120, 36);
+    assert!(
+        s.contains("read counter = 0    ") && s.contains(" ~ +0ns"),
+        "{s}"
+    );
+    insta::assert_snapshot!("side_by_side", s);
 }
 
 #[test]
@@ -272,10 +310,21 @@ fn analyses_as_views() {
     let o = worker::run_analysis(&a.store, &Analysis::Races, a.lane_key);
     a.apply_outcome(o);
     assert_eq!(a.summary, "19 races, 10 lost updates");
-    assert!(!a.results.is_empty());
-    let first = a.selected_event();
+    // Two events per race and four per lost update, in that order.
+    assert_eq!(a.results.len(), 19 * 2 + 10 * 4);
+    let op = |a: &App| {
+        let i = a.selected_event().expect("selection") as usize;
+        let v = serde_json::to_value(a.store.view(&a.store.events[i])).expect("json");
+        format!("{} {} {} {}", v["thread"], v["op"], v["obj"], v["value"])
+    };
+    // The first race: T1 writes the counter, then T2 reads it.
+    assert_eq!(a.result_pos, Some(0));
+    assert_eq!(a.selected_event(), Some(a.results[0]));
+    assert_eq!(op(&a), r#""T1" "write" "counter" 1"#);
     press(&mut a, "n");
-    assert_ne!(a.selected_event(), first);
+    assert_eq!(a.result_pos, Some(1));
+    assert_eq!(a.selected_event(), Some(a.results[1]));
+    assert_eq!(op(&a), r#""T2" "read" "counter" 1"#);
 }
 
 #[test]
@@ -294,7 +343,11 @@ fn suggestions_list_then_check() {
         }]
     );
     a.suggestions = worker::run_suggest(&a.store, "level = error", "request").expect("suggest");
-    assert!(!a.suggestions.is_empty());
+    assert_eq!(a.suggestions.len(), 9);
+    assert_eq!(
+        a.suggestions[0].hypothesis,
+        r#"expect level = error when node = "replica" per request"#
+    );
     assert!(screen(&mut a, 120, 36).contains("suggested hypotheses"));
     press(&mut a, "n");
     assert_eq!(a.suggestion_pos, 1);
@@ -345,7 +398,8 @@ fn live_growth_follows_the_end_or_keeps_the_place() {
         .iter()
         .map(|&i| a.store.events[i as usize].clone())
         .collect();
-    assert!(!matched.is_empty() && matched.len() < a.store.len());
+    // 30 errors and the two copies of the newest event (an error span) added so far.
+    assert_eq!((matched.len(), a.store.len()), (32, 275));
     let fx = a.store_grew(grow);
     assert_eq!(fx, vec![Effect::RunQuery("level >= warn".into())]);
     assert!(
@@ -354,8 +408,15 @@ fn live_growth_follows_the_end_or_keeps_the_place() {
         a.visible
     );
     run(&mut a, "level >= warn");
+    let rerun: Vec<_> = a
+        .visible
+        .iter()
+        .map(|&i| a.store.events[i as usize].clone())
+        .collect();
+    // ... and the third copy of that error span.
+    assert_eq!(rerun.len(), 33);
     assert!(
-        a.visible.len() >= matched.len(),
+        matched.iter().all(|e| rerun.contains(e)),
         "the re-run lists the old matches again"
     );
     // Growth at the end keeps the matches listed.
@@ -439,4 +500,25 @@ fn status_line_names_clock_shifts() {
     let s = screen(&mut a, 120, 30);
     assert!(s.contains("shifted worker.log -2h"), "{s}");
     assert!(!s.contains("api.jsonl -"), "{s}");
+}
+
+#[test]
+fn non_ascii_query_errors_draw() {
+    let mut a = app();
+    for q in ["level ≥ warn", "日本 = 1", "🔥"] {
+        run(&mut a, q);
+        let (_, e) = a.query_error.clone().expect("error");
+        assert!(e.message.starts_with("unexpected character"), "{q}: {e:?}");
+        // The range covers whole characters.
+        assert!(
+            q.is_char_boundary(e.start) && q.is_char_boundary(e.end),
+            "{q}: {e:?}"
+        );
+        press(&mut a, "/");
+        a.input = q.into();
+        a.input_cursor = a.input.len();
+        let s = screen(&mut a, 100, 30);
+        assert!(s.contains(&format!("✗ {}", e.message)), "{s}");
+        press(&mut a, "esc");
+    }
 }

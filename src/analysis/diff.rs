@@ -220,8 +220,11 @@ fn myers(ta: &[&str], tb: &[&str]) -> Vec<DiffOp> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RowKind {
-    /// The same template on both sides.
+    /// The same template on both sides, with the same values.
     Same,
+    /// The same template with different values (`read counter = 0` vs `= 1`): aligned, so not
+    /// a divergence, but not the same either.
+    Values,
     /// Different templates at the same place.
     Changed,
     OnlyA,
@@ -236,8 +239,21 @@ pub struct Row {
     pub kind: RowKind,
 }
 
+/// What an event shows beyond its template: an operation's value, its message's first line.
+fn shown_values<'a>(store: &'a Store, e: &Event) -> (String, &'a str) {
+    let value = match e.op() {
+        Some(_) => e.value().to_text(&store.strings),
+        None => String::new(),
+    };
+    let msg = store
+        .opt(e.msg)
+        .map_or("", |m| m.lines().next().unwrap_or(""));
+    (value, msg)
+}
+
 /// Align two event sequences (one lane each) by template, as `diff` aligns lanes: matched
-/// events share a row; the first row that is not `Same` is the divergence.
+/// events share a row (`Same`, or `Values` when what they show differs); the first row whose
+/// templates do not match is the divergence.
 pub fn align(a: &Side, b: &Side) -> (Vec<Row>, Option<usize>) {
     let ta: Vec<String> = a
         .events
@@ -263,9 +279,19 @@ pub fn align(a: &Side, b: &Side) -> (Vec<Row>, Option<usize>) {
                 old_index,
                 new_index,
                 len,
-            } => rows.extend(
-                (0..len).map(|k| row(Some(old_index + k), Some(new_index + k), RowKind::Same)),
-            ),
+            } => rows.extend((0..len).map(|k| {
+                let (i, j) = (old_index + k, new_index + k);
+                let (ea, eb) = (
+                    &a.store.events[a.events[i] as usize],
+                    &b.store.events[b.events[j] as usize],
+                );
+                let kind = if shown_values(a.store, ea) == shown_values(b.store, eb) {
+                    RowKind::Same
+                } else {
+                    RowKind::Values
+                };
+                row(Some(i), Some(j), kind)
+            })),
             DiffOp::Delete {
                 old_index, old_len, ..
             } => rows.extend((0..old_len).map(|k| row(Some(old_index + k), None, RowKind::OnlyA))),
@@ -291,7 +317,9 @@ pub fn align(a: &Side, b: &Side) -> (Vec<Row>, Option<usize>) {
             })),
         }
     }
-    let first = rows.iter().position(|r| r.kind != RowKind::Same);
+    let first = rows
+        .iter()
+        .position(|r| !matches!(r.kind, RowKind::Same | RowKind::Values));
     (rows, first)
 }
 
@@ -511,7 +539,11 @@ mod align_tests {
         assert_eq!(a, [0, 1, 2, 3, 4]);
         assert_eq!(b, [0, 1, 2, 3, 4, 5]);
         assert_eq!(kinds[0], Same);
-        assert_eq!(kinds.iter().filter(|k| **k == Same).count(), 4);
+        assert_eq!(kinds.iter().filter(|k| **k == Same).count(), 3);
+        // "load profile 7" and "load profile 9" share a template: aligned, values differ.
+        let values: Vec<_> = rows.iter().filter(|r| r.kind == Values).collect();
+        assert_eq!(values.len(), 1);
+        assert_eq!((values[0].a, values[0].b), (Some(1), Some(2)));
         assert_eq!(kinds.last(), Some(&Same));
         assert!(kinds.contains(&OnlyB));
     }

@@ -36,9 +36,14 @@ impl Oracle {
             "violation" => spec
                 .map(|sp| Oracle::Violation(arg, sp, None))
                 .ok_or_else(|| "the violation oracle needs --spec MACHINE.toml".to_string()),
-            "hypothesis" => arg
-                .map(Oracle::Hypothesis)
-                .ok_or_else(|| "hypothesis: needs a query, e.g. hypothesis:expect … per request".to_string()),
+            "hypothesis" => match arg {
+                // A syntax error is the user's to fix, not an oracle that never holds.
+                Some(q) => match crate::query::parse(&q) {
+                    Ok(_) => Ok(Oracle::Hypothesis(q)),
+                    Err(e) => Err(format!("hypothesis: {}", e.render(&q))),
+                },
+                None => Err("hypothesis: needs a query, e.g. hypothesis:expect … per request".to_string()),
+            },
             other => Err(format!(
                 "unknown oracle '{other}' (race[:OBJ], lost-update[:OBJ], violation[:KEY], hypothesis:QUERY)"
             )),

@@ -31,17 +31,54 @@ impl QueryError {
         self
     }
 
-    /// The query, a caret line under the offending range, and the message.
+    /// The query, a caret line under the offending range, and the message; all outside text
+    /// escaped. A range that cuts a character is widened to the whole character.
     pub fn render(&self, src: &str) -> String {
-        let start = self.start.min(src.len());
-        let width = src[start..self.end.min(src.len())].chars().count().max(1);
-        let col = src[..start].chars().count();
+        let start = floor_boundary(src, self.start);
+        let end = ceil_boundary(src, self.end.max(start));
+        let cols =
+            |s: &str| unicode_width::UnicodeWidthStr::width(&*crate::text::sanitize(s, true));
         format!(
             "error: {}\n  {}\n  {}{}",
-            self.message,
+            crate::text::sanitize(&self.message, false),
             crate::text::sanitize(src, true),
-            " ".repeat(col),
-            "^".repeat(width)
+            " ".repeat(cols(&src[..start])),
+            "^".repeat(cols(&src[start..end]).max(1))
         )
+    }
+}
+
+/// The char boundary at or before `i` (the end of `s` past it).
+fn floor_boundary(s: &str, i: usize) -> usize {
+    let mut i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The char boundary at or after `i` (the end of `s` past it).
+fn ceil_boundary(s: &str, i: usize) -> usize {
+    let mut i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::QueryError;
+
+    #[test]
+    fn ranges_inside_a_character_render() {
+        // 'é' is two bytes: a range over its first byte covers the whole character.
+        let r = QueryError::new(0, 1, "unexpected character").render("é = 1");
+        assert_eq!(r, "error: unexpected character\n  é = 1\n  ^");
+        let r = QueryError::new(7, 8, "x").render("level ≥ warn");
+        assert!(r.ends_with("\n        ^"), "{r}");
+        // Wide characters take two columns: the caret stays under 本.
+        let r = QueryError::new(4, 40, "x").render("日本");
+        assert!(r.ends_with("\n    ^^"), "{r}");
     }
 }

@@ -20,13 +20,24 @@ use super::ast::*;
 use super::error::QueryError;
 use super::lexer::{is_keyword, lex, Tok, Token};
 
+/// How deep a query may nest: parentheses, `not`s and the `and`/`or`s of a chain each add a
+/// level. The parser and everything that walks the tree recurse, so a bound keeps hostile
+/// queries (`(`×10 000, `not `×25 000) from overflowing the stack; they get a syntax error.
+/// 128 levels parse, compile and run on a 2 MiB thread stack in a debug build (about 300 do).
+pub const MAX_DEPTH: usize = 128;
+
 /// Parse a whole query.
 pub fn parse(src: &str) -> Result<Query, QueryError> {
-    let toks = lex(src).map_err(|e| QueryError::new(e.pos, e.pos + 1, e.message))?;
+    let toks = lex(src).map_err(|e| {
+        // The whole offending character, which may be more than one byte.
+        let len = src[e.pos..].chars().next().map_or(1, char::len_utf8);
+        QueryError::new(e.pos, e.pos + len, e.message)
+    })?;
     let mut p = Parser {
         toks,
         pos: 0,
         len: src.len(),
+        depth: 0,
     };
     if p.toks.is_empty() {
         return Err(QueryError::new(
@@ -50,6 +61,8 @@ struct Parser {
     toks: Vec<Token>,
     pos: usize,
     len: usize,
+    /// Levels of nesting around the cursor (see [`MAX_DEPTH`]).
+    depth: usize,
 }
 
 fn describe(t: &Tok) -> String {
@@ -118,6 +131,32 @@ impl Parser {
             .peek()
             .map_or("the end of the query".to_string(), |t| describe(&t.tok));
         QueryError::new(s, e, format!("expected {what}, found {found}"))
+    }
+    /// Run `f` one level deeper, or fail at the cursor past [`MAX_DEPTH`].
+    fn nested<T>(
+        &mut self,
+        f: impl FnOnce(&mut Self) -> Result<T, QueryError>,
+    ) -> Result<T, QueryError> {
+        self.deeper()?;
+        let r = f(self);
+        self.depth -= 1;
+        r
+    }
+    /// One level deeper (undone by the caller), or an error past [`MAX_DEPTH`].
+    fn deeper(&mut self) -> Result<(), QueryError> {
+        if self.depth >= MAX_DEPTH {
+            let (s, e) = self.here();
+            return Err(QueryError::new(
+                s,
+                e,
+                format!(
+                    "the query nests deeper than {MAX_DEPTH} levels (parentheses, `not`s, \
+                     `and`/`or` chains; for many values use `field in (a, b, …)`)"
+                ),
+            ));
+        }
+        self.depth += 1;
+        Ok(())
     }
     fn expect_sym(&mut self, s: &str, what: &str) -> Result<(), QueryError> {
         if self.eat_sym(s) {
@@ -257,8 +296,18 @@ impl Parser {
     }
 
     fn filter(&mut self) -> Result<Filter, QueryError> {
+        let base = self.depth;
+        let r = self.or_chain();
+        self.depth = base;
+        r
+    }
+
+    /// `and ("or" and)*`: each `or` nests the tree one level deeper.
+    fn or_chain(&mut self) -> Result<Filter, QueryError> {
         let mut left = self.and()?;
-        while self.eat_kw("or") {
+        while self.is_kw("or") {
+            self.deeper()?;
+            self.pos += 1;
             let right = self.and()?;
             left = Filter::Or(Box::new(left), Box::new(right));
         }
@@ -266,8 +315,18 @@ impl Parser {
     }
 
     fn and(&mut self) -> Result<Filter, QueryError> {
+        let base = self.depth;
+        let r = self.and_chain();
+        self.depth = base;
+        r
+    }
+
+    /// `unary ("and" unary)*`: each `and` nests the tree one level deeper.
+    fn and_chain(&mut self) -> Result<Filter, QueryError> {
         let mut left = self.unary()?;
-        while self.eat_kw("and") {
+        while self.is_kw("and") {
+            self.deeper()?;
+            self.pos += 1;
             let right = self.unary()?;
             left = Filter::And(Box::new(left), Box::new(right));
         }
@@ -275,13 +334,19 @@ impl Parser {
     }
 
     fn unary(&mut self) -> Result<Filter, QueryError> {
-        if self.eat_kw("not") {
-            return Ok(Filter::Not(Box::new(self.unary()?)));
+        if self.is_kw("not") {
+            return self.nested(|p| {
+                p.pos += 1;
+                Ok(Filter::Not(Box::new(p.unary()?)))
+            });
         }
-        if self.eat_sym("(") {
-            let f = self.filter()?;
-            self.expect_sym(")", "')'")?;
-            return Ok(f);
+        if self.is_sym("(") {
+            return self.nested(|p| {
+                p.pos += 1;
+                let f = p.filter()?;
+                p.expect_sym(")", "')'")?;
+                Ok(f)
+            });
         }
         if self.is_kw("exists")
             && matches!(
@@ -427,8 +492,17 @@ impl Parser {
     }
 
     fn cond(&mut self, names: &[String]) -> Result<Where, QueryError> {
+        let base = self.depth;
+        let r = self.cond_or_chain(names);
+        self.depth = base;
+        r
+    }
+
+    fn cond_or_chain(&mut self, names: &[String]) -> Result<Where, QueryError> {
         let mut left = self.cond_and(names)?;
-        while self.eat_kw("or") {
+        while self.is_kw("or") {
+            self.deeper()?;
+            self.pos += 1;
             let right = self.cond_and(names)?;
             left = Where::Or(Box::new(left), Box::new(right));
         }
@@ -436,8 +510,17 @@ impl Parser {
     }
 
     fn cond_and(&mut self, names: &[String]) -> Result<Where, QueryError> {
+        let base = self.depth;
+        let r = self.cond_and_chain(names);
+        self.depth = base;
+        r
+    }
+
+    fn cond_and_chain(&mut self, names: &[String]) -> Result<Where, QueryError> {
         let mut left = self.cond_unary(names)?;
-        while self.eat_kw("and") {
+        while self.is_kw("and") {
+            self.deeper()?;
+            self.pos += 1;
             let right = self.cond_unary(names)?;
             left = Where::And(Box::new(left), Box::new(right));
         }
@@ -445,13 +528,19 @@ impl Parser {
     }
 
     fn cond_unary(&mut self, names: &[String]) -> Result<Where, QueryError> {
-        if self.eat_kw("not") {
-            return Ok(Where::Not(Box::new(self.cond_unary(names)?)));
+        if self.is_kw("not") {
+            return self.nested(|p| {
+                p.pos += 1;
+                Ok(Where::Not(Box::new(p.cond_unary(names)?)))
+            });
         }
-        if self.eat_sym("(") {
-            let c = self.cond(names)?;
-            self.expect_sym(")", "')'")?;
-            return Ok(c);
+        if self.is_sym("(") {
+            return self.nested(|p| {
+                p.pos += 1;
+                let c = p.cond(names)?;
+                p.expect_sym(")", "')'")?;
+                Ok(c)
+            });
         }
         let start = self.here().0;
         let left = self.operand(names)?;

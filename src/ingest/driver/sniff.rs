@@ -63,8 +63,12 @@ fn sniff_object(text: &str) -> Format {
             return Format::Chrome;
         }
         if key("heisen_repro") {
-            // A repro: its format is that of the lines after the header.
-            let rest = text.split_once('\n').map_or("", |(_, r)| r);
+            // A repro: its format is that of the lines after the header. Further header lines
+            // are skipped here, not by recursing once per line.
+            let mut rest = text.split_once('\n').map_or("", |(_, r)| r);
+            while is_repro_header(rest.lines().next().unwrap_or("")) {
+                rest = rest.split_once('\n').map_or("", |(_, r)| r);
+            }
             return match rest.trim_start().is_empty() {
                 true => Format::Schedule,
                 false => sniff_object(rest),
@@ -104,6 +108,11 @@ fn sniff_object(text: &str) -> Format {
     } else {
         Format::Jsonl
     }
+}
+
+/// Whether a line is a repro's header (`{"heisen_repro": …}`).
+fn is_repro_header(line: &str) -> bool {
+    matches!(J::parse(line), Ok(J::Obj(e)) if e.iter().any(|(k, _)| k.as_ref() == "heisen_repro"))
 }
 
 fn sniff_array(text: &str) -> Result<Format, Why> {

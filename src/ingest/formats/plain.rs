@@ -74,11 +74,21 @@ fn at_boundary(b: &[u8], at: usize) -> bool {
     at == 0 || matches!(b[at - 1], b' ' | b'\t' | b'[' | b'(')
 }
 
+/// How many `[` may open before a timestamp (`[[2025-11-23 09:30:00]]`).
+const MAX_BRACKETS: usize = 8;
+
 /// Try every style at byte `at`.
 fn stamp_at(line: &str, at: usize, offset: i32, year: i32) -> Option<Stamp> {
     let b = line.as_bytes();
     let first = *b.get(at)?;
     if first == b'[' {
+        // Brackets nest a few deep at most around a time; a run of them is not one (and each
+        // would recurse once more).
+        if b.get(at..at + MAX_BRACKETS)
+            .is_some_and(|r| r.iter().all(|&c| c == b'['))
+        {
+            return None;
+        }
         // Apache: [Sun Dec 04 04:47:44 2005]; or any other style in brackets.
         if let Some(s) = apache(b, at + 1, offset) {
             return Some(s);

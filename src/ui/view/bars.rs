@@ -19,7 +19,10 @@ pub fn colour_query(
 ) -> Vec<Span<'static>> {
     let mut spans = Vec::new();
     let mut at = 0;
-    let toks = lex(text).unwrap_or_default();
+    // Past a character the lexer refuses, colour the tokens before it.
+    let toks = lex(text)
+        .or_else(|e| lex(text.get(..e.pos).unwrap_or("")))
+        .unwrap_or_default();
     let style_of = |tok: &Tok| match tok {
         Tok::Ident(s) if is_keyword(s) => theme.fg("keyword").add_modifier(Modifier::BOLD),
         Tok::Ident(_) => theme.fg("fg"),
@@ -47,7 +50,16 @@ pub fn colour_query(
         push(t.start, t.end, style_of(&t.tok));
         at = t.end;
     }
-    push(at, text.len(), theme.fg("fg"));
+    // After the last token: the error range apart, so that only it is marked.
+    match error {
+        Some((a, b)) if a >= at && text.is_char_boundary(a) && text.is_char_boundary(b) => {
+            let b = b.max(a);
+            push(at, a, theme.fg("fg"));
+            push(a, b, theme.fg("fg"));
+            push(b, text.len(), theme.fg("fg"));
+        }
+        _ => push(at, text.len(), theme.fg("fg")),
+    }
     if let Some((a, _)) = error {
         if a >= text.len() {
             spans.push(Span::styled(" ", Style::default().bg(theme.color("error"))));
@@ -56,8 +68,9 @@ pub fn colour_query(
     spans
 }
 
-/// Draw the query bar (one line) and, when typing, the completion popup above it.
-pub fn draw_query(app: &App, area: Rect, buf: &mut Buffer) -> Option<(u16, u16)> {
+/// Draw the query bar (one line) and, when typing, the error or completion popup at the bottom
+/// of `over` (the inside of the pane above the bar).
+pub fn draw_query(app: &App, area: Rect, over: Rect, buf: &mut Buffer) -> Option<(u16, u16)> {
     let t = &app.theme;
     let typing = app.mode == Mode::Query;
     let prompt = match (typing, app.input_kind) {
@@ -106,9 +119,8 @@ pub fn draw_query(app: &App, area: Rect, buf: &mut Buffer) -> Option<(u16, u16)>
     }
     buf.set_line(area.x, area.y, &Line::from(spans), area.width);
     if typing {
-        if let Some((q, e)) = app.query_error.as_ref().filter(|(q, _)| *q == app.input) {
-            let _ = q;
-            popup(buf, area, &[format!("✗ {}", e.message)], t.fg("error"));
+        if let Some((_, e)) = app.query_error.as_ref().filter(|(q, _)| *q == app.input) {
+            popup(buf, over, &[format!("✗ {}", e.message)], t.fg("error"));
         } else if !app.completions.is_empty() {
             let items: Vec<String> = app
                 .completions
@@ -116,37 +128,66 @@ pub fn draw_query(app: &App, area: Rect, buf: &mut Buffer) -> Option<(u16, u16)>
                 .take(6)
                 .map(|c| format!("{:<7} {}", format!("{:?}", c.kind).to_lowercase(), c.text))
                 .collect();
-            popup(buf, area, &items, t.fg("fg"));
+            popup(buf, over, &items, t.fg("fg"));
         }
     }
     cursor
 }
 
-fn popup(buf: &mut Buffer, bar: Rect, items: &[String], style: Style) {
-    let h = items.len() as u16 + 2;
-    if bar.y < h {
+/// A bordered popup at the bottom of `over`, one column in from its left so that the border of
+/// the pane it covers stays whole; items are sanitised and wrapped to the room there is.
+fn popup(buf: &mut Buffer, over: Rect, items: &[String], style: Style) {
+    let room = over.width.saturating_sub(4) as usize;
+    if room < 8 {
         return;
     }
-    let w = items
+    let lines: Vec<String> = items
         .iter()
-        .map(|s| s.chars().count() as u16 + 2)
-        .max()
-        .unwrap_or(10)
-        .min(bar.width);
-    let area = Rect::new(bar.x + 1, bar.y - h, w, h);
+        .flat_map(|it| wrap(&sanitize(it, true), room))
+        .collect();
+    let h = lines.len() as u16 + 2;
+    if h > over.height {
+        return;
+    }
+    let w = lines.iter().map(|l| width(l)).max().unwrap_or(0) as u16 + 2;
+    let area = Rect::new(over.x + 1, over.bottom() - h, w, h);
     Clear.render(area, buf);
     let block = Block::default().borders(Borders::ALL).border_style(style);
     let inner = block.inner(area);
     block.render(area, buf);
-    for (i, it) in items.iter().enumerate() {
-        buf.set_stringn(
-            inner.x,
-            inner.y + i as u16,
-            sanitize(it, true),
-            inner.width as usize,
-            style,
-        );
+    for (i, l) in lines.iter().enumerate() {
+        buf.set_stringn(inner.x, inner.y + i as u16, l, inner.width as usize, style);
     }
+}
+
+/// Display width of `s` in terminal columns.
+fn width(s: &str) -> usize {
+    Span::raw(s).width()
+}
+
+/// `s` broken into lines of at most `room` columns, at spaces where it can be.
+fn wrap(s: &str, room: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in s.split_inclusive(' ') {
+        if !line.is_empty() && width(&line) + width(word.trim_end()) > room {
+            lines.push(line.trim_end().to_string());
+            line.clear();
+        }
+        for c in word.chars() {
+            if width(&line) + width(c.encode_utf8(&mut [0; 4])) > room {
+                lines.push(std::mem::take(&mut line));
+                if c == ' ' {
+                    continue;
+                }
+            }
+            line.push(c);
+        }
+    }
+    if !line.trim_end().is_empty() || lines.is_empty() {
+        lines.push(line.trim_end().to_string());
+    }
+    lines
 }
 
 /// Draw the status line.
@@ -233,4 +274,35 @@ pub fn draw_status(app: &App, area: Rect, buf: &mut Buffer) {
         app.lane_key.as_str()
     )));
     buf.set_line(area.x, area.y, &Line::from(spans), area.width);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{colour_query, wrap};
+    use crate::ui::theme::Theme;
+
+    #[test]
+    fn only_the_refused_character_is_marked() {
+        let t = Theme::default_theme();
+        let q = "level ≥ warn";
+        let spans = colour_query(q, &t, Some((6, 9)));
+        let marked: Vec<&str> = spans
+            .iter()
+            .filter(|s| s.style.bg == Some(t.color("error")))
+            .map(|s| s.content.as_ref())
+            .collect();
+        assert_eq!(marked, ["≥"]);
+        let text: String = spans.iter().map(|s| s.content.as_ref()).collect();
+        assert_eq!(text, q);
+        // The token before it is coloured as a field.
+        assert_eq!(spans[0].content, "level");
+    }
+
+    #[test]
+    fn wrap_breaks_at_spaces_and_inside_long_words() {
+        assert_eq!(wrap("unknown field 'x'", 40), ["unknown field 'x'"]);
+        assert_eq!(wrap("aa bb cc", 5), ["aa bb", "cc"]);
+        assert_eq!(wrap("abcdefgh ij", 4), ["abcd", "efgh", "ij"]);
+        assert_eq!(wrap("日本語", 4), ["日本", "語"]);
+    }
 }

@@ -1,7 +1,7 @@
 //! Side by side: two lanes (a failing and a passing request, two traces, prod and dev), each on
 //! its own time axis, aligned as `heisen diff` aligns runs (matched events share a row; the
-//! gutter marks `=` same, `≠` changed, `<` only left, `>` only right), the first divergence
-//! highlighted.
+//! gutter marks `=` same, `~` same template with different values, `≠` changed, `<` only left,
+//! `>` only right), the first divergence highlighted.
 
 use crate::analysis::diff::{Row, RowKind};
 use crate::model::time;
@@ -18,9 +18,15 @@ use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 pub fn draw(app: &App, c: &Compare, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
     let count = |f: fn(&Row) -> Option<u32>| c.rows.iter().filter_map(f).count();
-    let differing = c.rows.iter().filter(|r| r.kind != RowKind::Same).count();
+    let of_kind = |f: fn(RowKind) -> bool| c.rows.iter().filter(|r| f(r.kind)).count();
+    let differing = of_kind(|k| !matches!(k, RowKind::Same | RowKind::Values));
+    let values = match of_kind(|k| k == RowKind::Values) {
+        0 => String::new(),
+        1 => " · 1 row differs in values".into(),
+        n => format!(" · {n} rows differ in values"),
+    };
     let title = format!(
-        " side by side · {} ({}) vs {} ({}) · aligned from {} · {} ",
+        " side by side · {} ({}) vs {} ({}) · aligned from {} · {}{values} ",
         sanitize(&c.a, true),
         count(|r| r.a),
         sanitize(&c.b, true),
@@ -73,6 +79,7 @@ pub fn draw(app: &App, c: &Compare, area: Rect, buf: &mut Buffer) {
             .fg("error")
             .add_modifier(Modifier::BOLD | Modifier::REVERSED),
         RowKind::Same => t.fg("fg"),
+        RowKind::Values => t.fg("number"),
         RowKind::Changed => t.fg("level_warn"),
         RowKind::OnlyA | RowKind::OnlyB => t.fg("error"),
     };
@@ -80,15 +87,19 @@ pub fn draw(app: &App, c: &Compare, area: Rect, buf: &mut Buffer) {
         (cols[0], t0a, (|r: &Row| r.a) as fn(&Row) -> Option<u32>),
         (cols[2], t0b, |r: &Row| r.b),
     ] {
+        let offset = |i: u32| time::format_duration(app.store.events[i as usize].ts - t0);
+        // Offsets padded to the widest shown, so that the events line up.
+        let w = shown()
+            .filter_map(|(_, row)| pick(row))
+            .map(|i| offset(i).chars().count())
+            .max()
+            .unwrap_or(0);
         let lines: Vec<Line> = shown()
             .map(|(r, row)| match pick(row) {
                 Some(i) => {
                     let e = &app.store.events[i as usize];
                     Line::from(vec![
-                        Span::styled(
-                            format!("+{:<8} ", time::format_duration(e.ts - t0)),
-                            t.fg("dim"),
-                        ),
+                        Span::styled(format!("+{:<w$} ", offset(i)), t.fg("dim")),
                         Span::styled(event_text(&app.store, e), style_of(r, row)),
                     ])
                 }
@@ -101,6 +112,7 @@ pub fn draw(app: &App, c: &Compare, area: Rect, buf: &mut Buffer) {
         .map(|(r, row)| {
             let mark = match row.kind {
                 RowKind::Same => " = ",
+                RowKind::Values => " ~ ",
                 RowKind::Changed => " ≠ ",
                 RowKind::OnlyA => " < ",
                 RowKind::OnlyB => " > ",

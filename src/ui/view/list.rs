@@ -45,6 +45,17 @@ pub fn event_text(store: &Store, e: &Event) -> String {
     sanitize(&s, true).into_owned()
 }
 
+/// `s` in at most `w` characters: when longer, its end behind `…`, since the end is what tells
+/// lanes apart (`thread main` and `thread T1`, `dev/app.log` and `prod/app.log`).
+fn fit_end(s: &str, w: usize) -> String {
+    let n = s.chars().count();
+    if n <= w {
+        return s.to_string();
+    }
+    let tail: String = s.chars().skip(n + 1 - w.max(1)).collect();
+    format!("…{tail}")
+}
+
 /// Draw the list.
 pub fn draw(app: &App, area: Rect, buf: &mut Buffer, focused: bool) {
     let t = &app.theme;
@@ -91,7 +102,10 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer, focused: bool) {
             .level()
             .map(|l| l.as_str().to_ascii_uppercase())
             .unwrap_or_else(|| e.kind().as_str().to_string());
-        let lane = sanitize(&lane_name(&app.store, idx, app.lane_key), true).into_owned();
+        let lane = fit_end(
+            &sanitize(&lane_name(&app.store, idx, app.lane_key), true),
+            lane_w,
+        );
         let line = format!(
             "{mark}{} {:<lw$.lw$} {:<5.5} {}",
             time::format_time_of_day_ms(e.ts),
@@ -121,5 +135,18 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer, focused: bool) {
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fit_end;
+
+    #[test]
+    fn long_lane_names_keep_their_end() {
+        assert_eq!(fit_end("thread T1", 9), "thread T1");
+        assert_eq!(fit_end("thread main", 9), "…ead main");
+        assert_eq!(fit_end("thread main", 6), "… main");
+        assert_eq!(fit_end("x", 1), "x");
     }
 }

@@ -10,7 +10,7 @@ pub mod timeline;
 pub mod verdict;
 
 use super::app::{App, Mode, Pane};
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Margin, Rect};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
@@ -45,8 +45,12 @@ pub fn draw(app: &App, f: &mut Frame) {
     let (top, mid, bottom) = split(area);
     let buf = f.buffer_mut();
     timeline::draw(app, top, buf, app.focus == Pane::Timeline);
-    match (app.mode, &app.compare) {
-        (Mode::Compare, Some(c)) => compare::draw(app, c, mid, buf),
+    // The query bar's popups cover the inside of the pane above it, never its border.
+    let popup_over = match (app.mode, &app.compare) {
+        (Mode::Compare, Some(c)) => {
+            compare::draw(app, c, mid, buf);
+            mid.inner(Margin::new(1, 1))
+        }
         _ => {
             let detail_w = (mid.width * 2 / 5).max(28);
             let [left, right] =
@@ -57,11 +61,12 @@ pub fn draw(app: &App, f: &mut Frame) {
             } else {
                 detail::draw(app, right, buf, app.focus == Pane::Detail);
             }
+            left.inner(Margin::new(1, 1))
         }
-    }
+    };
     let [qbar, status] =
         Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(bottom);
-    let cursor = bars::draw_query(app, qbar, buf);
+    let cursor = bars::draw_query(app, qbar, popup_over, buf);
     bars::draw_status(app, status, buf);
     if matches!(app.mode, Mode::Help | Mode::Errors) {
         overlay::draw(app, area, f.buffer_mut());

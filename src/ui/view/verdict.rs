@@ -51,9 +51,10 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer, focused: bool) {
             yes(v.necessary),
             yes(v.sufficient)
         )),
+        // One figure per line: a narrow pane would wrap a word away from its value.
+        Line::from(format!("p = {:.2e} (Fisher, one-sided)", v.p_value)),
         Line::from(format!(
-            "p = {:.2e} (Fisher, one-sided)  precision {}  recall {}",
-            v.p_value,
+            "precision {}  recall {}",
             v.precision.map_or("n/a".into(), |x| format!("{x:.2}")),
             v.recall.map_or("n/a".into(), |x| format!("{x:.2}"))
         )),
