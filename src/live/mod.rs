@@ -2,8 +2,11 @@
 //! arrives (`heisen record`, `--save`).
 
 pub mod follow;
+pub mod journal;
+pub mod otlp_check;
 pub mod otlp_json;
 pub mod receiver;
+pub mod serve;
 
 /// Warn when the receiver listens beyond this machine.
 pub fn exposure_warning(addr: &std::net::SocketAddr) -> Option<String> {

@@ -154,13 +154,12 @@ pub fn run(opts: UiOptions) -> Result<i32> {
     }
     if let Some(addr) = opts.listen {
         let save = match &opts.save {
-            Some(p) => Some(Arc::new(std::sync::Mutex::new(
-                std::fs::OpenOptions::new()
-                    .create(true)
-                    .append(true)
-                    .open(p)
-                    .with_context(|| p.clone())?,
-            ))),
+            Some(p) => {
+                let (j, _) =
+                    crate::live::journal::Journal::open(p, crate::live::journal::Fsync::Batch)
+                        .with_context(|| p.clone())?;
+                Some(Arc::new(j))
+            }
             None => None,
         };
         let listener = rt
@@ -182,7 +181,13 @@ pub fn run(opts: UiOptions) -> Result<i32> {
             tx: ltx,
         };
         rt.spawn(async move {
-            let _ = axum::serve(listener, crate::live::receiver::router(state)).await;
+            let _ = crate::live::serve::serve(
+                listener,
+                crate::live::receiver::router(state),
+                crate::live::serve::Limits::default(),
+                std::future::pending(),
+            )
+            .await;
         });
         let tx = tx.clone();
         let name = format!("otlp://{addr}");
