@@ -11,7 +11,9 @@
 //! active (re-run after every merge, as in the TUI).
 
 use heisen::ingest::{absorb_live, load_named_bytes, Batch, Ctx, LiveBatch, LoadOptions};
+use heisen::live::journal::{Fsync, Journal};
 use heisen::live::receiver::{router, Receiver, DEFAULT_MAX_BODY};
+use heisen::live::serve::{serve, Limits};
 use heisen::model::{Format, Kind, Store, Strings};
 use heisen::ui::action::Action;
 use heisen::ui::app::{self, App, Effect};
@@ -29,7 +31,7 @@ use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const SPANS_PER_REQUEST: usize = 500;
@@ -216,9 +218,8 @@ fn main() {
     let dir = tempfile::tempdir().expect("tmp");
     let save_path = dir.path().join("saved.jsonl");
     let save = saving.then(|| {
-        Arc::new(Mutex::new(
-            std::fs::File::create(&save_path).expect("save file"),
-        ))
+        let path = save_path.to_str().expect("utf-8 temp path");
+        Arc::new(Journal::open(path, Fsync::Batch).expect("save file").0)
     });
     let (tx, mut rx) = tokio::sync::mpsc::channel(1024);
     let strings = Strings::new();
@@ -235,7 +236,13 @@ fn main() {
         .expect("bind");
     let port = listener.local_addr().expect("addr").port();
     rt.spawn(async move {
-        let _ = axum::serve(listener, router(state)).await;
+        let _ = serve(
+            listener,
+            router(state),
+            Limits::default(),
+            std::future::pending(),
+        )
+        .await;
     });
     // Received batches go to the workbench loop below, as in `heisen --listen`.
     let (btx, brx) = std::sync::mpsc::channel::<Batch>();

@@ -220,11 +220,13 @@ fn receiver_statuses_and_contents() {
         .iter()
         .filter(|e| e["kind"] == "span")
         .collect();
+    // The span without ids was rejected through partial success, so it is not stored.
     assert_eq!(
         spans.len(),
-        1 + 3 + 2 + 1 + 1,
-        "every acknowledged span is in the file"
+        1 + 3 + 2 + 1,
+        "every acknowledged span is in the file, and nothing rejected"
     );
+    assert!(spans.iter().all(|e| e["name"] != "no ids"));
     let first = spans
         .iter()
         .find(|e| e["service"] == "json-svc")
@@ -372,4 +374,222 @@ fn events_follow_sees_appends_rotation_and_truncation() {
     );
     let _ = child.kill();
     let _ = child.wait();
+}
+
+/// A recorder on a given file and port (0: any), and the first line it printed.
+fn start_at(out: &str, port: u16, extra: &[&str]) -> (Child, u16, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_heisen"))
+        .args([
+            "record",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "-o",
+            out,
+        ])
+        .args(extra)
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start recorder");
+    let mut err = BufReader::new(child.stderr.take().expect("stderr"));
+    let mut said = String::new();
+    let mut line = String::new();
+    while err.read_line(&mut line).unwrap_or(0) > 0 {
+        said.push_str(&line);
+        if line.contains("recording OTLP/HTTP") {
+            break;
+        }
+        line.clear();
+    }
+    let port = said
+        .split("http://127.0.0.1:")
+        .nth(1)
+        .and_then(|r| r.split(' ').next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("no port in: {said}"));
+    std::thread::spawn(move || for _ in err.lines() {});
+    (child, port, said)
+}
+
+#[test]
+fn receiver_refuses_unknown_codings_malformed_ids_and_decoding_bombs() {
+    let r = start(&[]);
+    let pb = proto_request(2).encode_to_vec();
+    for coding in ["deflate", "br", "gzip, br", "compress"] {
+        let extra = format!("Content-Encoding: {coding}\r\n");
+        let (code, _) = post(r.port, "/v1/traces", "application/x-protobuf", &extra, &pb);
+        assert_eq!(code, 415, "{coding}");
+    }
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&pb).expect("gzip");
+    let gz = gz.finish().expect("gzip");
+    let extra = "Content-Encoding: gzip, identity\r\n";
+    assert_eq!(
+        post(r.port, "/v1/traces", "application/x-protobuf", extra, &gz).0,
+        200
+    );
+    // Malformed ids: rejected through partial success and never stored.
+    let mut bad = proto_request(3);
+    let spans = &mut bad.resource_spans[0].scope_spans[0].spans;
+    spans[0].trace_id = vec![0xab; 15];
+    spans[1].span_id = vec![0; 8];
+    spans[1].name = "zero span id".into();
+    spans[0].name = "short trace id".into();
+    let (code, body) = post(
+        r.port,
+        "/v1/traces",
+        "application/x-protobuf",
+        "",
+        &bad.encode_to_vec(),
+    );
+    assert_eq!(code, 200);
+    let resp =
+        opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceResponse::decode(
+            &body[..],
+        )
+        .expect("response");
+    assert_eq!(resp.partial_success.expect("partial").rejected_spans, 2);
+    let json = br#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc6","spanId":"eee19b7ec3c1b174","name":"30 hex digits","startTimeUnixNano":"1700000003000000000"},{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","name":"kept json","startTimeUnixNano":"1700000003000000000"}]}]}]}"#;
+    let (code, body) = post(r.port, "/v1/traces", "application/json", "", json);
+    assert_eq!(code, 200);
+    let body: serde_json::Value = serde_json::from_slice(&body).expect("json");
+    assert_eq!(body["partialSuccess"]["rejectedSpans"], "1");
+    // A decoding bomb: 4 M empty spans are 8 MB of protobuf and 66 KB of gzip, but would
+    // take gigabytes decoded.
+    let mut bomb = proto_request(0);
+    bomb.resource_spans[0].scope_spans[0].spans = vec![Span::default(); 4_000_000];
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(&bomb.encode_to_vec()).expect("gzip");
+    let gz = gz.finish().expect("gzip");
+    let extra = "Content-Encoding: gzip\r\n";
+    let (code, body) = post(r.port, "/v1/traces", "application/x-protobuf", extra, &gz);
+    assert_eq!(code, 413, "{}", String::from_utf8_lossy(&body));
+    let names: Vec<String> = stats(&r.out)
+        .as_array()
+        .expect("events")
+        .iter()
+        .map(|e| e["name"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert_eq!(
+        names,
+        ["op 0", "op 1", "op 2", "kept json"],
+        "only the valid spans are stored"
+    );
+}
+
+#[test]
+fn recorder_repairs_a_torn_tail_before_appending() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path().join("rec.jsonl");
+    let first = r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","name":"before","startTimeUnixNano":"1700000001000000000"}]}]}]}"#;
+    std::fs::write(&out, format!("{first}\n{{\"resourceSpans\":[{{\"scopeS")).expect("write");
+    let out = out.to_string_lossy().to_string();
+    let (mut child, port, said) = start_at(&out, 0, &[]);
+    assert!(
+        said.contains("removed a torn last record (26 bytes"),
+        "{said}"
+    );
+    let pb = proto_request(1).encode_to_vec();
+    assert_eq!(
+        post(port, "/v1/traces", "application/x-protobuf", "", &pb).0,
+        200
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+    let check = Command::new(env!("CARGO_BIN_EXE_heisen"))
+        .args(["stats", "--json", &out])
+        .output()
+        .expect("stats");
+    let s: serde_json::Value = serde_json::from_slice(&check.stdout).expect("json");
+    assert_eq!(s["sources"][0]["events"], 2, "{s}");
+    assert_eq!(s["sources"][0]["parse_errors"], 0, "{s}");
+}
+
+#[test]
+fn slow_clients_do_not_starve_valid_ones() {
+    let r = start(&["--max-connections", "16", "--header-timeout", "1"]);
+    // 40 connections that send half a request head and then nothing.
+    let idle: Vec<TcpStream> = (0..40)
+        .filter_map(|_| {
+            let mut s = TcpStream::connect(("127.0.0.1", r.port)).ok()?;
+            let _ = s.write_all(b"POST /v1/traces HTTP/1.1\r\nHost: x\r\n");
+            Some(s)
+        })
+        .collect();
+    let t = Instant::now();
+    let pb = proto_request(1).encode_to_vec();
+    let (code, _) = post(r.port, "/v1/traces", "application/x-protobuf", "", &pb);
+    assert_eq!(code, 200);
+    // The idle ones were cut off after the header timeout, in waves of 16.
+    assert!(t.elapsed() < Duration::from_secs(9), "{:?}", t.elapsed());
+    drop(idle);
+}
+
+#[test]
+fn sigkilled_recorder_loses_nothing_acknowledged_to_the_sdk() {
+    let has_sdk = Command::new("python3")
+        .args(["-c", OTEL_IMPORTS])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        has_sdk,
+        "the OpenTelemetry Python SDK is required (.ci/run installs it)"
+    );
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path().join("rec.jsonl").to_string_lossy().to_string();
+    let (mut rec, port, _) = start_at(&out, 0, &[]);
+    let clients: Vec<Child> = (0..4)
+        .map(|c| {
+            Command::new("python3")
+                .arg(concat!(
+                    env!("CARGO_MANIFEST_DIR"),
+                    "/tests/otel_kill_client.py"
+                ))
+                .args([&format!("http://127.0.0.1:{port}"), "6", &format!("c{c}")])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("python3 runs")
+        })
+        .collect();
+    let started = Instant::now();
+    let mut kills = 0;
+    while started.elapsed() < Duration::from_secs(5) {
+        std::thread::sleep(Duration::from_millis(150 + 37 * (kills % 5)));
+        rec.kill().expect("SIGKILL");
+        let _ = rec.wait();
+        kills += 1;
+        rec = start_at(&out, port, &[]).0;
+    }
+    let mut acked = std::collections::BTreeSet::new();
+    for c in clients {
+        let o = c.wait_with_output().expect("client");
+        assert!(
+            o.status.success(),
+            "the SDK client failed (is it installed?)"
+        );
+        acked.extend(String::from_utf8_lossy(&o.stdout).lines().map(String::from));
+    }
+    let _ = rec.kill();
+    let _ = rec.wait();
+    let stored: std::collections::BTreeSet<String> = stats(&out)
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter_map(|e| e["name"].as_str().map(String::from))
+        .collect();
+    let lost: Vec<&String> = acked.difference(&stored).collect();
+    eprintln!(
+        "{kills} SIGKILLs, {} spans acknowledged, {} lost",
+        acked.len(),
+        lost.len()
+    );
+    assert!(kills >= 10, "{kills} kills");
+    assert!(acked.len() > 100, "only {} spans acknowledged", acked.len());
+    assert!(
+        lost.is_empty(),
+        "{} of {} acknowledged spans lost after {kills} kills: {:?}",
+        lost.len(),
+        acked.len(),
+        &lost[..lost.len().min(5)]
+    );
 }

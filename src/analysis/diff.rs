@@ -2,7 +2,7 @@
 //! Myers diff; the first divergence, reorderings, templates only on one side, timing per name,
 //! and the environment (attributes constant within each run but different between them).
 
-use crate::model::{LaneId, LaneKey, LaneNames, Store};
+use crate::model::{Event, LaneId, LaneKey, LaneNames, Store};
 use serde::Serialize;
 use similar::{capture_diff_slices_deadline, Algorithm, DiffOp};
 use std::collections::{BTreeMap, BTreeSet, HashMap};

@@ -1,11 +1,15 @@
 //! `heisen record`: a headless flight recorder for OTLP/HTTP.
 
 use crate::ingest::Ctx;
+use crate::live::journal::{Fsync, Journal};
 use crate::live::receiver::{self, Receiver, DEFAULT_MAX_BODY};
+use crate::live::serve::{self, Limits};
 use crate::model::Strings;
+use crate::text::sanitize;
 use anyhow::{Context, Result};
 use clap::Args;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+use std::time::Duration;
 
 /// Arguments of `heisen record`.
 #[derive(Args, Debug)]
@@ -19,19 +23,40 @@ pub struct RecordArgs {
     /// Largest accepted request body in bytes (after gzip decompression too).
     #[arg(long, default_value_t = DEFAULT_MAX_BODY)]
     pub max_body: usize,
+    /// When records are forced to the disk. Every policy writes a request to the file before
+    /// acknowledging it, so a killed recorder loses nothing acknowledged; `always` also
+    /// survives a power loss, `batch` (the default) may lose the last 200 ms of a power loss,
+    /// `never` what the kernel had not written back.
+    #[arg(long, value_enum, default_value = "batch")]
+    pub fsync: Fsync,
+    /// Connections served at once (default: 512, fewer under a low descriptor limit).
+    #[arg(long, value_name = "N")]
+    pub max_connections: Option<usize>,
+    /// Seconds a client may take to send a request's headers (idle keep-alive included).
+    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    pub header_timeout: u64,
 }
 
 /// Run `heisen record` until Ctrl-C or SIGTERM.
 pub fn run(a: RecordArgs) -> Result<i32> {
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&a.output)
-        .with_context(|| a.output.clone())?;
+    let (journal, repair) = Journal::open(&a.output, a.fsync)
+        .with_context(|| sanitize(&a.output, true).into_owned())?;
+    if let Some(note) = repair.describe(&a.output) {
+        eprintln!("heisen: {note}");
+    }
+    let journal = Arc::new(journal);
+    let limits = Limits {
+        header_timeout: Duration::from_secs(a.header_timeout.max(1)),
+        max_connections: a
+            .max_connections
+            .unwrap_or_else(serve::default_max_connections),
+        ..Limits::default()
+    };
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()?;
+    let saved = journal.clone();
     rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind(a.listen)
             .await
@@ -42,12 +67,12 @@ pub fn run(a: RecordArgs) -> Result<i32> {
         eprintln!(
             "heisen: recording OTLP/HTTP on http://{} (POST /v1/traces, /v1/logs) into {}",
             listener.local_addr()?,
-            a.output
+            sanitize(&a.output, true)
         );
         let (tx, mut rx) = tokio::sync::mpsc::channel(1024);
         let state = Receiver {
             ctx: Ctx::new(Strings::new()),
-            save: Some(Arc::new(Mutex::new(file))),
+            save: Some(saved),
             max_body: a.max_body,
             events: false,
             tx,
@@ -85,10 +110,10 @@ pub fn run(a: RecordArgs) -> Result<i32> {
             #[cfg(not(unix))]
             let _ = ctrl_c.await;
         };
-        axum::serve(listener, receiver::router(state))
-            .with_graceful_shutdown(shutdown)
-            .await?;
-        eprintln!("heisen: stopped; everything acknowledged is in the file");
-        Ok::<i32, anyhow::Error>(0)
-    })
+        serve::serve(listener, receiver::router(state), limits, shutdown).await?;
+        Ok::<(), anyhow::Error>(())
+    })?;
+    journal.sync().context("could not flush the record file")?;
+    eprintln!("heisen: stopped; everything acknowledged is in the file");
+    Ok(0)
 }

@@ -4,7 +4,10 @@
 pub use crate::ingest::otlp::encode as otlp_json;
 
 pub mod follow;
+pub mod journal;
+pub mod otlp_check;
 pub mod receiver;
+pub mod serve;
 
 /// Warn when the receiver listens beyond this machine.
 pub fn exposure_warning(addr: &std::net::SocketAddr) -> Option<String> {

@@ -1,8 +1,15 @@
 //! The OTLP/HTTP receiver: `POST /v1/traces` and `POST /v1/logs`, protobuf or JSON, gzip or
-//! not. Every accepted request becomes one OTLP/JSON line, appended and flushed to the save file
-//! (if any) before it is acknowledged, and events sent to the store's owner: protobuf is read
-//! straight into events, JSON by the OTLP/JSON file parser.
+//! not. Every accepted request becomes one OTLP/JSON line, appended to the save file (if any,
+//! see [`Journal`]) before it is acknowledged, and events sent to the store's owner: protobuf is
+//! read straight into events, JSON by the OTLP/JSON file parser.
+//!
+//! Before anything is stored, a request is checked as the OTLP/HTTP specification asks: an
+//! unknown `Content-Encoding` is answered 415, a body over the limit (decompressed, or decoded:
+//! see [`otlp_check::decoded_size`]) 413, and spans or log records with malformed ids are
+//! rejected through partial success and never stored.
 
+use super::journal::Journal;
+use super::otlp_check;
 use crate::ingest::json::J;
 use crate::ingest::otlp::encode as otlp_json;
 use crate::ingest::{otlp, otlp_proto, Batch, Ctx};
@@ -19,8 +26,8 @@ use opentelemetry_proto::tonic::collector::trace::v1::{
     ExportTracePartialSuccess, ExportTraceServiceRequest, ExportTraceServiceResponse,
 };
 use prost::Message;
-use std::io::{Read, Write};
-use std::sync::{Arc, Mutex};
+use std::io::Read;
+use std::sync::Arc;
 
 /// Default request body limit (16 MiB).
 pub const DEFAULT_MAX_BODY: usize = 16 << 20;
@@ -36,7 +43,9 @@ pub struct Received {
 #[derive(Clone)]
 pub struct Receiver {
     pub ctx: Ctx,
-    pub save: Option<Arc<Mutex<std::fs::File>>>,
+    /// Where accepted requests are appended.
+    pub save: Option<Arc<Journal>>,
+    /// The largest body, after decompression too.
     pub max_body: usize,
     /// Whether requests become events sent on `tx` (`record` only keeps the lines and counts).
     pub events: bool,
@@ -58,7 +67,8 @@ fn items<'j, 'a>(j: &'j J<'a>, key: &str) -> &'j [J<'a>] {
     j.get(key).and_then(J::as_array).unwrap_or_default()
 }
 
-/// Items in a request (spans or log records) and how many lack a trace or span id.
+/// Items in a request (spans or log records) and how many the specification rejects (see
+/// [`otlp_check::json_span_ok`]).
 fn count_items(v: &J, signal: Signal) -> (usize, usize) {
     let (outer, mid, inner) = match signal {
         Signal::Traces => ("resourceSpans", "scopeSpans", "spans"),
@@ -70,10 +80,28 @@ fn count_items(v: &J, signal: Signal) -> (usize, usize) {
         for s in items(r, mid) {
             for item in items(s, inner) {
                 total += 1;
-                let missing = |k: &str| item.get(k).and_then(J::as_str).is_none_or(str::is_empty);
-                rejected += usize::from(
-                    signal == Signal::Traces && (missing("traceId") || missing("spanId")),
-                );
+                let id = |k: &str, n: usize| match item.get(k).and_then(J::as_str) {
+                    None | Some("") => None,
+                    Some(v) => Some(v.len() == n && v.bytes().all(|b| b.is_ascii_hexdigit())),
+                };
+                let zero = |k: &str| {
+                    item.get(k)
+                        .and_then(J::as_str)
+                        .is_some_and(|v| v.bytes().all(|b| b == b'0'))
+                };
+                let bad = match signal {
+                    Signal::Traces => {
+                        id("traceId", 32) != Some(true)
+                            || id("spanId", 16) != Some(true)
+                            || zero("traceId")
+                            || zero("spanId")
+                            || id("parentSpanId", 16) == Some(false)
+                    }
+                    Signal::Logs => {
+                        id("traceId", 32) == Some(false) || id("spanId", 16) == Some(false)
+                    }
+                };
+                rejected += usize::from(bad);
             }
         }
     }
@@ -103,30 +131,27 @@ impl ProtoRequest {
         })
     }
 
-    /// Items (spans or log records) and how many lack a trace or span id.
-    fn count(&self) -> (usize, usize) {
-        let (mut total, mut rejected) = (0, 0);
+    /// Drop the spans or log records whose ids the specification rejects; returns the items
+    /// there were and how many were dropped.
+    fn retain_valid(&mut self) -> (usize, usize) {
+        let (mut total, mut kept) = (0, 0);
         match self {
             ProtoRequest::Traces(r) => {
-                for sp in r.resource_spans.iter().flat_map(|r| &r.scope_spans) {
+                for sp in r.resource_spans.iter_mut().flat_map(|r| &mut r.scope_spans) {
                     total += sp.spans.len();
-                    rejected += sp
-                        .spans
-                        .iter()
-                        .filter(|s| s.trace_id.is_empty() || s.span_id.is_empty())
-                        .count();
+                    sp.spans.retain(otlp_check::span_ok);
+                    kept += sp.spans.len();
                 }
             }
             ProtoRequest::Logs(r) => {
-                total = r
-                    .resource_logs
-                    .iter()
-                    .flat_map(|r| &r.scope_logs)
-                    .map(|s| s.log_records.len())
-                    .sum();
+                for sl in r.resource_logs.iter_mut().flat_map(|r| &mut r.scope_logs) {
+                    total += sl.log_records.len();
+                    sl.log_records.retain(otlp_check::log_ok);
+                    kept += sl.log_records.len();
+                }
             }
         }
-        (total, rejected)
+        (total, total - kept)
     }
 
     /// The request as one OTLP/JSON line (for the save file).
@@ -154,34 +179,46 @@ struct Accepted {
     rejected: usize,
 }
 
-/// Append one line to the save file and flush it.
+/// Append one line to the save file (complete in the file when this returns).
 fn save(rx: &Receiver, line: &str) -> Result<(), Refused> {
-    let Some(f) = &rx.save else { return Ok(()) };
-    let saved = f.lock().map_err(|_| ()).and_then(|mut f| {
-        f.write_all(line.as_bytes())
-            .and_then(|_| f.write_all(b"\n"))
-            .and_then(|_| f.flush())
-            .map_err(|_| ())
-    });
-    saved.map_err(|_| {
+    let Some(j) = &rx.save else { return Ok(()) };
+    j.append(line).map_err(|e| {
         Refused(
             StatusCode::SERVICE_UNAVAILABLE,
-            "could not save the request".into(),
+            format!("could not save the request: {e}"),
         )
     })
 }
 
+/// How much memory decoding a request may take, as a multiple of the body limit.
+const DECODED_PER_BODY: usize = 8;
+
 /// A protobuf body: decoded once, then read straight into events and, when saving, written
 /// as an OTLP/JSON line (saved before the request is acknowledged).
 fn accept_proto(rx: &Receiver, signal: Signal, body: &[u8]) -> Result<Accepted, Refused> {
-    let req = ProtoRequest::decode(signal, body).map_err(|e| {
+    let limit = rx.max_body.saturating_mul(DECODED_PER_BODY);
+    match otlp_check::decoded_size(signal == Signal::Traces, body) {
+        Some(n) if n > limit => {
+            return Err(Refused(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!(
+                    "decoded, the request would take {} MiB (limit {} MiB: {}× the body limit)",
+                    n >> 20,
+                    limit >> 20,
+                    DECODED_PER_BODY
+                ),
+            ))
+        }
+        _ => {}
+    }
+    let mut req = ProtoRequest::decode(signal, body).map_err(|e| {
         Refused(
             StatusCode::BAD_REQUEST,
             format!("protobuf body does not decode: {e}"),
         )
     })?;
-    let (total, rejected) = req.count();
-    if rx.save.is_some() {
+    let (total, rejected) = req.retain_valid();
+    if rx.save.is_some() && total > rejected {
         save(rx, &req.json_line())?;
     }
     let mut batch = Batch::new();
@@ -223,7 +260,17 @@ fn accept_json(rx: &Receiver, signal: Signal, mut body: Vec<u8>) -> Result<Accep
         ));
     }
     let (total, rejected) = count_items(&json, signal);
-    save(rx, &line)?;
+    drop(json);
+    // What partial success rejects is never stored: the line is rewritten without it.
+    let line = if rejected > 0 {
+        without_rejected(&line, signal).map_err(|e| bad(&e))?
+    } else {
+        line
+    };
+    let json = J::parse(&line).map_err(|e| bad(&e))?;
+    if total > rejected {
+        save(rx, &line)?;
+    }
     let mut batch = Batch::new();
     let parsed = !rx.events || otlp::data(&json, 0, &rx.ctx, &mut batch);
     batch.finish(&rx.ctx);
@@ -234,30 +281,88 @@ fn accept_json(rx: &Receiver, signal: Signal, mut body: Vec<u8>) -> Result<Accep
     })
 }
 
-/// The body, gunzipped when it says so (bounded by the body limit).
-fn unzip(rx: &Receiver, headers: &HeaderMap, body: Bytes) -> Result<Bytes, Refused> {
-    let gz = headers
-        .get(header::CONTENT_ENCODING)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.eq_ignore_ascii_case("gzip"));
-    if !gz {
-        return Ok(body);
+/// A JSON line without the spans or log records the specification rejects.
+fn without_rejected(line: &str, signal: Signal) -> Result<String, serde_json::Error> {
+    let mut v: serde_json::Value = serde_json::from_str(line)?;
+    let (outer, mid, inner) = match signal {
+        Signal::Traces => ("resourceSpans", "scopeSpans", "spans"),
+        Signal::Logs => ("resourceLogs", "scopeLogs", "logRecords"),
+    };
+    let ok: fn(&serde_json::Value) -> bool = match signal {
+        Signal::Traces => otlp_check::json_span_ok,
+        Signal::Logs => otlp_check::json_log_ok,
+    };
+    let list = |v: &mut serde_json::Value, k: &str| match v.get_mut(k) {
+        Some(serde_json::Value::Array(a)) => std::mem::take(a),
+        _ => Vec::new(),
+    };
+    let mut resources = list(&mut v, outer);
+    for r in &mut resources {
+        let mut scopes = list(r, mid);
+        for s in &mut scopes {
+            let mut items = list(s, inner);
+            items.retain(ok);
+            s[inner] = serde_json::Value::Array(items);
+        }
+        r[mid] = serde_json::Value::Array(scopes);
     }
+    v[outer] = serde_json::Value::Array(resources);
+    serde_json::to_string(&v)
+}
+
+/// The content codings a request names, outermost last (as `Content-Encoding` lists them):
+/// `Ok(true)` per gzip, `Ok(false)` per identity; any other coding is refused with 415.
+fn codings(headers: &HeaderMap) -> Result<Vec<bool>, Refused> {
     let mut out = Vec::new();
-    let mut dec = flate2::read::MultiGzDecoder::new(&body[..]).take(rx.max_body as u64 + 1);
-    if let Err(e) = dec.read_to_end(&mut out) {
-        return Err(Refused(
-            StatusCode::BAD_REQUEST,
-            format!("bad gzip body: {e}"),
-        ));
+    for v in headers.get_all(header::CONTENT_ENCODING) {
+        let v = v.to_str().map_err(|_| {
+            Refused(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unreadable Content-Encoding".into(),
+            )
+        })?;
+        for c in v.split(',').map(str::trim).filter(|c| !c.is_empty()) {
+            match c.to_ascii_lowercase().as_str() {
+                "gzip" | "x-gzip" => out.push(true),
+                "identity" => out.push(false),
+                other => {
+                    return Err(Refused(
+                        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                        format!(
+                            "unsupported Content-Encoding '{}': use gzip or none",
+                            crate::text::sanitize(other, true)
+                        ),
+                    ))
+                }
+            }
+        }
     }
-    if out.len() > rx.max_body {
-        return Err(Refused(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "decompressed body is over the limit".into(),
-        ));
+    Ok(out)
+}
+
+/// The body with its content codings undone, each bounded by the body limit.
+fn unzip(rx: &Receiver, headers: &HeaderMap, mut body: Bytes) -> Result<Bytes, Refused> {
+    for gz in codings(headers)?.into_iter().rev() {
+        if !gz {
+            continue;
+        }
+        let mut out = Vec::new();
+        let mut dec = flate2::read::MultiGzDecoder::new(&body[..]).take(rx.max_body as u64 + 1);
+        if let Err(e) = dec.read_to_end(&mut out) {
+            return Err(Refused(
+                StatusCode::BAD_REQUEST,
+                format!("bad gzip body: {e}"),
+            ));
+        }
+        if out.len() > rx.max_body {
+            return Err(Refused(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "decompressed body is over the limit".into(),
+            ));
+        }
+        body = out.into();
     }
-    Ok(out.into())
+    Ok(body)
 }
 
 async fn handle(rx: Receiver, signal: Signal, headers: HeaderMap, body: Bytes) -> Response {
@@ -306,7 +411,12 @@ async fn handle(rx: Receiver, signal: Signal, headers: HeaderMap, body: Bytes) -
         let _ = rx.tx.send(Received { batch, spans, logs }).await;
     }
     let msg = if rejected > 0 {
-        format!("{rejected} spans without a trace or span id")
+        let what = if signal == Signal::Traces {
+            "spans"
+        } else {
+            "log records"
+        };
+        format!("{rejected} {what} with a missing or malformed trace or span id")
     } else {
         String::new()
     };

@@ -37,9 +37,21 @@ pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
-/// UTC nanoseconds of a civil date-time (no validation beyond ranges).
+/// Days in month `m` (1–12) of year `y` (proleptic Gregorian).
+pub fn days_in_month(y: i64, m: u32) -> u32 {
+    match m {
+        4 | 6 | 9 | 11 => 30,
+        2 if y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) => 29,
+        2 => 28,
+        _ => 31,
+    }
+}
+
+/// UTC nanoseconds of a civil date-time; `None` for a date or time that does not exist
+/// (`2025-02-30`, `24:00`), a leap second (`:60`) being allowed.
 pub fn civil_to_ns(y: i64, mo: u32, d: u32, h: u32, mi: u32, s: u32, nanos: u32) -> Option<i64> {
-    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 60 {
+    if !(1..=12).contains(&mo) || d == 0 || d > days_in_month(y, mo) || h > 23 || mi > 59 || s > 60
+    {
         return None;
     }
     let days = days_from_civil(y, mo, d);
@@ -123,6 +135,10 @@ pub fn parse_iso(s: &str, default_offset_min: i32) -> Option<(Parsed, usize)> {
                     (Some(0), 3)
                 };
                 if let Some(om) = om {
+                    // An offset past ±23:59 is not a time zone (RFC 3339): not a time.
+                    if oh > 23 || om > 59 {
+                        return None;
+                    }
                     let total = (oh * 60 + om) as i32;
                     offset = Some(if c == b'-' { -total } else { total });
                     i += used;
@@ -393,6 +409,31 @@ mod tests {
             assert_eq!(days_from_civil(y, m, d), days);
         }
         assert_eq!(format_ns(-1), "1969-12-31T23:59:59.999999999Z");
+    }
+
+    #[test]
+    fn impossible_dates_and_offsets_are_not_times() {
+        for bad in [
+            "2025-02-30T00:00:00Z",
+            "2025-02-29T00:00:00Z",
+            "2025-04-31T00:00:00Z",
+            "2025-01-01T24:00:00Z",
+            "2025-01-01T00:00:00+99:99",
+            "2025-01-01T00:00:00+24:00",
+            "2025-01-01T00:00:00-0960",
+        ] {
+            assert!(parse_rfc3339(bad, 0).is_none(), "{bad}");
+        }
+        for good in [
+            "2024-02-29T00:00:00Z",
+            "2000-02-29T00:00:00Z",
+            "2025-12-31T23:59:60Z",
+            "2025-01-01T00:00:00+14:00",
+            "2025-01-01T00:00:00-23:59",
+        ] {
+            assert!(parse_rfc3339(good, 0).is_some(), "{good}");
+        }
+        assert!(parse_rfc3339("1900-02-29T00:00:00Z", 0).is_none());
     }
 
     #[test]

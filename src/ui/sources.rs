@@ -4,6 +4,8 @@
 use super::msg::Msg;
 use super::UiOptions;
 use crate::ingest::{self, LiveBatch, LoadOptions};
+use crate::live::journal::{Fsync, Journal};
+use crate::live::serve::{serve, Limits};
 use crate::model::{Format, Store, Strings};
 use crate::replay::Replayer;
 use anyhow::{Context, Result};
@@ -96,25 +98,26 @@ pub fn receiver(
     save: Option<&String>,
     ctx: ingest::Ctx,
 ) -> Result<String> {
+    let mut repaired = None;
     let save = match save {
-        Some(p) => Some(Arc::new(std::sync::Mutex::new(
-            std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(p)
-                .with_context(|| p.clone())?,
-        ))),
+        Some(p) => {
+            let (j, r) = Journal::open(p, Fsync::Batch)
+                .with_context(|| crate::text::sanitize(p, true).into_owned())?;
+            repaired = r.describe(p);
+            Some(Arc::new(j))
+        }
         None => None,
     };
     let listener = rt
         .block_on(tokio::net::TcpListener::bind(addr))
         .with_context(|| format!("cannot listen on {addr}"))?;
     let status = format!(
-        "receiving OTLP/HTTP on http://{}{}",
+        "receiving OTLP/HTTP on http://{}{}{}",
         listener.local_addr()?,
         crate::live::exposure_warning(&addr)
             .map(|w| format!(" — {w}"))
-            .unwrap_or_default()
+            .unwrap_or_default(),
+        repaired.map(|r| format!(" — {r}")).unwrap_or_default()
     );
     let (ltx, mut lrx) = tokio::sync::mpsc::channel::<crate::live::receiver::Received>(1024);
     let state = crate::live::receiver::Receiver {
@@ -125,7 +128,8 @@ pub fn receiver(
         tx: ltx,
     };
     rt.spawn(async move {
-        let _ = axum::serve(listener, crate::live::receiver::router(state)).await;
+        let router = crate::live::receiver::router(state);
+        let _ = serve(listener, router, Limits::default(), std::future::pending()).await;
     });
     let tx = tx.clone();
     let name = format!("otlp://{addr}");
