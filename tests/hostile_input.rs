@@ -316,3 +316,21 @@ fn impossible_dates_and_offsets_are_parse_errors_with_their_line() {
     assert!(errors[0].contains(":2: unrecognised time"), "{errors:?}");
     assert!(errors[1].contains(":3: unrecognised time"), "{errors:?}");
 }
+
+#[test]
+fn a_year_less_feb_29_lands_in_a_leap_year_not_in_march() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let f = write(
+        &dir,
+        "syslog",
+        "Jan 22 07:52:33 host a[1]: one\nFeb 29 01:15:43 host a[1]: leap\n",
+    );
+    let out = heisen(&["events", "--json", &f]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let leap: serde_json::Value =
+        serde_json::from_str(text.lines().nth(1).expect("two events")).expect("json");
+    let ts = leap["ts"].as_str().expect("ts");
+    assert_eq!(&ts[4..10], "-02-29", "{ts}");
+    let year: i64 = ts[..4].parse().expect("year");
+    assert!(year % 4 == 0 && (year % 100 != 0 || year % 400 == 0), "{ts}");
+}

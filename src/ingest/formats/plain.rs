@@ -6,7 +6,7 @@
 use crate::ingest::batch::{Batch, Ctx};
 use crate::ingest::json::record::{flatten, value_of};
 use crate::ingest::json::J;
-use crate::model::time::{civil_to_ns, parse_iso, NS_PER_S};
+use crate::model::time::{civil_to_ns, days_in_month, parse_iso, NS_PER_S};
 use crate::model::{Event, Kind, Level};
 use chrono::Datelike;
 
@@ -177,7 +177,15 @@ fn stamp_at(line: &str, at: usize, offset: i32, year: i32) -> Option<Stamp> {
         d
     };
     let (h, mi, s, nanos, end) = clock(b, p)?;
-    let local = civil_to_ns(year as i64, mo, d, h, mi, s, nanos)?;
+    // Feb 29 exists only in leap years: a year-less one belongs to the latest of them.
+    let year = if (mo, d) == (2, 29) {
+        (0..8)
+            .map(|k| year as i64 - k)
+            .find(|&y| days_in_month(y, 2) == 29)?
+    } else {
+        year as i64
+    };
+    let local = civil_to_ns(year, mo, d, h, mi, s, nanos)?;
     Some(Stamp {
         ns: local - offset as i64 * 60 * NS_PER_S,
         offset_min: None,
