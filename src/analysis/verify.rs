@@ -4,7 +4,7 @@
 use crate::model::field::{get, key_of, Field, GroupKey, FV};
 use crate::model::Store;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// A spec file:
 /// ```toml
@@ -77,22 +77,22 @@ pub fn verify(store: &Store, spec: &Spec, events: &[u32]) -> Report {
     ) else {
         return Report::default();
     };
-    // States as small numbers; the allowed transitions as a matrix.
+    // States as small numbers; the allowed transitions as a set of pairs (memory linear in
+    // the size of the spec, not quadratic in its states).
     let names: Vec<&str> = spec.states().into_iter().collect();
-    let index = |s: &str| names.iter().position(|n| *n == s);
+    let numbers: HashMap<&str, usize, ahash::RandomState> =
+        names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+    let index = |s: &str| numbers.get(s).copied();
     let by_sym: HashMap<crate::model::Sym, usize, ahash::RandomState> = names
         .iter()
         .enumerate()
         .filter_map(|(i, n)| store.strings.lookup(n).map(|s| (s, i)))
         .collect();
-    let mut allowed = vec![vec![false; names.len()]; names.len()];
-    for (from, tos) in &spec.transitions {
-        for to in tos {
-            if let (Some(a), Some(b)) = (index(from), index(to)) {
-                allowed[a][b] = true;
-            }
-        }
-    }
+    let allowed: HashSet<(usize, usize), ahash::RandomState> = spec
+        .transitions
+        .iter()
+        .flat_map(|(from, tos)| tos.iter().filter_map(|to| Some((index(from)?, index(to)?))))
+        .collect();
     let initial = index(&spec.initial);
     // instance → (current state, index of the last event, violated?)
     let mut inst: HashMap<GroupKey, (usize, u32, bool), ahash::RandomState> = HashMap::default();
@@ -119,7 +119,7 @@ pub fn verify(store: &Store, spec: &Spec, events: &[u32]) -> Report {
             Some((_, _, true)) => continue,
             Some(&(cur, prev, false)) => match st {
                 None => Some((Some((cur, prev)), "unknown state")),
-                Some(s) if !allowed[cur][s] => Some((Some((cur, prev)), "illegal transition")),
+                Some(s) if !allowed.contains(&(cur, s)) => Some((Some((cur, prev)), "illegal transition")),
                 _ => None,
             },
         };
