@@ -119,7 +119,9 @@ pub fn verify(store: &Store, spec: &Spec, events: &[u32]) -> Report {
             Some((_, _, true)) => continue,
             Some(&(cur, prev, false)) => match st {
                 None => Some((Some((cur, prev)), "unknown state")),
-                Some(s) if !allowed.contains(&(cur, s)) => Some((Some((cur, prev)), "illegal transition")),
+                Some(s) if !allowed.contains(&(cur, s)) => {
+                    Some((Some((cur, prev)), "illegal transition"))
+                }
                 _ => None,
             },
         };

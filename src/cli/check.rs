@@ -19,6 +19,9 @@ pub struct CheckArgs {
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
+    /// Exit with 3 when the hypothesis is falsified (for CI gates).
+    #[arg(long)]
+    pub exit_code: bool,
 }
 
 /// How many counterexamples the text output lists per kind.
@@ -96,14 +99,14 @@ pub fn verdict_text(v: &Verdict) -> String {
 pub fn run(a: CheckArgs) -> Result<i32> {
     match ops::check::is_hypothesis(&a.hypothesis) {
         Err(e) => {
-            eprintln!("{}", e.render(&a.hypothesis));
+            super::common::say(format_args!("{}", e.render(&a.hypothesis)));
             return Ok(2);
         }
         Ok(true) => {}
         Ok(false) => {
-            eprintln!(
+            super::common::say(format_args!(
                 "error: --hypothesis takes `expect OUTCOME when CONDITION per KEY`; use `heisen query -q` for filters and patterns"
-            );
+            ));
             return Ok(2);
         }
     }
@@ -118,7 +121,7 @@ pub fn run(a: CheckArgs) -> Result<i32> {
         print!("{}", verdict_text(&v));
     }
     if let Some(s) = error_summary(&store) {
-        eprintln!("{s}");
+        super::common::say(s);
     }
-    Ok(0)
+    Ok(super::exit::found(a.exit_code, v.verdict == "falsified"))
 }

@@ -43,7 +43,7 @@ fn follow(a: EventsArgs) -> Result<i32> {
                 f.format.unwrap_or(crate::model::Format::Empty),
             );
             for e in &batch.errors {
-                eprintln!("heisen: {}", e.located(&f.path));
+                super::common::say(format_args!("heisen: {}", e.located(&f.path)));
             }
             src.error_count = batch.error_count;
             crate::ingest::absorb(&mut store, src, batch)?;
@@ -89,7 +89,7 @@ pub fn run(a: EventsArgs) -> Result<i32> {
     }
     w.flush()?;
     if let Some(s) = error_summary(&store) {
-        eprintln!("{s}");
+        super::common::say(s);
     }
     Ok(0)
 }

@@ -26,9 +26,9 @@ pub struct QueryArgs {
 /// Print a query error (with a caret under `src`, and a suggestion if there is one) and give
 /// the usage exit code.
 pub fn report(src: &str, e: &query::QueryError) -> i32 {
-    eprintln!("{}", e.render(src));
+    super::common::say(format_args!("{}", e.render(src)));
     if let Some(s) = &e.suggestion {
-        eprintln!("  suggestion: {s}");
+        super::common::say(format_args!("  suggestion: {s}"));
     }
     2
 }
@@ -37,7 +37,7 @@ pub fn report(src: &str, e: &query::QueryError) -> i32 {
 /// give the usage exit code.
 pub fn syntax_error(src: &str) -> Option<i32> {
     let e = query::parse(src).err()?;
-    eprintln!("{}", e.render(src));
+    super::common::say(format_args!("{}", e.render(src)));
     Some(2)
 }
 
@@ -61,7 +61,7 @@ pub fn run(a: QueryArgs) -> Result<i32> {
                 super::events::write_event(&mut w, &store, &store.events[i as usize], a.json)?;
             }
             w.flush()?;
-            eprintln!("heisen: {} matching events", idx.len());
+            super::common::say(format_args!("heisen: {} matching events", idx.len()));
         }
         QueryResult::Matches(ms) => {
             for m in &ms {
@@ -90,7 +90,7 @@ pub fn run(a: QueryArgs) -> Result<i32> {
                 }
             }
             w.flush()?;
-            eprintln!("heisen: {} matches", ms.len());
+            super::common::say(format_args!("heisen: {} matches", ms.len()));
         }
         QueryResult::Hypothesis(v) => {
             drop(w);
@@ -102,7 +102,7 @@ pub fn run(a: QueryArgs) -> Result<i32> {
         }
     }
     if let Some(s) = error_summary(&store) {
-        eprintln!("{s}");
+        super::common::say(s);
     }
     Ok(0)
 }
