@@ -149,16 +149,14 @@ pub fn export(a: ExportArgs) -> Result<i32> {
     let store = a.load.load()?;
     let idx: Vec<u32> = match &a.query {
         None => analysis::all(&store),
-        Some(q) => match ops::query::run(&store, q, usize::MAX) {
-            Ok(r) => match ops::query::selected_events(r) {
-                Some(v) => v,
-                None => {
-                    super::common::say(format_args!(
-                        "heisen: export -q takes a filter or a pattern, not a hypothesis"
-                    ));
-                    return Ok(2);
-                }
-            },
+        Some(q) => match ops::query::selected_events(&store, q) {
+            Ok(Some(v)) => v,
+            Ok(None) => {
+                super::common::say(
+                    "heisen: export -q takes a filter or a pattern, not a hypothesis",
+                );
+                return Ok(super::exit::USAGE);
+            }
             Err(e) => return Ok(super::query::report(q, &e)),
         },
     };
