@@ -40,7 +40,7 @@ pub fn verdict_text(v: &Verdict) -> String {
         "verdict:    {}  ({} groups by {})",
         v.verdict.to_uppercase(),
         v.groups,
-        v.key
+        crate::text::sanitize(&v.key, true)
     );
     let _ = writeln!(o, "                   outcome   no outcome");
     let _ = writeln!(o, "  condition      {:>9} {:>12}", v.both, v.condition_only);

@@ -51,7 +51,7 @@ pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
 pub fn print_json<T: serde::Serialize>(v: &T) -> Result<()> {
     let out = std::io::stdout();
     let mut w = out.lock();
-    serde_json::to_writer_pretty(&mut w, v)?;
+    crate::text::json::write_pretty(&mut w, v)?;
     writeln!(w)?;
     Ok(())
 }

@@ -48,7 +48,10 @@ pub fn diff(a: DiffArgs) -> Result<i32> {
     }
     println!(
         "A: {} ({} events)   B: {} ({} events)",
-        a.a, d.events_a, a.b, d.events_b
+        sanitize(&a.a, true),
+        d.events_a,
+        sanitize(&a.b, true),
+        d.events_b
     );
     match &d.first_divergence {
         Some(f) => {

@@ -67,7 +67,7 @@ pub fn write_event(
     json: bool,
 ) -> Result<()> {
     if json {
-        serde_json::to_writer(&mut *w, &store.view(e))?;
+        crate::text::json::write(&mut *w, &store.view(e))?;
         w.write_all(b"\n")?;
     } else {
         writeln!(w, "{}", crate::text::sanitize(&store.line_text(e), true))?;

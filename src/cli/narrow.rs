@@ -107,7 +107,7 @@ pub fn replay(a: ReplayArgs) -> Result<i32> {
         if let Value::Object(m) = &mut line {
             m.insert("event".into(), ev(&store, i as u32));
         }
-        serde_json::to_writer(&mut w, &line)?;
+        crate::text::json::write(&mut w, &line)?;
         writeln!(w)?;
     }
     w.flush()?;

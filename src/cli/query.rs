@@ -57,7 +57,7 @@ fn write_match(
         let obj: serde_json::Map<String, serde_json::Value> = events
             .map(|(n, e)| Ok((n.clone(), serde_json::to_value(store.view(e))?)))
             .collect::<serde_json::Result<_>>()?;
-        serde_json::to_writer(&mut *w, &obj)?;
+        crate::text::json::write(&mut *w, &obj)?;
         writeln!(w)?;
     } else {
         let parts: Vec<String> = events

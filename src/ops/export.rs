@@ -18,7 +18,7 @@ pub enum Format {
 pub fn render(store: &Store, idx: &[u32], format: Format) -> serde_json::Result<String> {
     match format {
         Format::Jsonl => export::jsonl::lines(store, idx),
-        Format::Chrome => serde_json::to_string(&export::chrome::trace(store, idx)),
+        Format::Chrome => crate::text::json::to_string(&export::chrome::trace(store, idx)),
     }
 }
 
