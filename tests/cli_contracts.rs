@@ -332,3 +332,21 @@ fn no_escape_sequence_from_outside_text_reaches_the_terminal() {
         assert_no_controls(&args, &out);
     }
 }
+
+/// Messages reach stderr only through `cli::common::say`, which escapes them: no command
+/// prints to stderr on its own.
+#[test]
+fn stderr_is_written_only_through_the_escaping_path() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/cli");
+    let mut raw = Vec::new();
+    for entry in std::fs::read_dir(&dir).expect("src/cli") {
+        let path = entry.expect("entry").path();
+        let text = std::fs::read_to_string(&path).expect("read");
+        let n = text.matches("eprintln!(").count() + text.matches("eprint!(").count();
+        let allowed = usize::from(path.ends_with("common.rs"));
+        if n != allowed {
+            raw.push(format!("{}: {n}", path.display()));
+        }
+    }
+    assert!(raw.is_empty(), "print through common::say: {raw:?}");
+}
