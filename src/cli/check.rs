@@ -100,14 +100,14 @@ pub fn run(a: CheckArgs) -> Result<i32> {
     match ops::check::is_hypothesis(&a.hypothesis) {
         Err(e) => {
             super::common::say(format_args!("{}", e.render(&a.hypothesis)));
-            return Ok(2);
+            return Ok(super::exit::USAGE);
         }
         Ok(true) => {}
         Ok(false) => {
             super::common::say(format_args!(
                 "error: --hypothesis takes `expect OUTCOME when CONDITION per KEY`; use `heisen query -q` for filters and patterns"
             ));
-            return Ok(2);
+            return Ok(super::exit::USAGE);
         }
     }
     let store = a.load.load()?;

@@ -166,11 +166,11 @@ pub fn suggest(a: SuggestArgs) -> Result<i32> {
             super::common::say(format_args!(
                 "heisen: --outcome takes a filter (e.g. 'level = error')"
             ));
-            return Ok(2);
+            return Ok(super::exit::USAGE);
         }
         Err(SuggestError::Per(e)) => {
             super::common::say(format_args!("{}", e.render(&a.per)));
-            return Ok(2);
+            return Ok(super::exit::USAGE);
         }
     };
     if a.json {

@@ -37,7 +37,7 @@ pub fn minimize(a: MinimizeArgs) -> Result<i32> {
         Err(OracleError::Spec(e)) => anyhow::bail!(e),
         Err(OracleError::Oracle(e)) => {
             super::common::say(format_args!("heisen: --oracle: {e}"));
-            return Ok(2);
+            return Ok(super::exit::USAGE);
         }
     };
     let out = Output::check(&a.output, &a.load.files)?;

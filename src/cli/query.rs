@@ -30,7 +30,7 @@ pub fn report(src: &str, e: &query::QueryError) -> i32 {
     if let Some(s) = &e.suggestion {
         super::common::say(format_args!("  suggestion: {s}"));
     }
-    2
+    super::exit::USAGE
 }
 
 /// Check a query's syntax before loading anything: on an error, print it (with a caret) and
@@ -38,7 +38,7 @@ pub fn report(src: &str, e: &query::QueryError) -> i32 {
 pub fn syntax_error(src: &str) -> Option<i32> {
     let e = query::parse(src).err()?;
     super::common::say(format_args!("{}", e.render(src)));
-    Some(2)
+    Some(super::exit::USAGE)
 }
 
 /// One pattern match: a JSON object of the bound events by name, or a text line.
