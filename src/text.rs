@@ -51,6 +51,95 @@ pub fn is_invisible_control(c: char) -> bool {
     )
 }
 
+/// JSON written by heisen: like `serde_json`, which escapes C0 controls, but C1 controls
+/// (U+0080–U+009F, such as the 8-bit CSI U+009B) and the characters of
+/// [`is_invisible_control`] are written as `\uXXXX` escapes too, so JSON output is as safe on
+/// a terminal as text output. The value read back is the same.
+pub mod json {
+    use serde::Serialize;
+    use serde_json::ser::{CompactFormatter, Formatter, PrettyFormatter};
+    use std::io::{self, Write};
+
+    /// Wraps a formatter; escapes what [`super::sanitize`] would escape in strings.
+    struct Safe<F>(F);
+
+    fn unsafe_char(c: char) -> bool {
+        ('\u{80}'..='\u{9f}').contains(&c) || super::is_invisible_control(c)
+    }
+
+    macro_rules! delegate {
+        ($($name:ident),*) => {$(
+            fn $name<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+                self.0.$name(w)
+            }
+        )*};
+    }
+
+    impl<F: Formatter> Formatter for Safe<F> {
+        delegate!(
+            begin_array,
+            end_array,
+            end_array_value,
+            begin_object,
+            end_object,
+            begin_object_value,
+            end_object_value
+        );
+
+        fn begin_array_value<W: ?Sized + Write>(
+            &mut self,
+            w: &mut W,
+            first: bool,
+        ) -> io::Result<()> {
+            self.0.begin_array_value(w, first)
+        }
+
+        fn begin_object_key<W: ?Sized + Write>(
+            &mut self,
+            w: &mut W,
+            first: bool,
+        ) -> io::Result<()> {
+            self.0.begin_object_key(w, first)
+        }
+
+        fn write_string_fragment<W: ?Sized + Write>(
+            &mut self,
+            w: &mut W,
+            s: &str,
+        ) -> io::Result<()> {
+            let mut from = 0;
+            for (i, c) in s.char_indices().filter(|&(_, c)| unsafe_char(c)) {
+                w.write_all(&s.as_bytes()[from..i])?;
+                write!(w, "\\u{:04x}", c as u32)?;
+                from = i + c.len_utf8();
+            }
+            w.write_all(&s.as_bytes()[from..])
+        }
+    }
+
+    /// Write `v` as one line of JSON.
+    pub fn write<W: Write, T: Serialize + ?Sized>(w: W, v: &T) -> serde_json::Result<()> {
+        v.serialize(&mut serde_json::Serializer::with_formatter(
+            w,
+            Safe(CompactFormatter),
+        ))
+    }
+
+    /// Write `v` as indented JSON.
+    pub fn write_pretty<W: Write, T: Serialize + ?Sized>(w: W, v: &T) -> serde_json::Result<()> {
+        let f = Safe(PrettyFormatter::new());
+        v.serialize(&mut serde_json::Serializer::with_formatter(w, f))
+    }
+
+    /// `v` as one line of JSON.
+    pub fn to_string<T: Serialize + ?Sized>(v: &T) -> serde_json::Result<String> {
+        let mut out = Vec::new();
+        write(&mut out, v)?;
+        // Only whole UTF-8 strings and ASCII were written.
+        Ok(String::from_utf8(out).expect("JSON is UTF-8"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -63,6 +152,22 @@ mod tests {
         assert_eq!(sanitize("a\nb", false), "a\nb");
         assert_eq!(sanitize("x\u{202e}y", false), "x\\u{202e}y");
         assert_eq!(sanitize("\u{9b}2J", true), "\\x9b2J");
+    }
+
+    #[test]
+    fn json_escapes_c1_and_bidi_controls_and_reads_back() {
+        let v = serde_json::json!({"k\u{202e}": ["\u{1b}]0;X\u{7}", "\u{9b}2J é→"]});
+        let text = json::to_string(&v).unwrap();
+        assert_eq!(text, r#"{"k\u202e":["\u001b]0;X\u0007","\u009b2J é→"]}"#);
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&text).unwrap(), v);
+        let mut pretty = Vec::new();
+        json::write_pretty(&mut pretty, &v).unwrap();
+        let plain =
+            serde_json::to_string_pretty(&serde_json::json!({"a": [1, {"b": "c"}]})).unwrap();
+        let mut ours = Vec::new();
+        json::write_pretty(&mut ours, &serde_json::json!({"a": [1, {"b": "c"}]})).unwrap();
+        assert_eq!(String::from_utf8(ours).unwrap(), plain);
+        assert!(!pretty.iter().any(|&b| b == 0x9b || b == 0x1b));
     }
 }
 

@@ -66,6 +66,29 @@ pub struct TimingDiff {
     pub ratio: Option<f64>,
 }
 
+impl TimingDiff {
+    /// True when the median changed by more than half (or fell by a third).
+    pub fn notable(&self) -> bool {
+        self.ratio.is_some_and(|r| !(0.67..=1.5).contains(&r))
+    }
+}
+
+impl RunDiff {
+    /// True when the runs differ in anything the text output reports: a divergence, a
+    /// reordering, templates only on one side or with other counts, notable timing, changed
+    /// attributes or environment.
+    pub fn differs(&self) -> bool {
+        self.first_divergence.is_some()
+            || !self.reorderings.is_empty()
+            || !self.only_in_a.is_empty()
+            || !self.only_in_b.is_empty()
+            || !self.count_changes.is_empty()
+            || self.timing.iter().any(TimingDiff::notable)
+            || !self.environment.is_empty()
+            || !self.attribute_changes.is_empty()
+    }
+}
+
 /// An attribute constant within each run but different between them.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct EnvDiff {

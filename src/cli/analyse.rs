@@ -24,25 +24,30 @@ pub struct RacesArgs {
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
+    /// Exit with 3 when something was found (for CI gates).
+    #[arg(long)]
+    pub exit_code: bool,
 }
 
 /// Run `heisen races`.
 pub fn races(a: RacesArgs) -> Result<i32> {
-    run(&a.load, Analysis::Races, a.json)
+    run(&a.load, Analysis::Races, a.json, a.exit_code)
 }
 
-/// Load the inputs, run an analysis, print its findings.
-fn run(load: &LoadArgs, analysis: Analysis, json: bool) -> Result<i32> {
+/// Load the inputs, run an analysis, print its findings; with `exit_code`, exit 3 when it
+/// found something.
+fn run(load: &LoadArgs, analysis: Analysis, json: bool, exit_code: bool) -> Result<i32> {
     let store = load.load()?;
-    match analysis.run(&store) {
-        Findings::Races(r) => print_races(&store, &r, json)?,
-        Findings::Verify(r) => print_violations(&store, &r, json)?,
-        Findings::Stale(r) => print_stale(&store, &r, json)?,
+    let findings = analysis.run(&store);
+    match &findings {
+        Findings::Races(r) => print_races(&store, r, json)?,
+        Findings::Verify(r) => print_violations(&store, r, json)?,
+        Findings::Stale(r) => print_stale(&store, r, json)?,
     }
     if let Some(s) = error_summary(&store) {
-        eprintln!("{s}");
+        super::common::say(s);
     }
-    Ok(0)
+    Ok(super::exit::found(exit_code, findings.found()))
 }
 
 fn print_races(store: &Store, r: &races::Analysis, json: bool) -> Result<()> {
@@ -127,12 +132,15 @@ pub struct VerifyArgs {
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
+    /// Exit with 3 when something was found (for CI gates).
+    #[arg(long)]
+    pub exit_code: bool,
 }
 
 /// Run `heisen verify`.
 pub fn verify(a: VerifyArgs) -> Result<i32> {
     let spec = read_spec(&a.spec).map_err(anyhow::Error::msg)?;
-    run(&a.load, Analysis::Verify(spec), a.json)
+    run(&a.load, Analysis::Verify(spec), a.json, a.exit_code)
 }
 
 fn print_violations(store: &Store, r: &verify::Report, json: bool) -> Result<()> {
@@ -182,11 +190,14 @@ pub struct StaleArgs {
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
+    /// Exit with 3 when something was found (for CI gates).
+    #[arg(long)]
+    pub exit_code: bool,
 }
 
 /// Run `heisen stale`.
 pub fn stale(a: StaleArgs) -> Result<i32> {
-    run(&a.load, Analysis::Stale, a.json)
+    run(&a.load, Analysis::Stale, a.json, a.exit_code)
 }
 
 fn print_stale(store: &Store, r: &[stale::StaleRead], json: bool) -> Result<()> {

@@ -19,6 +19,9 @@ pub struct CheckArgs {
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
+    /// Exit with 3 when the hypothesis is falsified (for CI gates).
+    #[arg(long)]
+    pub exit_code: bool,
 }
 
 /// How many counterexamples the text output lists per kind.
@@ -37,7 +40,7 @@ pub fn verdict_text(v: &Verdict) -> String {
         "verdict:    {}  ({} groups by {})",
         v.verdict.to_uppercase(),
         v.groups,
-        v.key
+        crate::text::sanitize(&v.key, true)
     );
     let _ = writeln!(o, "                   outcome   no outcome");
     let _ = writeln!(o, "  condition      {:>9} {:>12}", v.both, v.condition_only);
@@ -96,15 +99,15 @@ pub fn verdict_text(v: &Verdict) -> String {
 pub fn run(a: CheckArgs) -> Result<i32> {
     match ops::check::is_hypothesis(&a.hypothesis) {
         Err(e) => {
-            eprintln!("{}", e.render(&a.hypothesis));
-            return Ok(2);
+            super::common::say(format_args!("{}", e.render(&a.hypothesis)));
+            return Ok(super::exit::USAGE);
         }
         Ok(true) => {}
         Ok(false) => {
-            eprintln!(
+            super::common::say(format_args!(
                 "error: --hypothesis takes `expect OUTCOME when CONDITION per KEY`; use `heisen query -q` for filters and patterns"
-            );
-            return Ok(2);
+            ));
+            return Ok(super::exit::USAGE);
         }
     }
     let store = a.load.load()?;
@@ -118,7 +121,7 @@ pub fn run(a: CheckArgs) -> Result<i32> {
         print!("{}", verdict_text(&v));
     }
     if let Some(s) = error_summary(&store) {
-        eprintln!("{s}");
+        super::common::say(s);
     }
-    Ok(0)
+    Ok(super::exit::found(a.exit_code, v.verdict == "falsified"))
 }

@@ -13,7 +13,7 @@ pub struct LoadArgs {
     /// Input files (any supported format, detected by content; .gz read transparently; - for stdin).
     pub files: Vec<String>,
     /// Time zone for times written without one: an offset such as +02:00, -0500 or UTC.
-    #[arg(long, value_name = "OFFSET")]
+    #[arg(long, value_name = "OFFSET", allow_hyphen_values = true)]
     pub tz: Option<String>,
     /// Correct a source's clock at load time, e.g. --shift api.log=+2h (repeatable).
     #[arg(long, value_name = "SOURCE=DURATION")]
@@ -32,6 +32,13 @@ impl LoadArgs {
     }
 }
 
+/// Print a message on stderr with control characters and escape sequences escaped (newlines
+/// and tabs kept). Every message of the commands goes through here, so outside text (file
+/// names, arguments, queries, data) never reaches the terminal raw.
+pub fn say(msg: impl std::fmt::Display) {
+    eprintln!("{}", crate::text::sanitize(&msg.to_string(), false));
+}
+
 /// True when an error is a closed stdout (`heisen events | head`): not a failure.
 pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {
@@ -44,7 +51,7 @@ pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
 pub fn print_json<T: serde::Serialize>(v: &T) -> Result<()> {
     let out = std::io::stdout();
     let mut w = out.lock();
-    serde_json::to_writer_pretty(&mut w, v)?;
+    crate::text::json::write_pretty(&mut w, v)?;
     writeln!(w)?;
     Ok(())
 }

@@ -19,11 +19,14 @@ pub struct DiffArgs {
     /// Run B, likewise.
     pub b: String,
     /// Zone for times written without one.
-    #[arg(long, value_name = "OFFSET")]
+    #[arg(long, value_name = "OFFSET", allow_hyphen_values = true)]
     pub tz: Option<String>,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
+    /// Exit with 3 when the runs differ (for CI gates).
+    #[arg(long)]
+    pub exit_code: bool,
 }
 
 /// Run `heisen diff`.
@@ -41,11 +44,14 @@ pub fn diff(a: DiffArgs) -> Result<i32> {
             }
         }
         print_json(&v)?;
-        return Ok(0);
+        return Ok(super::exit::found(a.exit_code, d.differs()));
     }
     println!(
         "A: {} ({} events)   B: {} ({} events)",
-        a.a, d.events_a, a.b, d.events_b
+        sanitize(&a.a, true),
+        d.events_a,
+        sanitize(&a.b, true),
+        d.events_b
     );
     match &d.first_divergence {
         Some(f) => {
@@ -89,11 +95,7 @@ pub fn diff(a: DiffArgs) -> Result<i32> {
             c.b
         );
     }
-    for t in d
-        .timing
-        .iter()
-        .filter(|t| t.ratio.is_some_and(|r| !(0.67..=1.5).contains(&r)))
-    {
+    for t in d.timing.iter().filter(|t| t.notable()) {
         let f = |x: &Option<diff::Timing>| {
             x.as_ref().map_or("-".into(), |x| {
                 format!(
@@ -129,7 +131,7 @@ pub fn diff(a: DiffArgs) -> Result<i32> {
             sanitize(&e.b, true)
         );
     }
-    Ok(0)
+    Ok(super::exit::found(a.exit_code, d.differs()))
 }
 
 /// Arguments of `heisen suggest`.
@@ -161,12 +163,14 @@ pub fn suggest(a: SuggestArgs) -> Result<i32> {
         Ok(s) => s,
         Err(SuggestError::Outcome(e)) => return Ok(report(&a.outcome, &e)),
         Err(SuggestError::OutcomeNotAFilter) => {
-            eprintln!("heisen: --outcome takes a filter (e.g. 'level = error')");
-            return Ok(2);
+            super::common::say(format_args!(
+                "heisen: --outcome takes a filter (e.g. 'level = error')"
+            ));
+            return Ok(super::exit::USAGE);
         }
         Err(SuggestError::Per(e)) => {
-            eprintln!("{}", e.render(&a.per));
-            return Ok(2);
+            super::common::say(format_args!("{}", e.render(&a.per)));
+            return Ok(super::exit::USAGE);
         }
     };
     if a.json {

@@ -43,7 +43,7 @@ fn follow(a: EventsArgs) -> Result<i32> {
                 f.format.unwrap_or(crate::model::Format::Empty),
             );
             for e in &batch.errors {
-                eprintln!("heisen: {}", e.located(&f.path));
+                super::common::say(format_args!("heisen: {}", e.located(&f.path)));
             }
             src.error_count = batch.error_count;
             crate::ingest::absorb(&mut store, src, batch)?;
@@ -67,7 +67,7 @@ pub fn write_event(
     json: bool,
 ) -> Result<()> {
     if json {
-        serde_json::to_writer(&mut *w, &store.view(e))?;
+        crate::text::json::write(&mut *w, &store.view(e))?;
         w.write_all(b"\n")?;
     } else {
         writeln!(w, "{}", crate::text::sanitize(&store.line_text(e), true))?;
@@ -89,7 +89,7 @@ pub fn run(a: EventsArgs) -> Result<i32> {
     }
     w.flush()?;
     if let Some(s) = error_summary(&store) {
-        eprintln!("{s}");
+        super::common::say(s);
     }
     Ok(0)
 }

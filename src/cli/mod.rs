@@ -73,10 +73,35 @@ pub enum Command {
     Suggest(compare::SuggestArgs),
 }
 
+/// Exit codes, as the README lists them.
+pub mod exit {
+    /// Success (and nothing found, with `--exit-code`).
+    pub const OK: i32 = 0;
+    /// An input could not be read or its format detected.
+    pub const INPUT: i32 = 1;
+    /// Usage: a wrong argument, query or output.
+    pub const USAGE: i32 = 2;
+    /// With `--exit-code`: something was found (a falsified hypothesis, a race, a violation,
+    /// a stale read, a difference).
+    pub const FOUND: i32 = 3;
+
+    /// The code for a command that found something (or not), under `--exit-code`.
+    pub fn found(exit_code: bool, found: bool) -> i32 {
+        if exit_code && found {
+            FOUND
+        } else {
+            OK
+        }
+    }
+}
+
 /// Parse arguments and run; returns the process exit code.
 pub fn run() -> i32 {
     crate::timing::init();
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return clap_error(&e),
+    };
     let result = match cli.cmd {
         Some(Command::Stats(a)) => stats::run(a),
         Some(Command::Events(a)) => events::run(a),
@@ -106,12 +131,36 @@ pub fn run() -> i32 {
     crate::timing::mark("done");
     match result {
         Ok(code) => code,
+        Err(e) if common::is_broken_pipe(&e) => exit::OK,
         Err(e) => {
-            if common::is_broken_pipe(&e) {
-                return 0;
-            }
-            eprintln!("heisen: {e:#}");
-            1
+            common::say(format!("heisen: {e:#}"));
+            error_code(&e)
         }
     }
+}
+
+/// The exit code of a failed command: usage for a wrong argument or output, else input.
+pub fn error_code(e: &anyhow::Error) -> i32 {
+    let usage = e.chain().any(|c| {
+        c.downcast_ref::<crate::ops::Usage>().is_some()
+            || c.downcast_ref::<crate::files::OutputError>().is_some()
+    });
+    if usage {
+        exit::USAGE
+    } else {
+        exit::INPUT
+    }
+}
+
+/// Report an argument error with its text escaped (clap echoes arguments as given); help and
+/// version go to stdout as usual.
+fn clap_error(e: &clap::Error) -> i32 {
+    use clap::error::ErrorKind;
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        let _ = e.print();
+    } else {
+        let text = e.render().to_string();
+        common::say(text.trim_end());
+    }
+    e.exit_code()
 }

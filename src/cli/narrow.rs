@@ -3,7 +3,7 @@
 use super::common::{print_json, LoadArgs};
 use crate::analysis;
 use crate::export::jsonl::event as ev;
-use crate::files::write_atomic;
+use crate::files::Output;
 use crate::ops::{self, minimise::OracleError};
 use crate::replay::Replayer;
 use anyhow::Result;
@@ -22,7 +22,7 @@ pub struct MinimizeArgs {
     /// State machine for the violation oracle.
     #[arg(long, value_name = "MACHINE.toml")]
     pub spec: Option<String>,
-    /// Where to write the repro.
+    /// Where to write the repro (- for standard output; never one of the inputs).
     #[arg(short = 'o', long = "output", value_name = "REPRO")]
     pub output: String,
     /// Print JSON.
@@ -36,15 +36,24 @@ pub fn minimize(a: MinimizeArgs) -> Result<i32> {
         Ok(o) => o,
         Err(OracleError::Spec(e)) => anyhow::bail!(e),
         Err(OracleError::Oracle(e)) => {
-            eprintln!("heisen: --oracle: {e}");
-            return Ok(2);
+            super::common::say(format_args!("heisen: --oracle: {e}"));
+            return Ok(super::exit::USAGE);
         }
     };
+    let out = Output::check(&a.output, &a.load.files)?;
     let store = a.load.load()?;
     let r = ops::minimise::minimise(&store, &a.load.files, &oracle, &a.oracle)?;
-    write_atomic(std::path::Path::new(&a.output), r.text.as_bytes())?;
+    out.write(r.text.as_bytes())?;
     let m = &r.minimized;
-    if a.json {
+    if out == Output::Stdout {
+        // The repro is on stdout: the summary goes to stderr.
+        super::common::say(format_args!(
+            "heisen: {} → {} events, {} oracle calls",
+            m.input_events,
+            m.events.len(),
+            m.oracle_calls
+        ));
+    } else if a.json {
         print_json(&json!({
             "oracle": a.oracle, "input_events": m.input_events, "after_slice": m.after_slice,
             "output_events": m.events.len(), "oracle_calls": m.oracle_calls, "output": a.output,
@@ -56,7 +65,7 @@ pub fn minimize(a: MinimizeArgs) -> Result<i32> {
             m.events.len(),
             m.after_slice,
             m.oracle_calls,
-            a.output
+            out.describe()
         );
         for &i in &m.events {
             println!("  {}", super::analyse::ev_text(&store, i));
@@ -98,7 +107,7 @@ pub fn replay(a: ReplayArgs) -> Result<i32> {
         if let Value::Object(m) = &mut line {
             m.insert("event".into(), ev(&store, i as u32));
         }
-        serde_json::to_writer(&mut w, &line)?;
+        crate::text::json::write(&mut w, &line)?;
         writeln!(w)?;
     }
     w.flush()?;
@@ -124,6 +133,7 @@ pub struct ExportArgs {
     pub query: Option<String>,
     #[arg(long = "to", value_enum)]
     pub to: ExportFormat,
+    /// Where to write (- for standard output; never one of the inputs).
     #[arg(short = 'o', long = "output", value_name = "OUT")]
     pub output: String,
 }
@@ -135,17 +145,18 @@ pub fn export(a: ExportArgs) -> Result<i32> {
             return Ok(code);
         }
     }
+    let out = Output::check(&a.output, &a.load.files)?;
     let store = a.load.load()?;
     let idx: Vec<u32> = match &a.query {
         None => analysis::all(&store),
-        Some(q) => match ops::query::run(&store, q, usize::MAX) {
-            Ok(r) => match ops::query::selected_events(r) {
-                Some(v) => v,
-                None => {
-                    eprintln!("heisen: export -q takes a filter or a pattern, not a hypothesis");
-                    return Ok(2);
-                }
-            },
+        Some(q) => match ops::query::selected_events(&store, q) {
+            Ok(Some(v)) => v,
+            Ok(None) => {
+                super::common::say(
+                    "heisen: export -q takes a filter or a pattern, not a hypothesis",
+                );
+                return Ok(super::exit::USAGE);
+            }
             Err(e) => return Ok(super::query::report(q, &e)),
         },
     };
@@ -153,7 +164,11 @@ pub fn export(a: ExportArgs) -> Result<i32> {
         ExportFormat::Jsonl => ops::export::Format::Jsonl,
         ExportFormat::Chrome => ops::export::Format::Chrome,
     };
-    ops::export::write(&store, &idx, format, &a.output)?;
-    eprintln!("heisen: wrote {} events to {}", idx.len(), a.output);
+    ops::export::write(&store, &idx, format, &out)?;
+    super::common::say(format_args!(
+        "heisen: wrote {} events to {}",
+        idx.len(),
+        out.describe()
+    ));
     Ok(0)
 }

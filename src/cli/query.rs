@@ -1,7 +1,7 @@
 //! `heisen query`: the events matching a filter, or the matches of a pattern.
 
 use super::common::{error_summary, print_json, LoadArgs};
-use crate::ops;
+use crate::ops::{self, query::Streamed};
 use crate::query::{self, QueryResult};
 use anyhow::Result;
 use clap::Args;
@@ -26,19 +26,49 @@ pub struct QueryArgs {
 /// Print a query error (with a caret under `src`, and a suggestion if there is one) and give
 /// the usage exit code.
 pub fn report(src: &str, e: &query::QueryError) -> i32 {
-    eprintln!("{}", e.render(src));
+    super::common::say(format_args!("{}", e.render(src)));
     if let Some(s) = &e.suggestion {
-        eprintln!("  suggestion: {s}");
+        super::common::say(format_args!("  suggestion: {s}"));
     }
-    2
+    super::exit::USAGE
 }
 
 /// Check a query's syntax before loading anything: on an error, print it (with a caret) and
 /// give the usage exit code.
 pub fn syntax_error(src: &str) -> Option<i32> {
     let e = query::parse(src).err()?;
-    eprintln!("{}", e.render(src));
-    Some(2)
+    super::common::say(format_args!("{}", e.render(src)));
+    Some(super::exit::USAGE)
+}
+
+/// One pattern match: a JSON object of the bound events by name, or a text line.
+fn write_match(
+    w: &mut impl Write,
+    store: &crate::model::Store,
+    names: &[String],
+    bound: &[u32],
+    json: bool,
+) -> Result<()> {
+    let events = names
+        .iter()
+        .zip(bound)
+        .map(|(n, &i)| (n, &store.events[i as usize]));
+    if json {
+        let obj: serde_json::Map<String, serde_json::Value> = events
+            .map(|(n, e)| Ok((n.clone(), serde_json::to_value(store.view(e))?)))
+            .collect::<serde_json::Result<_>>()?;
+        crate::text::json::write(&mut *w, &obj)?;
+        writeln!(w)?;
+    } else {
+        let parts: Vec<String> = events
+            .map(|(n, e)| {
+                let t = format!("{n}: {}", store.line_text(e));
+                crate::text::sanitize(&t, true).into_owned()
+            })
+            .collect();
+        writeln!(w, "{}", parts.join("  |  "))?;
+    }
+    Ok(())
 }
 
 /// Run `heisen query`.
@@ -49,50 +79,48 @@ pub fn run(a: QueryArgs) -> Result<i32> {
     }
     let store = a.load.load()?;
     let limit = a.limit.unwrap_or(usize::MAX);
-    let result = match ops::query::run(&store, &a.query, limit) {
+    let out = std::io::stdout();
+    let mut w = std::io::BufWriter::new(out.lock());
+    // Pattern matches are written as they are found, never collected: a chain of `then`s
+    // can match combinatorially often.
+    let mut failed = None;
+    let streamed = ops::query::stream(&store, &a.query, limit, |names, bound| {
+        match write_match(&mut w, &store, names, bound, a.json) {
+            Ok(()) => true,
+            Err(e) => {
+                failed = Some(e);
+                false
+            }
+        }
+    });
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    let result = match streamed {
         Ok(r) => r,
         Err(e) => return Ok(report(&a.query, &e)),
     };
-    let out = std::io::stdout();
-    let mut w = std::io::BufWriter::new(out.lock());
     match result {
-        QueryResult::Events(idx) => {
+        Streamed::Matches(n) => {
+            w.flush()?;
+            super::common::say(format_args!("heisen: {n} matches"));
+        }
+        Streamed::Answer(QueryResult::Events(idx)) => {
             for &i in idx.iter().take(limit) {
                 super::events::write_event(&mut w, &store, &store.events[i as usize], a.json)?;
             }
             w.flush()?;
-            eprintln!("heisen: {} matching events", idx.len());
+            super::common::say(format_args!("heisen: {} matching events", idx.len()));
         }
-        QueryResult::Matches(ms) => {
+        Streamed::Answer(QueryResult::Matches(ms)) => {
             for m in &ms {
-                if a.json {
-                    let obj: serde_json::Map<String, serde_json::Value> = m
-                        .bound
-                        .iter()
-                        .map(|(n, i)| {
-                            let v = serde_json::to_value(store.view(&store.events[*i as usize]))
-                                .unwrap_or_default();
-                            (n.clone(), v)
-                        })
-                        .collect();
-                    serde_json::to_writer(&mut w, &obj)?;
-                    writeln!(w)?;
-                } else {
-                    let parts: Vec<String> = m
-                        .bound
-                        .iter()
-                        .map(|(n, i)| {
-                            let t = store.line_text(&store.events[*i as usize]);
-                            format!("{n}: {}", crate::text::sanitize(&t, true))
-                        })
-                        .collect();
-                    writeln!(w, "{}", parts.join("  |  "))?;
-                }
+                let (names, bound): (Vec<String>, Vec<u32>) = m.bound.iter().cloned().unzip();
+                write_match(&mut w, &store, &names, &bound, a.json)?;
             }
             w.flush()?;
-            eprintln!("heisen: {} matches", ms.len());
+            super::common::say(format_args!("heisen: {} matches", ms.len()));
         }
-        QueryResult::Hypothesis(v) => {
+        Streamed::Answer(QueryResult::Hypothesis(v)) => {
             drop(w);
             if a.json {
                 print_json(&v)?;
@@ -102,7 +130,7 @@ pub fn run(a: QueryArgs) -> Result<i32> {
         }
     }
     if let Some(s) = error_summary(&store) {
-        eprintln!("{s}");
+        super::common::say(s);
     }
     Ok(0)
 }

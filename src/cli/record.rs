@@ -42,7 +42,7 @@ pub fn run(a: RecordArgs) -> Result<i32> {
     let (journal, repair) = Journal::open(&a.output, a.fsync)
         .with_context(|| sanitize(&a.output, true).into_owned())?;
     if let Some(note) = repair.describe(&a.output) {
-        eprintln!("heisen: {note}");
+        super::common::say(format_args!("heisen: {note}"));
     }
     let journal = Arc::new(journal);
     let limits = Limits {
@@ -62,13 +62,13 @@ pub fn run(a: RecordArgs) -> Result<i32> {
             .await
             .with_context(|| format!("cannot listen on {}", a.listen))?;
         if let Some(w) = crate::live::exposure_warning(&a.listen) {
-            eprintln!("heisen: {w}");
+            super::common::say(format_args!("heisen: {w}"));
         }
-        eprintln!(
+        super::common::say(format_args!(
             "heisen: recording OTLP/HTTP on http://{} (POST /v1/traces, /v1/logs) into {}",
             listener.local_addr()?,
             sanitize(&a.output, true)
-        );
+        ));
         let (tx, mut rx) = tokio::sync::mpsc::channel(1024);
         let state = Receiver {
             ctx: Ctx::new(Strings::new()),
@@ -86,9 +86,9 @@ pub fn run(a: RecordArgs) -> Result<i32> {
                 if last.elapsed().as_secs_f64() >= 1.0 {
                     tot_s += spans;
                     tot_l += logs;
-                    eprintln!(
+                    super::common::say(format_args!(
                         "heisen: +{spans} spans, +{logs} logs (total {tot_s} spans, {tot_l} logs)"
-                    );
+                    ));
                     spans = 0;
                     logs = 0;
                     last = std::time::Instant::now();
@@ -114,6 +114,8 @@ pub fn run(a: RecordArgs) -> Result<i32> {
         Ok::<(), anyhow::Error>(())
     })?;
     journal.sync().context("could not flush the record file")?;
-    eprintln!("heisen: stopped; everything acknowledged is in the file");
+    super::common::say(format_args!(
+        "heisen: stopped; everything acknowledged is in the file"
+    ));
     Ok(0)
 }

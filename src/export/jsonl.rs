@@ -12,7 +12,7 @@ pub fn event(store: &Store, i: u32) -> Value {
 pub fn lines(store: &Store, idx: &[u32]) -> serde_json::Result<String> {
     let mut s = String::new();
     for &i in idx {
-        s.push_str(&serde_json::to_string(
+        s.push_str(&crate::text::json::to_string(
             &store.view(&store.events[i as usize]),
         )?);
         s.push('\n');

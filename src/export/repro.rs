@@ -45,9 +45,9 @@ pub fn text(
     let header = json!({"heisen_repro": {
         "oracle": oracle, "sources": sources, "input_events": m.input_events,
         "events": m.events.len(), "oracle_calls": m.oracle_calls}});
-    let mut text = serde_json::to_string(&header)? + "\n";
+    let mut text = crate::text::json::to_string(&header)? + "\n";
     for &i in &m.events {
-        text.push_str(&serde_json::to_string(&line(store, i))?);
+        text.push_str(&crate::text::json::to_string(&line(store, i))?);
         text.push('\n');
     }
     Ok(text)

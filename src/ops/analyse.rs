@@ -71,6 +71,16 @@ impl Analysis {
 }
 
 impl Findings {
+    /// True when the analysis found something: a race or lost update, a stale read, a
+    /// violation.
+    pub fn found(&self) -> bool {
+        match self {
+            Findings::Races(a) => !a.races.is_empty() || !a.lost_updates.is_empty(),
+            Findings::Stale(s) => !s.is_empty(),
+            Findings::Verify(v) => !v.violations.is_empty(),
+        }
+    }
+
     /// The events the findings point at, in the order to step through them: both events of
     /// each race then each lost update's events; each stale read's write and read; each
     /// violation's previous and offending event.

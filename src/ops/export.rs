@@ -1,7 +1,7 @@
 //! Exporting a slice of the events to a file.
 
 use crate::export;
-use crate::files::write_atomic;
+use crate::files::Output;
 use crate::model::Store;
 use anyhow::Result;
 
@@ -18,14 +18,15 @@ pub enum Format {
 pub fn render(store: &Store, idx: &[u32], format: Format) -> serde_json::Result<String> {
     match format {
         Format::Jsonl => export::jsonl::lines(store, idx),
-        Format::Chrome => serde_json::to_string(&export::chrome::trace(store, idx)),
+        Format::Chrome => crate::text::json::to_string(&export::chrome::trace(store, idx)),
     }
 }
 
-/// Write the events `idx` in `format` to `path` (atomically: a reader never sees half a file).
-pub fn write(store: &Store, idx: &[u32], format: Format, path: &str) -> Result<()> {
+/// Write the events `idx` in `format` to `out` (a file atomically: a reader never sees half
+/// of it).
+pub fn write(store: &Store, idx: &[u32], format: Format, out: &Output) -> Result<()> {
     let text = render(store, idx, format)?;
-    write_atomic(std::path::Path::new(path), text.as_bytes())?;
+    out.write(text.as_bytes())?;
     Ok(())
 }
 

@@ -9,3 +9,8 @@ pub mod load;
 pub mod minimise;
 pub mod query;
 pub mod suggest;
+
+/// A mistake in how heisen was asked (exit code 2), as opposed to an input it cannot read.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Usage(pub String);

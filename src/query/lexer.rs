@@ -156,6 +156,18 @@ pub fn lex(src: &str) -> Result<Vec<Token>, LexError> {
         match res {
             Ok((r, tok)) => {
                 let end = src.len() - r.len();
+                if matches!(tok, Tok::Dur(_))
+                    && crate::model::time::parse_duration(&src[start..end]).is_none()
+                {
+                    return Err(LexError {
+                        pos: start,
+                        message: format!(
+                            "duration '{}' is too long (at most about 292 years, {}ns)",
+                            &src[start..end],
+                            i64::MAX
+                        ),
+                    });
+                }
                 out.push(Token { tok, start, end });
                 rest = r;
             }
@@ -204,5 +216,21 @@ mod tests {
         assert_eq!(toks(r#""""#), vec![Tok::Str(String::new())]);
         assert!(lex(r#"msg = "open"#).is_err());
         assert_eq!(lex("a = $").unwrap_err().pos, 4);
+    }
+
+    #[test]
+    fn a_duration_too_long_for_nanoseconds_is_an_error_at_its_position() {
+        for (q, pos) in [
+            ("dur > 2562048h", 6),
+            ("x within 18446744073709551616ns", 9),
+        ] {
+            let e = lex(q).unwrap_err();
+            assert_eq!(e.pos, pos, "{q}");
+            assert!(e.message.contains("too long"), "{}", e.message);
+        }
+        assert_eq!(
+            toks("2562047h"),
+            vec![Tok::Dur(2_562_047 * 3_600_000_000_000)]
+        );
     }
 }

@@ -218,6 +218,43 @@ pub enum Want {
 
 /// Run a pattern: every match as the bound event indices, in order of the first event.
 pub fn run(store: &Store, cp: &CompiledPattern, want: Want) -> Vec<Vec<u32>> {
+    let mut out = Vec::new();
+    visit(store, cp, want, &mut |m| {
+        out.push(m.to_vec());
+        true
+    });
+    out
+}
+
+/// Where matches go while a pattern runs: `each` sees them one at a time; the search stops
+/// when `limit` have been seen or `each` says stop.
+struct Sink<'a> {
+    each: &'a mut dyn FnMut(&[u32]) -> bool,
+    seen: usize,
+    limit: usize,
+    stopped: bool,
+}
+
+impl Sink<'_> {
+    fn emit(&mut self, bound: &[u32]) {
+        self.seen += 1;
+        self.stopped |= !(self.each)(bound);
+    }
+
+    fn full(&self) -> bool {
+        self.stopped || self.seen >= self.limit
+    }
+}
+
+/// Hand a pattern's matches to `each` one at a time (the bound event indices, in order of the
+/// first event) until it returns false; memory does not grow with the number of matches.
+/// Returns how many matches `each` saw.
+pub fn visit(
+    store: &Store,
+    cp: &CompiledPattern,
+    want: Want,
+    each: &mut dyn FnMut(&[u32]) -> bool,
+) -> usize {
     let cands: Vec<Vec<u32>> = cp.preds.iter().map(|p| filter(store, p)).collect();
     let buckets: Vec<Option<HashMap<GroupKey, Vec<u32>>>> = cp
         .joins
@@ -244,7 +281,12 @@ pub fn run(store: &Store, cp: &CompiledPattern, want: Want) -> Vec<Vec<u32>> {
                 .unwrap_or(0)
         })
         .collect();
-    let mut out = Vec::new();
+    let mut sink = Sink {
+        each,
+        seen: 0,
+        limit: 0,
+        stopped: false,
+    };
     let mut bound = Vec::with_capacity(cp.names.len());
     for &a in &cands[0] {
         bound.clear();
@@ -252,24 +294,21 @@ pub fn run(store: &Store, cp: &CompiledPattern, want: Want) -> Vec<Vec<u32>> {
         if !conjuncts_ok(store, cp, 0, &bound) {
             continue;
         }
-        let before = out.len();
-        let limit = match want {
+        sink.limit = match want {
             Want::Limit(n) => n,
-            Want::FirstPerStart => before + 1,
+            Want::FirstPerStart => sink.seen + 1,
         };
         // Listing matches: each unordered pair of a symmetric relation once. Hypotheses need
         // every start (either event of a pair may be the group's).
         let dedup = matches!(want, Want::Limit(_));
         extend(
-            store, cp, &cands, &buckets, &max_dur, &mut bound, &mut out, limit, dedup,
+            store, cp, &cands, &buckets, &max_dur, &mut bound, &mut sink, dedup,
         );
-        if let Want::Limit(n) = want {
-            if out.len() >= n {
-                break;
-            }
+        if sink.stopped || matches!(want, Want::Limit(_)) && sink.full() {
+            break;
         }
     }
-    out
+    sink.seen
 }
 
 fn conjuncts_ok(store: &Store, cp: &CompiledPattern, k: usize, bound: &[u32]) -> bool {
@@ -287,13 +326,12 @@ fn extend(
     buckets: &[Option<HashMap<GroupKey, Vec<u32>>>],
     max_dur: &[i64],
     bound: &mut Vec<u32>,
-    out: &mut Vec<Vec<u32>>,
-    limit: usize,
+    sink: &mut Sink,
     dedup: bool,
 ) {
     let k = bound.len();
     if k == cp.names.len() {
-        out.push(bound.clone());
+        sink.emit(bound);
         return;
     }
     let prev = &store.events[bound[k - 1] as usize];
@@ -333,10 +371,10 @@ fn extend(
         }
         bound.push(c);
         if conjuncts_ok(store, cp, k, bound) {
-            extend(store, cp, cands, buckets, max_dur, bound, out, limit, dedup);
+            extend(store, cp, cands, buckets, max_dur, bound, sink, dedup);
         }
         bound.pop();
-        if out.len() >= limit {
+        if sink.full() {
             return;
         }
     }
