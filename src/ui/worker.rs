@@ -32,6 +32,10 @@ fn lower_priority() {
     }
 }
 
+/// The most pattern matches the workbench keeps: a pattern that matches more is shown with its
+/// first ones and says so (memory stays bounded however many matches there are).
+pub const MAX_MATCHES: usize = 100_000;
+
 /// Run a query (empty text: everything) and group the result into lanes.
 pub fn run_query(store: &Store, text: &str, key: LaneKey) -> QueryOutcome {
     let all = || (0..store.len() as u32).collect::<Vec<u32>>();
@@ -43,7 +47,7 @@ pub fn run_query(store: &Store, text: &str, key: LaneKey) -> QueryOutcome {
             ..Default::default()
         })
     } else {
-        ops::query::run(store, text, usize::MAX).map(|r| match r {
+        ops::query::run(store, text, MAX_MATCHES).map(|r| match r {
             QueryResult::Events(visible) => Found {
                 lanes: lanes::compute(store, &visible, key),
                 summary: format!("{} matching events", visible.len()),
@@ -55,7 +59,11 @@ pub fn run_query(store: &Store, text: &str, key: LaneKey) -> QueryOutcome {
                 Found {
                     lanes: lanes::compute(store, &visible, key),
                     results: ops::query::first_events(&ms),
-                    summary: format!("{} pattern matches", ms.len()),
+                    summary: if ms.len() >= MAX_MATCHES {
+                        format!("the first {MAX_MATCHES} pattern matches (there are more: narrow the pattern or use `heisen query`)")
+                    } else {
+                        format!("{} pattern matches", ms.len())
+                    },
                     highlight: ops::query::bound_events(&ms),
                     visible,
                     verdict: None,
