@@ -58,7 +58,7 @@ pub fn run(a: QueryArgs) -> Result<i32> {
     match result {
         QueryResult::Events(idx) => {
             for &i in idx.iter().take(limit) {
-                super::events::write_event(&mut w, &store, &store.events[i as usize], a.json)?;
+                super::events::write_event(&mut w, &store, &store.events()[i as usize], a.json)?;
             }
             w.flush()?;
             eprintln!("heisen: {} matching events", idx.len());
@@ -70,7 +70,7 @@ pub fn run(a: QueryArgs) -> Result<i32> {
                         .bound
                         .iter()
                         .map(|(n, i)| {
-                            let v = serde_json::to_value(store.view(&store.events[*i as usize]))
+                            let v = serde_json::to_value(store.view(&store.events()[*i as usize]))
                                 .unwrap_or_default();
                             (n.clone(), v)
                         })
@@ -82,7 +82,7 @@ pub fn run(a: QueryArgs) -> Result<i32> {
                         .bound
                         .iter()
                         .map(|(n, i)| {
-                            let t = store.line_text(&store.events[*i as usize]);
+                            let t = store.line_text(&store.events()[*i as usize]);
                             format!("{n}: {}", crate::text::sanitize(&t, true))
                         })
                         .collect();
