@@ -15,7 +15,7 @@ fn s(st: &Store, x: Option<heisen::model::Sym>) -> &str {
 
 fn attr(st: &Store, e: &Event, k: &str) -> String {
     st.attr(e, k)
-        .map(|v| v.to_text(&st.strings()))
+        .map(|v| v.to_text(st.strings()))
         .unwrap_or_default()
 }
 

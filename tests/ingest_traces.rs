@@ -23,7 +23,7 @@ fn attr(st: &Store, e: &Event, k: &str) -> Option<Value> {
 
 fn text(st: &Store, e: &Event, k: &str) -> String {
     attr(st, e, k)
-        .map(|v| v.to_text(&st.strings()))
+        .map(|v| v.to_text(st.strings()))
         .unwrap_or_default()
 }
 

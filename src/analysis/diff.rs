@@ -176,7 +176,7 @@ fn constants(side: &Side) -> BTreeMap<String, String> {
         for a in side.store.attrs(e) {
             let v = vals.entry(side.store.s(a.key()).to_string()).or_default();
             if v.0.len() < 2 {
-                v.0.insert(a.value().to_text(&side.store.strings()));
+                v.0.insert(a.value().to_text(side.store.strings()));
             }
             v.1 += 1;
         }
@@ -199,7 +199,7 @@ fn template_constants(side: &Side) -> BTreeMap<(String, String), String> {
                 .entry((t.clone(), side.store.s(a.key()).to_string()))
                 .or_default();
             if v.len() < 2 {
-                v.insert(a.value().to_text(&side.store.strings()));
+                v.insert(a.value().to_text(side.store.strings()));
             }
         }
     }
@@ -242,7 +242,7 @@ pub struct Row {
 /// What an event shows beyond its template: an operation's value, its message's first line.
 fn shown_values<'a>(store: &'a Store, e: &Event) -> (String, &'a str) {
     let value = match e.op() {
-        Some(_) => e.value().to_text(&store.strings()),
+        Some(_) => e.value().to_text(store.strings()),
         None => String::new(),
     };
     let msg = store

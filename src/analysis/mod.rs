@@ -33,5 +33,5 @@ pub fn field_text(store: &Store, i: u32, name: &str) -> Option<String> {
     crate::model::field::Field::normalised(name)
         .and_then(|f| crate::model::field::get(store, e, f))
         .map(|v| v.text(store).into_owned())
-        .or_else(|| store.attr(e, name).map(|v| v.to_text(&store.strings())))
+        .or_else(|| store.attr(e, name).map(|v| v.to_text(store.strings())))
 }

@@ -62,7 +62,7 @@ fn location(store: &Store, i: u32) -> String {
     let e = &store.events()[i as usize];
     for k in ["pc", "frame", "loc", "location"] {
         if let Some(v) = store.attr(e, k) {
-            return v.to_text(&store.strings());
+            return v.to_text(store.strings());
         }
     }
     e.thread.map(|t| store.s(t).to_string()).unwrap_or_default()
@@ -245,10 +245,7 @@ fn lost_updates(store: &Store, events: &[u32], out: &mut Analysis) {
                 if o.initial.is_none() && o.pending.is_empty() && o.rmw.is_empty() {
                     o.initial = Some(e.value());
                 } else if let Some((v, r)) = o.pending.remove(&th) {
-                    let inc = match (
-                        v.as_f64(&store.strings()),
-                        e.value().as_f64(&store.strings()),
-                    ) {
+                    let inc = match (v.as_f64(store.strings()), e.value().as_f64(store.strings())) {
                         (Some(a), Some(b)) => b == a + 1.0,
                         _ => false,
                     };
@@ -284,18 +281,18 @@ fn lost_updates(store: &Store, events: &[u32], out: &mut Analysis) {
                 ev.sort_unstable();
                 out.lost_updates.push(LostUpdate {
                     obj: name.clone(),
-                    value: v.to_json(&store.strings()),
+                    value: v.to_json(store.strings()),
                     events: ev,
                 });
                 o.summary.lost_updates += 1;
             }
         }
         o.summary.threads = o.threads.len();
-        o.summary.initial_value = o.initial.map(|v| v.to_json(&store.strings()));
-        o.summary.final_value = o.last.map(|v| v.to_json(&store.strings()));
+        o.summary.initial_value = o.initial.map(|v| v.to_json(store.strings()));
+        o.summary.final_value = o.last.map(|v| v.to_json(store.strings()));
         o.summary.expected_final = (o.summary.increments_attempted > 0).then(|| {
             o.initial
-                .and_then(|v| v.as_f64(&store.strings()))
+                .and_then(|v| v.as_f64(store.strings()))
                 .unwrap_or(0.0)
                 + o.increments
         });

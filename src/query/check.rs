@@ -126,7 +126,7 @@ fn attr_is_numeric(store: &Store, key: Sym) -> bool {
         .iter()
         .filter(|a| a.key() == key)
         .take(100_000)
-        .any(|a| a.value().as_f64(&store.strings()).is_some())
+        .any(|a| a.value().as_f64(store.strings()).is_some())
 }
 
 /// Compile a filter against a store.

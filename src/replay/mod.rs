@@ -120,7 +120,7 @@ impl<'a> Replayer<'a> {
                 f.or_else(|| {
                     self.store
                         .attr(e, name)
-                        .map(|v| v.to_text(&self.store.strings()))
+                        .map(|v| v.to_text(self.store.strings()))
                 })
             };
             if let (Some(k), Some(s)) = (get(&m.key), get(&m.state)) {
@@ -180,7 +180,7 @@ impl<'a> Replayer<'a> {
                 .iter()
                 .map(|(o, (v, w, at))| VarState {
                     obj: st.s(*o).to_string(),
-                    value: v.to_json(&st.strings()),
+                    value: v.to_json(st.strings()),
                     writer: name(*w),
                     at: *at,
                 })

@@ -23,7 +23,7 @@ pub struct Highlighted {
 
 /// An attribute's value as the detail pane reads it (control characters made visible).
 pub fn payload(store: &Store, a: &Attr) -> String {
-    sanitize(&a.value().to_text(&store.strings()), false).into_owned()
+    sanitize(&a.value().to_text(store.strings()), false).into_owned()
 }
 
 /// Whether an attribute is a large payload; its length is read without copying the text.

@@ -20,7 +20,7 @@ pub fn event_text(store: &Store, e: &Event) -> String {
         }
         if !e.value().is_null() {
             s.push_str(" = ");
-            s.push_str(&e.value().to_text(&store.strings()));
+            s.push_str(&e.value().to_text(store.strings()));
         }
     }
     if let Some(n) = e.name {
