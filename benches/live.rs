@@ -346,11 +346,11 @@ fn main() {
         // Cut off by the time limit: count the spans that did arrive.
         let live = app
             .store
-            .sources
+            .sources()
             .iter()
             .position(|s| s.path == "otlp://bench");
         app.store
-            .events
+            .events()
             .iter()
             .filter(|e| Some(e.source() as usize) == live && e.kind() == Kind::Span)
             .count()

@@ -5,7 +5,7 @@
 //! this machine; compare ratios within one run.
 
 use heisen::analysis::{self, diff, minimize, races, suggest, verify};
-use heisen::model::{Attr, Event, Kind, Level, Op, Store, Strings, Value};
+use heisen::model::{Attr, Event, Kind, Level, Op, Parsed, Store, Strings, Value};
 use heisen::query::{self, QueryResult};
 use heisen::ui::app::App;
 use heisen::ui::keymap::Keymap;
@@ -30,10 +30,8 @@ fn scale(n: usize) -> usize {
 fn logs(n: usize, groups: usize, seed: u64) -> Store {
     let strings = Strings::new();
     let mut st = Store::new(strings.clone());
-    st.sources.push(heisen::model::Source::new(
-        "gen",
-        heisen::model::Format::Jsonl,
-    ));
+    let mut p = Parsed::default();
+    let src = heisen::model::Source::new("gen", heisen::model::Format::Jsonl);
     let mut r = StdRng::seed_from_u64(seed);
     let services: Vec<_> = ["api", "payments", "ledger", "auth", "search", "mailer"]
         .iter()
@@ -53,8 +51,8 @@ fn logs(n: usize, groups: usize, seed: u64) -> Store {
         strings.intern("hostname"),
         strings.intern("http.status_code"),
     );
-    st.events.reserve(n);
-    st.attrs.reserve(2 * n);
+    p.events.reserve(n);
+    p.attrs.reserve(2 * n);
     let mut ts = 1_763_890_200_000_000_000i64;
     for i in 0..n {
         ts += r.gen_range(1_000..200_000);
@@ -65,18 +63,19 @@ fn logs(n: usize, groups: usize, seed: u64) -> Store {
         e.name = Some(names[r.gen_range(0..names.len())]);
         e.trace = Some(reqs[r.gen_range(0..groups)]);
         e.request = e.trace;
-        e.attr_start = st.attrs.len() as u32;
+        e.attr_start = p.attrs.len() as u32;
         e.set_attr_len(2);
-        st.attrs.push(Attr::new(
+        p.attrs.push(Attr::new(
             k_host,
             Value::Str(hosts[r.gen_range(0..hosts.len())]),
         ));
-        st.attrs.push(Attr::new(
+        p.attrs.push(Attr::new(
             k_code,
             Value::Int([200, 200, 301, 404, 500][r.gen_range(0..5)]),
         ));
-        st.events.push(e);
+        p.events.push(e);
     }
+    st.append_source(src, p).expect("a generated source");
     st
 }
 
@@ -92,10 +91,8 @@ const STEPS: [&str; 10] = [
 fn with_attrs(n: usize, groups: usize, attrs: usize, seed: u64) -> Store {
     let strings = Strings::new();
     let mut st = Store::new(strings.clone());
-    st.sources.push(heisen::model::Source::new(
-        "gen",
-        heisen::model::Format::Jsonl,
-    ));
+    let mut p = Parsed::default();
+    let src = heisen::model::Source::new("gen", heisen::model::Format::Jsonl);
     let mut r = StdRng::seed_from_u64(seed);
     let keys: Vec<_> = (0..attrs)
         .map(|i| strings.intern(&format!("a{i}")))
@@ -112,12 +109,12 @@ fn with_attrs(n: usize, groups: usize, attrs: usize, seed: u64) -> Store {
         let mut e = Event::new(Kind::Log, i as i64 * step);
         e.seq = i as u32;
         e.request = Some(reqs[r.gen_range(0..groups)]);
-        e.attr_start = st.attrs.len() as u32;
+        e.attr_start = p.attrs.len() as u32;
         e.set_attr_len(attrs as u32);
         for (k, key) in keys.iter().enumerate() {
             let v = r.gen_range(0..vals.len());
             bad[i] |= k == 7 && v == 3 && i % 20 == 0;
-            st.attrs.push(Attr::new(*key, Value::Str(vals[v])));
+            p.attrs.push(Attr::new(*key, Value::Str(vals[v])));
         }
         // The step is a word: a number would be masked into one template.
         steps[i] = if r.gen_bool(0.03) {
@@ -130,22 +127,23 @@ fn with_attrs(n: usize, groups: usize, attrs: usize, seed: u64) -> Store {
             STEPS[steps[i]],
             i * 7919 % 100_003
         )));
-        st.events.push(e);
+        p.events.push(e);
     }
     // Retries of two requests within 1 ms (10 events either side) collide.
     let w = (1_000_000 / step) as usize;
     for i in (0..n).filter(|&i| steps[i] == retry) {
         let near = (i.saturating_sub(w)..(i + w + 1).min(n))
-            .any(|j| steps[j] == retry && st.events[j].request != st.events[i].request);
+            .any(|j| steps[j] == retry && p.events[j].request != p.events[i].request);
         bad[i] |= near;
     }
-    for (i, e) in st.events.iter_mut().enumerate() {
+    for (i, e) in p.events.iter_mut().enumerate() {
         e.set_level(Some(if bad[i] && r.gen_bool(0.9) {
             Level::Error
         } else {
             Level::Info
         }));
     }
+    st.append_source(src, p).expect("a generated source");
     st
 }
 
@@ -153,10 +151,8 @@ fn with_attrs(n: usize, groups: usize, attrs: usize, seed: u64) -> Store {
 fn schedule(n: usize, seed: u64) -> Store {
     let strings = Strings::new();
     let mut st = Store::new(strings.clone());
-    st.sources.push(heisen::model::Source::new(
-        "gen",
-        heisen::model::Format::Schedule,
-    ));
+    let mut p = Parsed::default();
+    let src = heisen::model::Source::new("gen", heisen::model::Format::Schedule);
     let mut r = StdRng::seed_from_u64(seed);
     let threads: Vec<_> = (0..16).map(|i| strings.intern(&format!("T{i}"))).collect();
     let objs: Vec<_> = (0..64)
@@ -164,30 +160,31 @@ fn schedule(n: usize, seed: u64) -> Store {
         .collect();
     let locks: Vec<_> = (0..8).map(|i| strings.intern(&format!("m{i}"))).collect();
     let mut ts = 0i64;
-    let mut push = |st: &mut Store, t, op, obj, v: i64| {
+    let mut push = |p: &mut Parsed, t, op, obj, v: i64| {
         ts += 100;
         let mut e = Event::new(Kind::Op, ts);
-        e.seq = st.events.len() as u32;
+        e.seq = p.events.len() as u32;
         e.thread = Some(t);
         e.set_op(Some(op));
         e.obj = Some(obj);
         e.set_value(Value::Int(v));
-        st.events.push(e);
+        p.events.push(e);
     };
-    while st.events.len() < n {
+    while p.events.len() < n {
         let t = threads[r.gen_range(0..threads.len())];
         let o = r.gen_range(0..objs.len());
         if o % 2 == 0 {
             let m = locks[o % locks.len()];
-            push(&mut st, t, Op::Lock, m, 0);
-            push(&mut st, t, Op::Read, objs[o], 1);
-            push(&mut st, t, Op::Write, objs[o], 2);
-            push(&mut st, t, Op::Unlock, m, 0);
+            push(&mut p, t, Op::Lock, m, 0);
+            push(&mut p, t, Op::Read, objs[o], 1);
+            push(&mut p, t, Op::Write, objs[o], 2);
+            push(&mut p, t, Op::Unlock, m, 0);
         } else {
             let op = if r.gen_bool(0.5) { Op::Read } else { Op::Write };
-            push(&mut st, t, op, objs[o], r.gen_range(0..100));
+            push(&mut p, t, op, objs[o], r.gen_range(0..100));
         }
     }
+    st.append_source(src, p).expect("a generated source");
     st
 }
 
@@ -195,10 +192,8 @@ fn schedule(n: usize, seed: u64) -> Store {
 fn orders(n: usize) -> (Store, verify::Spec) {
     let strings = Strings::new();
     let mut st = Store::new(strings.clone());
-    st.sources.push(heisen::model::Source::new(
-        "gen",
-        heisen::model::Format::Jsonl,
-    ));
+    let mut p = Parsed::default();
+    let src = heisen::model::Source::new("gen", heisen::model::Format::Jsonl);
     let (k_id, k_state) = (strings.intern("order_id"), strings.intern("state"));
     let states: Vec<_> = ["created", "paid", "shipped", "delivered"]
         .iter()
@@ -209,22 +204,23 @@ fn orders(n: usize) -> (Store, verify::Spec) {
         let order = i / per;
         let mut e = Event::new(Kind::Log, i as i64 * 1000);
         e.seq = i as u32;
-        e.attr_start = st.attrs.len() as u32;
+        e.attr_start = p.attrs.len() as u32;
         e.set_attr_len(2);
-        st.attrs.push(Attr::new(k_id, Value::Int(order as i64)));
+        p.attrs.push(Attr::new(k_id, Value::Int(order as i64)));
         // every 1000th order skips "shipped"
         let s = if order % 1000 == 7 && i % per == 2 {
             3
         } else {
             i % per
         };
-        st.attrs.push(Attr::new(k_state, Value::Str(states[s])));
-        st.events.push(e);
+        p.attrs.push(Attr::new(k_state, Value::Str(states[s])));
+        p.events.push(e);
     }
     let spec = verify::Spec::parse(
         "key = \"order_id\"\nstate = \"state\"\ninitial = \"created\"\n[transitions]\ncreated = [\"paid\"]\npaid = [\"shipped\"]\nshipped = [\"delivered\"]\n",
     )
     .expect("spec");
+    st.append_source(src, p).expect("a generated source");
     (st, spec)
 }
 
@@ -232,46 +228,45 @@ fn orders(n: usize) -> (Store, verify::Spec) {
 fn one_lost_update(n: usize) -> Store {
     let strings = Strings::new();
     let mut st = Store::new(strings.clone());
-    st.sources.push(heisen::model::Source::new(
-        "gen",
-        heisen::model::Format::Schedule,
-    ));
+    let mut p = Parsed::default();
+    let src = heisen::model::Source::new("gen", heisen::model::Format::Schedule);
     let (c, m) = (strings.intern("counter"), strings.intern("m"));
     let threads: Vec<_> = (0..8).map(|i| strings.intern(&format!("T{i}"))).collect();
     let mut value = 0i64;
     let mut ts = 0i64;
-    let mut push = |st: &mut Store, t, op, obj, v: Value| {
+    let mut push = |p: &mut Parsed, t, op, obj, v: Value| {
         ts += 100;
         let mut e = Event::new(Kind::Op, ts);
-        e.seq = st.events.len() as u32;
+        e.seq = p.events.len() as u32;
         e.thread = Some(t);
         e.set_op(Some(op));
         e.obj = Some(obj);
         e.set_value(v);
-        st.events.push(e);
+        p.events.push(e);
     };
     let mut k = 0;
     let mut injected = false;
-    while st.events.len() < n {
+    while p.events.len() < n {
         let t = threads[k % threads.len()];
-        if !injected && st.events.len() >= n / 2 {
+        if !injected && p.events.len() >= n / 2 {
             injected = true;
             // two threads read the same value, both write: one update lost
             let u = threads[(k + 1) % threads.len()];
-            push(&mut st, t, Op::Read, c, Value::Int(value));
-            push(&mut st, u, Op::Read, c, Value::Int(value));
-            push(&mut st, t, Op::Write, c, Value::Int(value + 1));
-            push(&mut st, u, Op::Write, c, Value::Int(value + 1));
+            push(&mut p, t, Op::Read, c, Value::Int(value));
+            push(&mut p, u, Op::Read, c, Value::Int(value));
+            push(&mut p, t, Op::Write, c, Value::Int(value + 1));
+            push(&mut p, u, Op::Write, c, Value::Int(value + 1));
             value += 1;
         } else {
-            push(&mut st, t, Op::Lock, m, Value::Null);
-            push(&mut st, t, Op::Read, c, Value::Int(value));
-            push(&mut st, t, Op::Write, c, Value::Int(value + 1));
-            push(&mut st, t, Op::Unlock, m, Value::Null);
+            push(&mut p, t, Op::Lock, m, Value::Null);
+            push(&mut p, t, Op::Read, c, Value::Int(value));
+            push(&mut p, t, Op::Write, c, Value::Int(value + 1));
+            push(&mut p, t, Op::Unlock, m, Value::Null);
             value += 1;
         }
         k += 1;
     }
+    st.append_source(src, p).expect("a generated source");
     st
 }
 
@@ -485,16 +480,23 @@ fn diff_runs() {
     let n = scale(1_000_000);
     // B is A with 1 in 1000 events renamed and a few neighbours swapped: two runs of one system.
     let a = logs(n, 1_000, 5);
-    let mut b = a.clone();
-    let other = b.strings.intern("handler Z");
-    for i in (0..b.events.len()).step_by(1000) {
-        b.events[i].name = Some(other);
-        if i + 1 < b.events.len() {
-            let (x, y) = (b.events[i].name, b.events[i + 1].name);
-            b.events[i].name = y;
-            b.events[i + 1].name = x;
+    let other = a.strings().intern("handler Z");
+    let mut events = a.events().to_vec();
+    for i in (0..events.len()).step_by(1000) {
+        events[i].name = Some(other);
+        if i + 1 < events.len() {
+            let (x, y) = (events[i].name, events[i + 1].name);
+            events[i].name = y;
+            events[i + 1].name = x;
         }
     }
+    let mut b = Store::new(a.strings().clone());
+    let parsed = Parsed {
+        events,
+        attrs: a.attr_pool().to_vec(),
+    };
+    b.append_source(a.sources()[0].clone(), parsed)
+        .expect("one source");
     let (d, s, cpu) = time_cpu(|| {
         diff::diff(
             &diff::Side {

@@ -71,12 +71,12 @@ struct LaneCounts {
 }
 /// Each source's earliest start and latest end, in one parallel pass.
 fn time_ranges(store: &Store) -> Vec<Option<(i64, i64)>> {
-    let n = store.sources.len();
+    let n = store.sources().len();
     let widen = |r: &mut Option<(i64, i64)>, (a, b): (i64, i64)| {
         *r = Some(r.map_or((a, b), |(x, y)| (x.min(a), y.max(b))));
     };
     store
-        .events
+        .events()
         .par_iter()
         .fold(
             || vec![None; n],
@@ -104,8 +104,8 @@ fn time_ranges(store: &Store) -> Vec<Option<(i64, i64)>> {
 /// values met (a handful for services, millions for trace ids), not every string.
 fn lane_counts<'s>(store: &'s Store, keys: &[LaneKey]) -> Vec<Vec<LaneCounts>> {
     use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
-    let n = store.sources.len();
-    let events = &store.events;
+    let n = store.sources().len();
+    let events = &store.events();
     // Event indexes by source, when there are several.
     let by_source: Option<Vec<Vec<u32>>> = (n > 1).then(|| {
         let mut g = vec![Vec::new(); n];
@@ -114,7 +114,7 @@ fn lane_counts<'s>(store: &'s Store, keys: &[LaneKey]) -> Vec<Vec<LaneCounts>> {
         }
         g
     });
-    let counts: Vec<AtomicU32> = (0..store.strings.len())
+    let counts: Vec<AtomicU32> = (0..store.strings().len())
         .map(|_| AtomicU32::new(0))
         .collect();
     keys.iter()
@@ -217,7 +217,7 @@ fn summarise<'s>(
 
 /// Summarise a store.
 pub fn compute(store: &Store, tz_given: bool) -> Stats {
-    let n = store.sources.len();
+    let n = store.sources().len();
     let range = time_ranges(store);
     let keys = [
         LaneKey::Service,
@@ -228,7 +228,7 @@ pub fn compute(store: &Store, tz_given: bool) -> Stats {
     let lanes = lane_counts(store, &keys);
     crate::timing::mark("stats: lanes");
     let sources: Vec<SourceStats> = store
-        .sources
+        .sources()
         .iter()
         .enumerate()
         .map(|(i, src)| {
@@ -295,8 +295,8 @@ pub fn compute(store: &Store, tz_given: bool) -> Stats {
     Stats {
         total: Totals {
             sources: n,
-            events: store.events.len() as u64,
-            parse_errors: store.sources.iter().map(|s| s.error_count).sum(),
+            events: store.events().len() as u64,
+            parse_errors: store.sources().iter().map(|s| s.error_count).sum(),
             first: all.map(|r| time::format_ns(r.0)),
             last: all.map(|r| time::format_ns(r.1)),
         },

@@ -36,7 +36,7 @@ fn msgs(st: &Store, q: &str) -> Vec<String> {
         QueryResult::Events(idx) => idx
             .iter()
             .map(|&i| {
-                let e = &st.events[i as usize];
+                let e = &st.events()[i as usize];
                 st.opt(e.msg).or(st.opt(e.name)).unwrap_or("").to_string()
             })
             .collect(),
@@ -139,7 +139,7 @@ fn pairs(st: &Store, q: &str) -> Vec<Vec<String>> {
                 m.bound
                     .iter()
                     .map(|(n, i)| {
-                        let e = &st.events[*i as usize];
+                        let e = &st.events()[*i as usize];
                         format!("{n}={}", st.opt(e.msg).or(st.opt(e.span)).unwrap_or(""))
                     })
                     .collect()

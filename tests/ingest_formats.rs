@@ -15,7 +15,7 @@ fn s(st: &Store, x: Option<heisen::model::Sym>) -> &str {
 
 fn attr(st: &Store, e: &Event, k: &str) -> String {
     st.attr(e, k)
-        .map(|v| v.to_text(&st.strings))
+        .map(|v| v.to_text(st.strings()))
         .unwrap_or_default()
 }
 
@@ -232,9 +232,9 @@ fn exact_counts_per_file() {
     ];
     for (file, format, events, errors) in cases {
         let st = load(file);
-        let src = &st.sources[0];
+        let src = &st.sources()[0];
         assert_eq!(src.format.as_str(), *format, "{file}");
-        assert_eq!(st.events.len(), *events, "{file}");
+        assert_eq!(st.events().len(), *events, "{file}");
         assert_eq!(src.error_count, *errors, "{file}: {:?}", src.errors);
     }
 }
@@ -243,7 +243,7 @@ fn exact_counts_per_file() {
 fn otlp_spans_and_logs() {
     let st = load("otlp-json/jaeger-ui_otlp2jaeger-in_telemetrygen.json");
     let spans: Vec<&Event> = st
-        .events
+        .events()
         .iter()
         .filter(|e| e.kind() == Kind::Span)
         .collect();
@@ -256,56 +256,56 @@ fn otlp_spans_and_logs() {
     assert!(spans.iter().all(|e| e.dur().is_some()));
 
     let logs = load("otlp-json/lnav_logfile_otel_collector.jsonl");
-    let levels: Vec<Option<Level>> = logs.events.iter().map(|e| e.level()).collect();
+    let levels: Vec<Option<Level>> = logs.events().iter().map(|e| e.level()).collect();
     assert!(levels.contains(&Some(Level::Error)) && levels.contains(&Some(Level::Warn)));
-    let first = &logs.events[0];
+    let first = &logs.events()[0];
     assert_eq!(s(&logs, first.service), "payment-service");
     assert_eq!(attr(&logs, first, "host.name"), "prod-01");
     assert_eq!(s(&logs, first.msg), "Processing payment request");
     assert!(first.trace.is_some());
 
     let ex = load("otlp-json/otel-proto_examples_trace.json");
-    let e = &ex.events[0];
+    let e = &ex.events()[0];
     assert_eq!(e.kind(), Kind::Span);
     assert_eq!(attr(&ex, e, "span.kind"), "server");
     // upper-case hex ids are normalised
     assert_eq!(s(&ex, e.trace), s(&ex, e.trace).to_ascii_lowercase());
 
     let noservice = load("otlp-json/jaeger-ui_otlp2jaeger-in-error.json");
-    assert_eq!(noservice.events[0].service, None);
+    assert_eq!(noservice.events()[0].service, None);
 }
 
 #[test]
 fn jaeger_zipkin_chrome_fields() {
     let j = load("jaeger-json/jaeger-ui_testTraceNormal_petclinic.json");
     let services: std::collections::BTreeSet<&str> =
-        j.events.iter().map(|e| s(&j, e.service)).collect();
+        j.events().iter().map(|e| s(&j, e.service)).collect();
     assert!(services.contains("api-gateway") && services.contains("customers-service"));
-    let with_parent = j.events.iter().filter(|e| e.parent.is_some()).count();
+    let with_parent = j.events().iter().filter(|e| e.parent.is_some()).count();
     assert_eq!(with_parent, 4);
 
     let anon = load("jaeger-json/jaeger_anonymizer_uiconv_trace_success.json");
-    assert!(anon.events.iter().all(|e| e.service.is_some()));
+    assert!(anon.events().iter().all(|e| e.service.is_some()));
 
     let z = load("zipkin-v2-json/zipkin-lens_skew.json");
     assert!(z
-        .events
+        .events()
         .iter()
         .any(|e| attr(&z, e, "span.kind") == "server"));
-    assert!(z.events.iter().all(|e| e.dur().is_some()));
+    assert!(z.events().iter().all(|e| e.dur().is_some()));
     let chinese = load("zipkin-v2-json/zipkin-benchmarks_zipkin2-chinese.json");
-    assert_eq!(chinese.events[0].status(), Some(Status::Error));
-    assert_eq!(chinese.events[0].level(), Some(Level::Error));
+    assert_eq!(chinese.events()[0].status(), Some(Status::Error));
+    assert_eq!(chinese.events()[0].level(), Some(Level::Error));
 
     let c = load("chrome-trace-json/speedscope_te_simple.json");
     let alpha = c
-        .events
+        .events()
         .iter()
         .find(|e| s(&c, e.name) == "alpha")
         .expect("alpha");
     assert_eq!(alpha.dur(), Some(14_000)); // B at 0 µs, E at 14 µs
     let gamma = c
-        .events
+        .events()
         .iter()
         .find(|e| s(&c, e.name) == "gamma")
         .expect("gamma");
@@ -313,41 +313,44 @@ fn jaeger_zipkin_chrome_fields() {
     let mp = load("chrome-trace-json/speedscope_te_multiprocess.json");
     // 6 of the 8 threads are named by thread_name metadata; p2 has no process_name.
     let named = mp
-        .events
+        .events()
         .iter()
         .filter(|e| !s(&mp, e.thread).starts_with("tid "))
         .count();
     assert_eq!(named, 6);
-    assert_eq!(s(&mp, mp.events[0].service), "p0");
+    assert_eq!(s(&mp, mp.events()[0].service), "p0");
 }
 
 #[test]
 fn text_formats_fields() {
     let l = load("logfmt/lnav_logfmt_virtual-kubelet_logrus-text.log");
-    assert_eq!(l.events[0].level(), Some(Level::Error));
-    assert_eq!(attr(&l, &l.events[0], "reason"), "");
-    assert_eq!(attr(&l, &l.events[0], "status"), "Pending");
+    assert_eq!(l.events()[0].level(), Some(Level::Error));
+    assert_eq!(attr(&l, &l.events()[0], "reason"), "");
+    assert_eq!(attr(&l, &l.events()[0], "status"), "Pending");
 
     let mixed = load("logfmt/lnav_mixed_json2_json-logfmt-panic.log");
     let hello = mixed
-        .events
+        .events()
         .iter()
         .find(|e| s(&mixed, e.msg).starts_with("Hello, World"))
         .expect("logfmt line in a JSON file");
     assert!(s(&mixed, hello.msg).contains("panic: foo bar failed baz\n   level1.py:10034"));
 
     let hdfs = load("plaintext-logs/loghub_HDFS_2k.log");
-    assert_eq!(s(&hdfs, hdfs.events[0].request), "blk_38865049064139660");
+    assert_eq!(s(&hdfs, hdfs.events()[0].request), "blk_38865049064139660");
     let hadoop = load("plaintext-logs/loghub_Hadoop_2k.log");
-    assert!(hadoop.events.iter().any(|e| s(&hadoop, e.thread) == "main"));
+    assert!(hadoop
+        .events()
+        .iter()
+        .any(|e| s(&hadoop, e.thread) == "main"));
     let apache = load("plaintext-logs/loghub_Apache_2k.log");
     assert!(apache
-        .events
+        .events()
         .iter()
         .any(|e| e.level() == Some(Level::Error)));
     let zap = load("json-logs/lnav_zap_console_otelcol.log");
     let err = zap
-        .events
+        .events()
         .iter()
         .find(|e| e.level() == Some(Level::Error))
         .expect("error line");
@@ -361,7 +364,7 @@ fn text_formats_fields() {
 #[test]
 fn race_reports() {
     let g = load("go-race/go-junit-report_017-race.txt");
-    let ops: Vec<&Event> = g.events.iter().filter(|e| e.kind() == Kind::Op).collect();
+    let ops: Vec<&Event> = g.events().iter().filter(|e| e.kind() == Kind::Op).collect();
     assert_eq!(ops.len(), 2);
     // The "Previous write" (goroutine 7) happened first.
     assert_eq!(s(&g, ops[0].thread), "goroutine 7");
@@ -369,7 +372,7 @@ fn race_reports() {
     assert!(ops.iter().all(|e| s(&g, e.obj) == "0x00c000138168"));
     assert!(attr(&g, ops[1], "frame").ends_with("race_test.go:9"));
     let race = g
-        .events
+        .events()
         .iter()
         .find(|e| e.kind() == Kind::Race)
         .expect("race");
@@ -379,7 +382,7 @@ fn race_reports() {
     // go test -json: the report is printed under TestA, but the race belongs to TestRace1.
     let j = load("go-race/tparse_race_test_01_gotest-json.jsonl");
     let race = j
-        .events
+        .events()
         .iter()
         .find(|e| e.kind() == Kind::Race)
         .expect("race");
@@ -390,12 +393,12 @@ fn race_reports() {
     );
 
     let t = load("tsan/clusterfuzz_tsan_data_race_chromium_sqlite.txt");
-    let ops: Vec<&Event> = t.events.iter().filter(|e| e.kind() == Kind::Op).collect();
+    let ops: Vec<&Event> = t.events().iter().filter(|e| e.kind() == Kind::Op).collect();
     assert_eq!(s(&t, ops[0].thread), "thread T22");
     assert_eq!(attr(&t, ops[1], "mutexes"), "write M1608");
     assert_eq!(attr(&t, ops[1], "access.size"), "4");
     let race = t
-        .events
+        .events()
         .iter()
         .find(|e| e.kind() == Kind::Race)
         .expect("race");
@@ -403,7 +406,7 @@ fn race_reports() {
 
     let uaf = load("tsan/clusterfuzz_tsan_heap-use-after-free_chromium.txt");
     let kinds: Vec<String> = uaf
-        .events
+        .events()
         .iter()
         .filter(|e| e.kind() == Kind::Race)
         .map(|e| attr(&uaf, e, "race.kind"))

@@ -23,12 +23,12 @@ fn attr(st: &Store, e: &Event, k: &str) -> Option<Value> {
 
 fn text(st: &Store, e: &Event, k: &str) -> String {
     attr(st, e, k)
-        .map(|v| v.to_text(&st.strings))
+        .map(|v| v.to_text(st.strings()))
         .unwrap_or_default()
 }
 
 fn by_name<'a>(st: &'a Store, name: &str) -> &'a Event {
-    st.events
+    st.events()
         .iter()
         .find(|e| s(st, e.name) == name)
         .unwrap_or_else(|| panic!("no event named {name}"))
@@ -36,7 +36,7 @@ fn by_name<'a>(st: &'a Store, name: &str) -> &'a Event {
 
 /// (trace, span, parent, start, duration) of every span: what two formats of one trace share.
 fn span_keys(st: &Store) -> BTreeSet<(String, String, String, i64, Option<i64>)> {
-    st.events
+    st.events()
         .iter()
         .filter(|e| e.kind() == Kind::Span)
         .map(|e| {
@@ -54,8 +54,8 @@ fn span_keys(st: &Store) -> BTreeSet<(String, String, String, i64, Option<i64>)>
 #[test]
 fn otlp_trace_example_maps_every_field() {
     let st = load("otlp-json/otel-proto_examples_trace.json");
-    assert_eq!(st.events.len(), 1);
-    let e = &st.events[0];
+    assert_eq!(st.events().len(), 1);
+    let e = &st.events()[0];
     assert_eq!(e.kind(), Kind::Span);
     assert_eq!(e.line, 30); // the span's first key
     assert_eq!(e.ts, 1_544_712_660_000_000_000);
@@ -77,7 +77,7 @@ fn otlp_trace_example_maps_every_field() {
 fn otlp_logs_levels_bodies_and_typed_attributes() {
     let st = load("otlp-json/lnav_logfile_otel_collector.jsonl");
     let got: Vec<(u32, Option<Level>, &str)> = st
-        .events
+        .events()
         .iter()
         .map(|e| (e.line, e.level(), s(&st, e.service)))
         .collect();
@@ -98,14 +98,14 @@ fn otlp_logs_levels_bodies_and_typed_attributes() {
             (6, Some(Info), "env-test"),
         ]
     );
-    assert!(st.events.iter().all(|e| e.kind() == Kind::Log));
-    let last = &st.events[10];
+    assert!(st.events().iter().all(|e| e.kind() == Kind::Log));
+    let last = &st.events()[10];
     assert_eq!(s(&st, last.trace), "8e1dd8d505f1a50b654f060631090c25");
     assert_eq!(s(&st, last.span), "384814e06fe88f46");
     assert_eq!(text(&st, last, "deployment.environment"), "production");
 
     let ex = load("otlp-json/otel-proto_examples_logs.json");
-    let e = &ex.events[0];
+    let e = &ex.events()[0];
     assert_eq!(e.level(), Some(Info)); // severityNumber 10
     assert_eq!(s(&ex, e.msg), "Example log record");
     assert_eq!(s(&ex, e.trace), "5b8efff798038103d269b633813fc60c");
@@ -122,7 +122,7 @@ fn otlp_logs_levels_bodies_and_typed_attributes() {
     );
 
     let ev = load("otlp-json/otel-proto_examples_events.json");
-    let e = &ev.events[0];
+    let e = &ev.events()[0];
     assert_eq!(s(&ev, e.name), "browser.page_view");
     assert_eq!(
         s(&ev, e.msg),
@@ -144,7 +144,7 @@ fn otlp_lines_and_document_give_the_same_spans() {
     assert_eq!(text(&lines, root, "telemetry.sdk.language"), "nodejs");
     assert_eq!(text(&lines, root, "span.kind"), "internal");
     // each file-exporter line keeps its line number
-    let l: Vec<u32> = lines.events.iter().map(|e| e.line).collect();
+    let l: Vec<u32> = lines.events().iter().map(|e| e.line).collect();
     assert_eq!(l, [4, 3, 1, 2]);
 }
 
@@ -154,7 +154,7 @@ fn jaeger_and_otlp_of_one_trace_agree() {
     let jaeger = load("jaeger-json/jaeger-ui_otlp2jaeger-out.json");
     assert_eq!(span_keys(&otlp), span_keys(&jaeger));
     for st in [&otlp, &jaeger] {
-        let e = &st.events[0];
+        let e = &st.events()[0];
         assert_eq!(s(st, e.service), "telemetrygen");
         assert_eq!(text(st, e, "span.kind"), "server");
         assert_eq!(text(st, e, "peer.service"), "telemetrygen-client");
@@ -167,21 +167,21 @@ fn jaeger_samples() {
     // 31-digit trace id and a 15-digit span id (leading zeros stripped by the writer) are padded
     // back, so every parent reference resolves to a span of the file.
     let st = load("jaeger-json/jaeger-ui_spansAmongEachOther_petclinic.json");
-    let spans: BTreeSet<&str> = st.events.iter().map(|e| s(&st, e.span)).collect();
+    let spans: BTreeSet<&str> = st.events().iter().map(|e| s(&st, e.span)).collect();
     assert!(spans.contains("0a68c6983a6d81a2"));
-    assert!(st.events.iter().all(|e| s(&st, e.trace).len() == 32));
+    assert!(st.events().iter().all(|e| s(&st, e.trace).len() == 32));
     let dangling: Vec<&str> = st
-        .events
+        .events()
         .iter()
         .filter_map(|e| e.parent.map(|p| st.s(p)))
         .filter(|p| !spans.contains(p))
         .collect();
     assert!(dangling.is_empty(), "{dangling:?}");
-    assert_eq!(st.events.iter().filter(|e| e.parent.is_none()).count(), 1);
+    assert_eq!(st.events().iter().filter(|e| e.parent.is_none()).count(), 1);
 
     let normal = load("jaeger-json/jaeger-ui_testTraceNormal_petclinic.json");
     let q = normal
-        .events
+        .events()
         .iter()
         .find(|e| s(&normal, e.span) == "622a5079b565623e")
         .expect("span");
@@ -193,7 +193,7 @@ fn jaeger_samples() {
 
     let anon = load("jaeger-json/jaeger_anonymizer_uiconv_trace_success.json");
     let err = anon
-        .events
+        .events()
         .iter()
         .find(|e| s(&anon, e.span) == "7bd66f09ba90ea3d")
         .expect("span");
@@ -206,8 +206,8 @@ fn jaeger_samples() {
     assert_eq!(s(&anon, err.parent), "7606ddfe69932d34");
 
     let ui = load("jaeger-json/jaeger-ui_TraceFlamegraph_testTrace_transformed.json");
-    assert_eq!(ui.events.len(), 4);
-    assert!(ui.sources[0].notes[0].starts_with("Jaeger UI internal trace format"));
+    assert_eq!(ui.events().len(), 4);
+    assert!(ui.sources()[0].notes[0].starts_with("Jaeger UI internal trace format"));
     let bike = by_name(&ui, "BikeHandler");
     assert_eq!(s(&ui, bike.service), "ride-sharing-app");
     assert_eq!(s(&ui, bike.parent), "d81ccf159d71bc66");
@@ -227,12 +227,12 @@ fn jaeger_samples() {
 fn zipkin_samples() {
     let st = load("zipkin-v2-json/zipkin-lens_smartthings-oauth-authorization.json");
     let spans: Vec<&Event> = st
-        .events
+        .events()
         .iter()
         .filter(|e| e.kind() == Kind::Span)
         .collect();
     assert_eq!(spans.len(), 175);
-    assert_eq!(st.events.len() - spans.len(), 9); // annotations
+    assert_eq!(st.events().len() - spans.len(), 9); // annotations
     assert_eq!(spans.iter().filter(|e| e.dur().is_none()).count(), 19);
     assert_eq!(spans.iter().filter(|e| e.name.is_none()).count(), 6);
     assert_eq!(
@@ -251,7 +251,7 @@ fn zipkin_samples() {
     );
 
     let envoy = load("zipkin-v2-json/zipkin-lens_envoy.json");
-    let e = &envoy.events[0];
+    let e = &envoy.events()[0];
     assert_eq!(e.service, None);
     assert_eq!(e.parent, None);
     assert_eq!(e.dur(), Some(127_115_000));
@@ -264,7 +264,7 @@ fn zipkin_samples() {
 
     let client = load("zipkin-v2-json/zipkin-benchmarks_zipkin2-client.json");
     let names: Vec<(Kind, &str, i64)> = client
-        .events
+        .events()
         .iter()
         .map(|e| (e.kind(), s(&client, e.name), e.ts))
         .collect();
@@ -277,15 +277,15 @@ fn zipkin_samples() {
         ]
     );
     assert_eq!(
-        text(&client, &client.events[0], "remoteEndpoint.port"),
+        text(&client, &client.events()[0], "remoteEndpoint.port"),
         "9000"
     );
-    assert!(client.events[1..]
+    assert!(client.events()[1..]
         .iter()
-        .all(|a| a.span == client.events[0].span && s(&client, a.service) == "frontend"));
+        .all(|a| a.span == client.events()[0].span && s(&client, a.service) == "frontend"));
 
     let zh = load("zipkin-v2-json/zipkin-benchmarks_zipkin2-chinese.json");
-    let e = &zh.events[0];
+    let e = &zh.events()[0];
     assert_eq!(s(&zh, e.service), "订单维护服务");
     assert_eq!(text(&zh, e, "error"), "此用户没有操作权限");
     assert_eq!(e.status(), Some(Status::Error));
@@ -295,7 +295,7 @@ fn zipkin_samples() {
 fn chrome_samples() {
     let z = load("chrome-trace-json/speedscope_te_zero-duration-events.json");
     let got: Vec<(&str, i64, Option<i64>)> = z
-        .events
+        .events()
         .iter()
         .map(|e| (s(&z, e.name), e.ts, e.dur()))
         .collect();
@@ -310,28 +310,36 @@ fn chrome_samples() {
     );
 
     let o = load("chrome-trace-json/speedscope_te_out-of-order.json");
-    let got: Vec<(&str, Option<i64>)> = o.events.iter().map(|e| (s(&o, e.name), e.dur())).collect();
+    let got: Vec<(&str, Option<i64>)> = o
+        .events()
+        .iter()
+        .map(|e| (s(&o, e.name), e.dur()))
+        .collect();
     assert_eq!(
         got,
         [("A", Some(10_000)), ("B", Some(8_000)), ("C", Some(6_000))]
     );
 
     let t = load("chrome-trace-json/speedscope_te_too-many-end-events.json");
-    let src = &t.sources[0];
+    let src = &t.sources()[0];
     let lines: Vec<u32> = src.errors.iter().map(|e| e.line).collect();
     assert_eq!(lines, [6, 7]);
     assert!(src.errors[0].reason.contains("'gamma' matches no open B"));
     assert_eq!(by_name(&t, "beta").dur(), Some(12_000));
 
     let big = load("chrome-trace-json/speedscope_chrome69_simple_array.json");
-    let spans = big.events.iter().filter(|e| e.kind() == Kind::Span).count();
+    let spans = big
+        .events()
+        .iter()
+        .filter(|e| e.kind() == Kind::Span)
+        .count();
     assert_eq!(spans, 927 + 140);
-    assert_eq!(big.events.len() - spans, 49 + 14); // I instants + R marks
-    let notes = &big.sources[0].notes;
+    assert_eq!(big.events().len() - spans, 49 + 14); // I instants + R marks
+    let notes = &big.sources()[0].notes;
     assert!(notes.iter().any(|n| n
         == "trace events of other phases not shown (D: 7, F: 6, N: 7, O: 2, P: 22, S: 9, T: 3)"));
     let task = big
-        .events
+        .events()
         .iter()
         .find(|e| e.ts == 52_949_279_308_000)
         .expect("first event of the file");
@@ -348,13 +356,13 @@ fn chrome_samples() {
 
     // ts and tid written as strings; process/thread names from metadata.
     let h = load("chrome-trace-json/speedscope_te_multi-thread-with-samples.json");
-    let e = &h.events[0];
+    let e = &h.events()[0];
     assert_eq!(e.ts, 11_550_183_666_000);
     assert_eq!((s(&h, e.service), s(&h, e.thread)), ("hermes", "mqt_js"));
-    assert_eq!(s(&h, h.events[1].thread), "tid 2");
+    assert_eq!(s(&h, h.events()[1].thread), "tid 2");
 
     let partial = load("chrome-trace-json/speedscope_te_simple-partial_no-closing-bracket.json");
-    assert_eq!(partial.events.len(), 4);
+    assert_eq!(partial.events().len(), 4);
     assert_eq!(
         text(&partial, by_name(&partial, "gamma"), "args.detail"),
         "foobar"

@@ -132,7 +132,7 @@ fn hypothesis_counterexamples_jump() {
     // The verdict selects the first counterexample: request 2's start; `n` goes to request 4's.
     let request = |a: &App| {
         let i = a.selected_event().expect("selection") as usize;
-        let v = a.store.view(&a.store.events[i]);
+        let v = a.store.view(&a.store.events()[i]);
         serde_json::to_value(v).expect("json")["request"].clone()
     };
     assert_eq!(a.selected_event(), Some(a.results[0]));
@@ -314,7 +314,7 @@ fn analyses_as_views() {
     assert_eq!(a.results.len(), 19 * 2 + 10 * 4);
     let op = |a: &App| {
         let i = a.selected_event().expect("selection") as usize;
-        let v = serde_json::to_value(a.store.view(&a.store.events[i])).expect("json");
+        let v = serde_json::to_value(a.store.view(&a.store.events()[i])).expect("json");
         format!("{} {} {} {}", v["thread"], v["op"], v["obj"], v["value"])
     };
     // The first race: T1 writes the counter, then T2 reads it.
@@ -358,27 +358,53 @@ fn suggestions_list_then_check() {
     );
 }
 
+/// Grow the store as a live source does: copies of stored events, retimed, merged into
+/// their sources.
+fn merge_copies(
+    store: &mut heisen::model::Store,
+    events: Vec<heisen::model::Event>,
+) -> heisen::model::Grown {
+    let parts = events
+        .into_iter()
+        .map(|mut e| {
+            let attrs = store.attrs(&e).to_vec();
+            e.attr_start = 0;
+            heisen::model::LivePart {
+                path: store.source_path(&e).to_string(),
+                format: store.format_of(&e),
+                parsed: heisen::model::Parsed {
+                    events: vec![e],
+                    attrs,
+                },
+                errors: Vec::new(),
+            }
+        })
+        .collect();
+    store.merge_live(parts).expect("merges")
+}
+
 #[test]
 fn live_growth_follows_the_end_or_keeps_the_place() {
     let mut a = app();
     let n = a.store.len();
     let grow = |store: &mut heisen::model::Store| {
-        let mut late = store.events[0].clone();
+        let mut late = store.events()[0].clone();
         late.ts -= 1_000_000; // arrives late: goes first
         late.seq += 1_000_000;
-        let mut newest = store.events.last().expect("events").clone();
+        let mut newest = store.events().last().expect("events").clone();
         newest.ts += 1_000_000;
         newest.seq += 1_000_000;
-        store.events.insert(0, late);
-        store.events.push(newest);
-        heisen::ingest::Grown { added: 2, from: 0 }
+        merge_copies(store, vec![late, newest])
     };
     // In the middle: the selected event stays selected although one was inserted before it.
     press(&mut a, "j j j");
-    let before = a.store.events[a.selected_event().unwrap() as usize].clone();
+    let before = a.store.events()[a.selected_event().unwrap() as usize].clone();
     let fx = a.store_grew(grow);
     assert_eq!(a.store.len(), n + 2);
-    assert_eq!(a.store.events[a.selected_event().unwrap() as usize], before);
+    assert_eq!(
+        a.store.events()[a.selected_event().unwrap() as usize],
+        before
+    );
     // No query: list and lanes are up to date at once, nothing is re-run.
     assert!(fx.is_empty(), "{fx:?}");
     assert_eq!(a.visible, (0..a.store.len() as u32).collect::<Vec<_>>());
@@ -396,7 +422,7 @@ fn live_growth_follows_the_end_or_keeps_the_place() {
     let matched: Vec<_> = a
         .visible
         .iter()
-        .map(|&i| a.store.events[i as usize].clone())
+        .map(|&i| a.store.events()[i as usize].clone())
         .collect();
     // 30 errors and the two copies of the newest event (an error span) added so far.
     assert_eq!((matched.len(), a.store.len()), (32, 275));
@@ -411,7 +437,7 @@ fn live_growth_follows_the_end_or_keeps_the_place() {
     let rerun: Vec<_> = a
         .visible
         .iter()
-        .map(|&i| a.store.events[i as usize].clone())
+        .map(|&i| a.store.events()[i as usize].clone())
         .collect();
     // ... and the third copy of that error span.
     assert_eq!(rerun.len(), 33);
@@ -421,14 +447,12 @@ fn live_growth_follows_the_end_or_keeps_the_place() {
     );
     // Growth at the end keeps the matches listed.
     let at_end = |store: &mut heisen::model::Store| {
-        let mut e = store.events.last().expect("events").clone();
+        let mut e = store.events().last().expect("events").clone();
         e.ts += 1_000_000;
         e.seq += 1_000_000;
-        store.events.push(e);
-        heisen::ingest::Grown {
-            added: 1,
-            from: store.events.len() - 1,
-        }
+        let grown = merge_copies(store, vec![e]);
+        assert_eq!(grown.from, store.len() - 1, "at the end");
+        grown
     };
     let before = a.visible.clone();
     let lanes = a.lanes.clone();

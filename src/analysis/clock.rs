@@ -31,7 +31,7 @@ pub fn flags(store: &Store) -> Vec<ClockFlags> {
 
 /// [`flags`], reading the events in blocks of `block`.
 fn flags_in_blocks(store: &Store, block: usize) -> Vec<ClockFlags> {
-    let n = store.sources.len();
+    let n = store.sources().len();
     let medians = if n > 1 {
         medians_in_blocks(store, block)
     } else {
@@ -42,7 +42,7 @@ fn flags_in_blocks(store: &Store, block: usize) -> Vec<ClockFlags> {
     let names = LaneNames::new(store);
     (0..n)
         .map(|i| {
-            let jumps = store.sources[i].jumps;
+            let jumps = store.sources()[i].jumps;
             let mut f = ClockFlags {
                 backwards_jumps: jumps.count,
                 worst_backwards_jump_ns: jumps.worst_ns,
@@ -60,7 +60,7 @@ fn flags_in_blocks(store: &Store, block: usize) -> Vec<ClockFlags> {
                 let d = me.saturating_sub(others[others.len() / 2]);
                 let hours = (d as f64 / HOUR as f64).round() as i64;
                 // Only a source with times written without a zone can be in the wrong one.
-                let naive = store.sources[i].naive_times > 0;
+                let naive = store.sources()[i].naive_times > 0;
                 if naive && hours != 0 && (d - hours * HOUR).abs() <= HOUR_TOLERANCE_NS {
                     f.offset_hours = Some(hours);
                     // The source's lane name: `--shift` takes any suffix of its path.
@@ -80,8 +80,8 @@ fn flags_in_blocks(store: &Store, block: usize) -> Vec<ClockFlags> {
 /// The median time of each source: its middle event in time order, found in the block (of
 /// `block` events) that holds it after one parallel pass counting each source per block.
 fn medians_in_blocks(store: &Store, block: usize) -> Vec<Option<i64>> {
-    let n = store.sources.len();
-    let events = &store.events;
+    let n = store.sources().len();
+    let events = &store.events();
     let blocks: Vec<Vec<usize>> = events
         .par_chunks(block)
         .map(|blk| {

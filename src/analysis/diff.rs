@@ -132,7 +132,7 @@ fn lanes(side: &Side) -> SideLanes {
     let names = LaneNames::new(side.store);
     let mut m = SideLanes::new();
     for &i in &side.events {
-        let e = &side.store.events[i as usize];
+        let e = &side.store.events()[i as usize];
         let lane = LaneKey::Service.lane(side.store, e);
         m.entry(names.plain(side.store, lane))
             .or_insert_with(|| (matches!(lane, LaneId::Source(_)), Vec::new()))
@@ -169,7 +169,7 @@ fn pct(sorted: &[i64], p: f64) -> i64 {
 fn timings(side: &Side) -> HashMap<String, Timing> {
     let mut d: HashMap<String, Vec<i64>> = HashMap::new();
     for &i in &side.events {
-        let e = &side.store.events[i as usize];
+        let e = &side.store.events()[i as usize];
         if let Some(dur) = e.dur() {
             d.entry(event_template(side.store, e))
                 .or_default()
@@ -195,11 +195,11 @@ fn timings(side: &Side) -> HashMap<String, Timing> {
 fn constants(side: &Side) -> BTreeMap<String, String> {
     let mut vals: HashMap<String, (BTreeSet<String>, usize)> = HashMap::new();
     for &i in &side.events {
-        let e = &side.store.events[i as usize];
+        let e = &side.store.events()[i as usize];
         for a in side.store.attrs(e) {
             let v = vals.entry(side.store.s(a.key()).to_string()).or_default();
             if v.0.len() < 2 {
-                v.0.insert(a.value().to_text(&side.store.strings));
+                v.0.insert(a.value().to_text(side.store.strings()));
             }
             v.1 += 1;
         }
@@ -215,14 +215,14 @@ fn constants(side: &Side) -> BTreeMap<String, String> {
 fn template_constants(side: &Side) -> BTreeMap<(String, String), String> {
     let mut vals: HashMap<(String, String), BTreeSet<String>> = HashMap::new();
     for &i in &side.events {
-        let e = &side.store.events[i as usize];
+        let e = &side.store.events()[i as usize];
         let t = event_template(side.store, e);
         for a in side.store.attrs(e) {
             let v = vals
                 .entry((t.clone(), side.store.s(a.key()).to_string()))
                 .or_default();
             if v.len() < 2 {
-                v.insert(a.value().to_text(&side.store.strings));
+                v.insert(a.value().to_text(side.store.strings()));
             }
         }
     }
@@ -265,7 +265,7 @@ pub struct Row {
 /// What an event shows beyond its template: an operation's value, its message's first line.
 fn shown_values<'a>(store: &'a Store, e: &Event) -> (String, &'a str) {
     let value = match e.op() {
-        Some(_) => e.value().to_text(&store.strings),
+        Some(_) => e.value().to_text(store.strings()),
         None => String::new(),
     };
     let msg = store
@@ -281,12 +281,12 @@ pub fn align(a: &Side, b: &Side) -> (Vec<Row>, Option<usize>) {
     let ta: Vec<String> = a
         .events
         .iter()
-        .map(|&i| event_template(a.store, &a.store.events[i as usize]))
+        .map(|&i| event_template(a.store, &a.store.events()[i as usize]))
         .collect();
     let tb: Vec<String> = b
         .events
         .iter()
-        .map(|&i| event_template(b.store, &b.store.events[i as usize]))
+        .map(|&i| event_template(b.store, &b.store.events()[i as usize]))
         .collect();
     let ra: Vec<&str> = ta.iter().map(String::as_str).collect();
     let rb: Vec<&str> = tb.iter().map(String::as_str).collect();
@@ -305,8 +305,8 @@ pub fn align(a: &Side, b: &Side) -> (Vec<Row>, Option<usize>) {
             } => rows.extend((0..len).map(|k| {
                 let (i, j) = (old_index + k, new_index + k);
                 let (ea, eb) = (
-                    &a.store.events[a.events[i] as usize],
-                    &b.store.events[b.events[j] as usize],
+                    &a.store.events()[a.events[i] as usize],
+                    &b.store.events()[b.events[j] as usize],
                 );
                 let kind = if shown_values(a.store, ea) == shown_values(b.store, eb) {
                     RowKind::Same
@@ -384,8 +384,8 @@ pub fn diff(a: &Side, b: &Side) -> RunDiff {
                         let t0 = side
                             .events
                             .first()
-                            .map(|&i| side.store.events[i as usize].ts)?;
-                        ev.map(|i| side.store.events[i as usize].ts - t0)
+                            .map(|&i| side.store.events()[i as usize].ts)?;
+                        ev.map(|i| side.store.events()[i as usize].ts - t0)
                     };
                     let when = rel(a, event_a)
                         .into_iter()

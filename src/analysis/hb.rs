@@ -122,7 +122,7 @@ pub fn compute(store: &Store, events: &[u32]) -> Hb {
         if !super::is_schedule_op(store, i) {
             continue;
         }
-        if let Some((t, c)) = w.step(&store.events[i as usize]) {
+        if let Some((t, c)) = w.step(&store.events()[i as usize]) {
             thread_of.insert(i, t);
             clock_of.insert(i, c.clone());
         }

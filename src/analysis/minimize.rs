@@ -94,7 +94,7 @@ impl Oracle {
                             .is_none_or(|(from, to)| *from == v.from && *to == v.to)
                 }),
             Oracle::Hypothesis(q) => {
-                let sub = substore(store, events);
+                let sub = store.subset(events);
                 match crate::query::compile(&sub, q) {
                     Ok(c) => match crate::query::run(&sub, &c) {
                         crate::query::QueryResult::Events(e) => !e.is_empty(),
@@ -108,20 +108,6 @@ impl Oracle {
             }
         }
     }
-}
-
-/// A store holding only `events` (same strings, sources and attributes).
-pub fn substore(store: &Store, events: &[u32]) -> Store {
-    let mut s = Store::new(store.strings.clone());
-    s.sources = store.sources.clone();
-    for &i in events {
-        let mut e = store.events[i as usize].clone();
-        let attrs = store.attrs(&e).to_vec();
-        e.attr_start = s.attrs.len() as u32;
-        s.attrs.extend(attrs);
-        s.events.push(e);
-    }
-    s
 }
 
 /// The outcome of a minimisation.
@@ -241,7 +227,7 @@ pub fn minimize(store: &Store, events: &[u32], oracle: &Oracle) -> Option<Minimi
     // 2. Whole threads / groups.
     let mut groups: BTreeMap<String, Vec<u32>> = BTreeMap::new();
     for &i in &cur {
-        let e = &store.events[i as usize];
+        let e = &store.events()[i as usize];
         let g = e
             .thread
             .or(e.request)

@@ -23,15 +23,15 @@ pub fn all(store: &Store) -> Vec<u32> {
 
 /// Schedule operations recorded by heisen's own format (not imported race reports).
 pub fn is_schedule_op(store: &Store, i: u32) -> bool {
-    let e = &store.events[i as usize];
+    let e = &store.events()[i as usize];
     e.kind() == Kind::Op && !matches!(store.format_of(e), Format::Gorace | Format::Tsan)
 }
 
 /// A field or attribute of an event as text, by name (normalised fields first).
 pub fn field_text(store: &Store, i: u32, name: &str) -> Option<String> {
-    let e = &store.events[i as usize];
+    let e = &store.events()[i as usize];
     crate::model::field::Field::normalised(name)
         .and_then(|f| crate::model::field::get(store, e, f))
         .map(|v| v.text(store).into_owned())
-        .or_else(|| store.attr(e, name).map(|v| v.to_text(&store.strings)))
+        .or_else(|| store.attr(e, name).map(|v| v.to_text(store.strings())))
 }

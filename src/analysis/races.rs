@@ -59,10 +59,10 @@ pub struct Analysis {
 
 /// A code location for deduplication: `pc`, `frame` or `loc` attribute, else the thread.
 fn location(store: &Store, i: u32) -> String {
-    let e = &store.events[i as usize];
+    let e = &store.events()[i as usize];
     for k in ["pc", "frame", "loc", "location"] {
         if let Some(v) = store.attr(e, k) {
-            return v.to_text(&store.strings);
+            return v.to_text(store.strings());
         }
     }
     e.thread.map(|t| store.s(t).to_string()).unwrap_or_default()
@@ -127,7 +127,7 @@ fn detect_races(store: &Store, events: &[u32], out: &mut Analysis) {
         if !super::is_schedule_op(store, i) {
             continue;
         }
-        let e = &store.events[i as usize];
+        let e = &store.events()[i as usize];
         let Some((t, clock)) = walker.step(e) else {
             continue;
         };
@@ -172,11 +172,11 @@ fn detect_races(store: &Store, events: &[u32], out: &mut Analysis) {
 
 /// Races from imported reports: one per report block (`race.id`), with its two accesses.
 fn imported(store: &Store, events: &[u32], out: &mut Analysis) {
-    let key_id = store.strings.lookup("race.id");
+    let key_id = store.strings().lookup("race.id");
     let mut by_report: BTreeMap<(u32, i64), Vec<u32>> = BTreeMap::new();
     let mut reports: Vec<(u32, i64)> = Vec::new();
     for &i in events {
-        let e = &store.events[i as usize];
+        let e = &store.events()[i as usize];
         let Some(Value::Int(id)) = key_id.and_then(|k| store.attr_sym(e, k)) else {
             continue;
         };
@@ -189,8 +189,8 @@ fn imported(store: &Store, events: &[u32], out: &mut Analysis) {
     for r in reports {
         let acc = by_report.get(&r).cloned().unwrap_or_default();
         if let [a, b, ..] = acc[..] {
-            let ea = &store.events[a as usize];
-            let eb = &store.events[b as usize];
+            let ea = &store.events()[a as usize];
+            let eb = &store.events()[b as usize];
             let kind = if ea.op() == Some(Op::Write) && eb.op() == Some(Op::Write) {
                 "write-write"
             } else {
@@ -226,7 +226,7 @@ fn lost_updates(store: &Store, events: &[u32], out: &mut Analysis) {
         if !super::is_schedule_op(store, i) {
             continue;
         }
-        let e = &store.events[i as usize];
+        let e = &store.events()[i as usize];
         let (Some(op), Some(obj), Some(th)) = (e.op(), e.obj, e.thread) else {
             continue;
         };
@@ -245,7 +245,7 @@ fn lost_updates(store: &Store, events: &[u32], out: &mut Analysis) {
                 if o.initial.is_none() && o.pending.is_empty() && o.rmw.is_empty() {
                     o.initial = Some(e.value());
                 } else if let Some((v, r)) = o.pending.remove(&th) {
-                    let inc = match (v.as_f64(&store.strings), e.value().as_f64(&store.strings)) {
+                    let inc = match (v.as_f64(store.strings()), e.value().as_f64(store.strings())) {
                         (Some(a), Some(b)) => b == a + 1.0,
                         _ => false,
                     };
@@ -281,18 +281,18 @@ fn lost_updates(store: &Store, events: &[u32], out: &mut Analysis) {
                 ev.sort_unstable();
                 out.lost_updates.push(LostUpdate {
                     obj: name.clone(),
-                    value: v.to_json(&store.strings),
+                    value: v.to_json(store.strings()),
                     events: ev,
                 });
                 o.summary.lost_updates += 1;
             }
         }
         o.summary.threads = o.threads.len();
-        o.summary.initial_value = o.initial.map(|v| v.to_json(&store.strings));
-        o.summary.final_value = o.last.map(|v| v.to_json(&store.strings));
+        o.summary.initial_value = o.initial.map(|v| v.to_json(store.strings()));
+        o.summary.final_value = o.last.map(|v| v.to_json(store.strings()));
         o.summary.expected_final = (o.summary.increments_attempted > 0).then(|| {
             o.initial
-                .and_then(|v| v.as_f64(&store.strings))
+                .and_then(|v| v.as_f64(store.strings()))
                 .unwrap_or(0.0)
                 + o.increments
         });

@@ -30,23 +30,23 @@ struct Access {
 }
 
 fn access(store: &Store, i: u32) -> Option<(String, bool, Access)> {
-    let e = &store.events[i as usize];
+    let e = &store.events()[i as usize];
     let (op, obj, value) = match e.kind() {
         Kind::Op => (
             e.op()?,
             e.obj.map(|o| store.s(o).to_string())?,
-            e.value().to_text(&store.strings),
+            e.value().to_text(store.strings()),
         ),
         _ => {
             let op = super::field_text(store, i, "op").and_then(|o| Op::parse(&o))?;
             let obj = store
                 .attr(e, "obj")
                 .or_else(|| store.attr(e, "key"))
-                .map(|v| v.to_text(&store.strings))?;
+                .map(|v| v.to_text(store.strings()))?;
             let value = store
                 .attr(e, "value")
                 .or_else(|| store.attr(e, "version"))
-                .map(|v| v.to_text(&store.strings))?;
+                .map(|v| v.to_text(store.strings()))?;
             (op, obj, value)
         }
     };

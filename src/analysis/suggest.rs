@@ -108,7 +108,7 @@ impl V {
             V::Bool(b) => Lit::Word(b.to_string()),
             V::Float(f) => Lit::Num(f64::from_bits(f)),
             V::Static(t) => Lit::Str(t.to_string()),
-            V::Source(i) => Lit::Str(store.sources.get(i).map_or("", |s| &s.path).to_string()),
+            V::Source(i) => Lit::Str(store.sources().get(i).map_or("", |s| &s.path).to_string()),
         }
     }
 }
@@ -247,7 +247,7 @@ pub fn suggest(
     // Groups.
     let mut gid: HashMap<GroupKey, usize, ahash::RandomState> = HashMap::default();
     let group_of: Vec<Option<usize>> = store
-        .events
+        .events()
         .iter()
         .map(|e| {
             key_of(store, e, key).map(|k| {
@@ -375,7 +375,7 @@ fn field_candidates(
     // Resolved as `check` resolves them: `name` and `status` fall back to an attribute of the
     // same name, which is then read here and not offered again as `attrs."name"`.
     // With several inputs the file is a lane too.
-    let source = (store.sources.len() > 1).then_some("source");
+    let source = (store.sources().len() > 1).then_some("source");
     let normal: Vec<(Field, String)> = ["service", "thread", "name", "level", "status", "kind"]
         .iter()
         .copied()
@@ -395,7 +395,7 @@ fn field_candidates(
             field_of[k] = u32::MAX;
         }
     }
-    for a in &store.attrs {
+    for a in store.attr_pool() {
         let k = a.key().into_usize();
         if k >= field_of.len() {
             field_of.resize(k + 1, u32::MAX - 1);
@@ -411,7 +411,7 @@ fn field_candidates(
         }
     }
     let nf = names.len();
-    let ns = store.sources.len().max(1);
+    let ns = store.sources().len().max(1);
     let chunk = (store.len() / (rayon::current_num_threads() * 4)).max(4096);
     let empty = || Scan {
         fields: vec![Seen::default(); nf],
@@ -419,7 +419,7 @@ fn field_candidates(
         groups: n,
     };
     let scan = store
-        .events
+        .events()
         .par_chunks(chunk)
         .enumerate()
         .map(|(c, events)| {
@@ -473,7 +473,7 @@ fn field_candidates(
             continue;
         }
         seen_attr[fi] = true;
-        let events = store.sources.get(src).map_or(0, |s| s.events as usize);
+        let events = store.sources().get(src).map_or(0, |s| s.events as usize);
         if *multi || *count < events {
             config[fi] = false;
         }
@@ -522,7 +522,7 @@ fn event_candidates(
     let mut msg_t: HashMap<Sym, u32, ahash::RandomState> = HashMap::default();
     let mut tcount: Vec<usize> = Vec::new();
     let ev_t: Vec<Option<u32>> = store
-        .events
+        .events()
         .iter()
         .map(|e| {
             let m = e.msg?;
@@ -552,7 +552,7 @@ fn event_candidates(
     let mut tcause: Vec<bool> = vec![false; order.len()];
     // Spans slower than their name's p90.
     let mut durs: HashMap<Sym, Vec<i64>, ahash::RandomState> = HashMap::default();
-    for e in &store.events {
+    for e in store.events() {
         if let (Some(nm), Some(d)) = (e.name, e.dur()) {
             durs.entry(nm).or_default().push(d);
         }
@@ -570,7 +570,7 @@ fn event_candidates(
     // Event kinds for co-occurrences, with the outcome groups each is seen in.
     // (groups, seen on a child span, seen off the outcome's own events)
     let mut labels: HashMap<Label, (Bits, bool, bool), ahash::RandomState> = HashMap::default();
-    for (i, e) in store.events.iter().enumerate() {
+    for (i, e) in store.events().iter().enumerate() {
         let Some(g) = group_of[i] else { continue };
         let cause = !out_events.get(i);
         if let Some(slot) = ev_t[i].and_then(|t| tslot[t as usize]) {
@@ -674,7 +674,7 @@ fn near_candidates(
         .map(|(i, (l, _, _))| (*l, i as u32))
         .collect();
     let events: Vec<Labelled> = store
-        .events
+        .events()
         .iter()
         .enumerate()
         .filter_map(|(i, e)| {

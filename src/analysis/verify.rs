@@ -86,7 +86,7 @@ pub fn verify(store: &Store, spec: &Spec, events: &[u32]) -> Report {
     let by_sym: HashMap<crate::model::Sym, usize, ahash::RandomState> = names
         .iter()
         .enumerate()
-        .filter_map(|(i, n)| store.strings.lookup(n).map(|s| (s, i)))
+        .filter_map(|(i, n)| store.strings().lookup(n).map(|s| (s, i)))
         .collect();
     let allowed: HashSet<(usize, usize), ahash::RandomState> = spec
         .transitions
@@ -99,7 +99,7 @@ pub fn verify(store: &Store, spec: &Spec, events: &[u32]) -> Report {
     let mut instances = 0usize;
     let mut violations = Vec::new();
     for (p, &i) in events.iter().enumerate() {
-        let e = &store.events[i as usize];
+        let e = &store.events()[i as usize];
         let (Some(key), Some(state)) = (key_of(store, e, kf), get(store, e, sf)) else {
             continue;
         };
@@ -134,7 +134,8 @@ pub fn verify(store: &Store, spec: &Spec, events: &[u32]) -> Report {
                             .iter()
                             .copied()
                             .filter(|&j| {
-                                key_of(store, &store.events[j as usize], kf).as_ref() != Some(&key)
+                                key_of(store, &store.events()[j as usize], kf).as_ref()
+                                    != Some(&key)
                             })
                             .take(BETWEEN_MAX)
                             .collect()

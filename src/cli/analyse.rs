@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 
 /// One line naming an event.
 pub fn ev_text(store: &Store, i: u32) -> String {
-    sanitize(&store.line_text(&store.events[i as usize]), true).into_owned()
+    sanitize(&store.line_text(&store.events()[i as usize]), true).into_owned()
 }
 
 /// Arguments of `heisen races`.

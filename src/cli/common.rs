@@ -58,16 +58,16 @@ pub fn print_json<T: serde::Serialize>(v: &T) -> Result<()> {
 
 /// One line on stderr summarising parse errors, if there were any.
 pub fn error_summary(store: &Store) -> Option<String> {
-    let total: u64 = store.sources.iter().map(|s| s.error_count).sum();
+    let total: u64 = store.sources().iter().map(|s| s.error_count).sum();
     if total == 0 {
         return None;
     }
     let first = store
-        .sources
+        .sources()
         .iter()
         .find_map(|s| s.errors.first().map(|e| e.located(&s.path)));
     let per: Vec<String> = store
-        .sources
+        .sources()
         .iter()
         .filter(|s| s.error_count > 0)
         .map(|s| format!("{} in {}", s.error_count, s.path))

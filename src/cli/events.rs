@@ -50,7 +50,7 @@ fn follow(a: EventsArgs) -> Result<i32> {
         }
         store.sort();
         let mut w = out.lock();
-        for e in &store.events {
+        for e in store.events() {
             write_event(&mut w, &store, e, a.json)?;
         }
         w.flush()?;
@@ -84,7 +84,7 @@ pub fn run(a: EventsArgs) -> Result<i32> {
     let out = std::io::stdout();
     let mut w = std::io::BufWriter::with_capacity(1 << 16, out.lock());
     let n = a.limit.unwrap_or(usize::MAX);
-    for e in store.events.iter().take(n) {
+    for e in store.events().iter().take(n) {
         write_event(&mut w, &store, e, a.json)?;
     }
     w.flush()?;

@@ -52,7 +52,7 @@ fn write_match(
     let events = names
         .iter()
         .zip(bound)
-        .map(|(n, &i)| (n, &store.events[i as usize]));
+        .map(|(n, &i)| (n, &store.events()[i as usize]));
     if json {
         let obj: serde_json::Map<String, serde_json::Value> = events
             .map(|(n, e)| Ok((n.clone(), serde_json::to_value(store.view(e))?)))
@@ -107,7 +107,7 @@ pub fn run(a: QueryArgs) -> Result<i32> {
         }
         Streamed::Answer(QueryResult::Events(idx)) => {
             for &i in idx.iter().take(limit) {
-                super::events::write_event(&mut w, &store, &store.events[i as usize], a.json)?;
+                super::events::write_event(&mut w, &store, &store.events()[i as usize], a.json)?;
             }
             w.flush()?;
             super::common::say(format_args!("heisen: {} matching events", idx.len()));

@@ -20,15 +20,15 @@ pub fn run(a: StatsArgs) -> Result<i32> {
     if std::env::var_os("HEISEN_TIMING").is_some() {
         crate::timing::mark(&format!(
             "store: {} events ({} MB), {} attributes ({} MB), {} wide numbers ({} MB), {} strings ({:?} MB records/slots/starts)",
-            store.events.len(),
-            store.events.capacity() * std::mem::size_of::<crate::model::Event>() / 1_000_000,
-            store.attrs.len(),
-            store.attrs.capacity() * std::mem::size_of::<crate::model::Attr>() / 1_000_000,
+            store.events().len(),
+            store.reserved_bytes().0 / 1_000_000,
+            store.attr_pool().len(),
+            store.reserved_bytes().1 / 1_000_000,
             crate::model::packed::wide_len(),
             crate::model::packed::wide_len() * 8 / 1_000_000,
-            store.strings.len(),
+            store.strings().len(),
             {
-                let (r, s, t) = store.strings.memory();
+                let (r, s, t) = store.strings().memory();
                 (r / 1_000_000, s / 1_000_000, t / 1_000_000)
             }
         ));

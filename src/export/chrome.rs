@@ -10,7 +10,7 @@ pub fn trace(store: &Store, idx: &[u32]) -> Value {
     let mut tids: Vec<(usize, String)> = Vec::new();
     let mut events = Vec::new();
     for &i in idx {
-        let e = &store.events[i as usize];
+        let e = &store.events()[i as usize];
         let svc = store
             .opt(e.service)
             .map(str::to_string)

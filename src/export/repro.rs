@@ -7,7 +7,7 @@ use serde_json::{json, Map, Value};
 
 /// One event as a schedule line (operations) or a normalised event line (everything else).
 pub fn line(store: &Store, i: u32) -> Value {
-    let e = &store.events[i as usize];
+    let e = &store.events()[i as usize];
     if e.kind() != Kind::Op {
         return super::jsonl::event(store, i);
     }
@@ -19,12 +19,12 @@ pub fn line(store: &Store, i: u32) -> Value {
         m.insert("obj".into(), json!(store.s(o)));
     }
     if !e.value().is_null() {
-        m.insert("value".into(), e.value().to_json(&store.strings));
+        m.insert("value".into(), e.value().to_json(store.strings()));
     }
     for a in store.attrs(e) {
         m.insert(
             store.s(a.key()).to_string(),
-            a.value().to_json(&store.strings),
+            a.value().to_json(store.strings()),
         );
     }
     Value::Object(m)

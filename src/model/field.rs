@@ -78,9 +78,9 @@ impl Field {
                 if fallback {
                     if let (Some(i), Some(sym)) = (
                         NAMES.iter().position(|x| *x == name),
-                        store.strings.lookup(name),
+                        store.strings().lookup(name),
                     ) {
-                        if store.attrs.iter().any(|a| a.key() == sym) {
+                        if store.attr_pool().iter().any(|a| a.key() == sym) {
                             return Some(Field::OrAttr(i as u8, sym));
                         }
                     }
@@ -88,9 +88,9 @@ impl Field {
                 return Some(n);
             }
         }
-        let sym = store.strings.lookup(name)?;
+        let sym = store.strings().lookup(name)?;
         store
-            .attrs
+            .attr_pool()
             .iter()
             .any(|a| a.key() == sym)
             .then_some(Field::Attr(sym))
@@ -220,7 +220,7 @@ pub fn parse_num(s: &str) -> Option<f64> {
 /// Distinct attribute keys in the store, most frequent first.
 pub fn attr_keys(store: &Store) -> Vec<(String, usize)> {
     let mut counts: std::collections::HashMap<Sym, usize> = std::collections::HashMap::new();
-    for a in &store.attrs {
+    for a in store.attr_pool() {
         *counts.entry(a.key()).or_default() += 1;
     }
     let mut v: Vec<(String, usize)> = counts

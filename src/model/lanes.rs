@@ -76,7 +76,7 @@ pub struct LaneNames {
 impl LaneNames {
     /// Names for the lanes of `store` (as its sources are now).
     pub fn new(store: &Store) -> Self {
-        let paths: Vec<&str> = store.sources.iter().map(|s| s.path.as_str()).collect();
+        let paths: Vec<&str> = store.sources().iter().map(|s| s.path.as_str()).collect();
         LaneNames {
             sources: source_names(&paths),
         }

@@ -44,7 +44,7 @@ mod tests {
         assert_eq!(lines.lines().count(), 1);
         let back = load_named_bytes(&[("y.jsonl", lines.as_bytes())], &LoadOptions::default())
             .expect("reads back");
-        assert_eq!(back.s(back.events[0].service.expect("service")), "db");
+        assert_eq!(back.s(back.events()[0].service.expect("service")), "db");
         let chrome: serde_json::Value =
             serde_json::from_str(&render(&store, &[0, 1], Format::Chrome).expect("renders"))
                 .expect("json");

@@ -122,11 +122,11 @@ fn lit_text(l: &Lit) -> String {
 /// True when an attribute key has at least one numeric value (or numeric text).
 fn attr_is_numeric(store: &Store, key: Sym) -> bool {
     store
-        .attrs
+        .attr_pool()
         .iter()
         .filter(|a| a.key() == key)
         .take(100_000)
-        .any(|a| a.value().as_f64(&store.strings).is_some())
+        .any(|a| a.value().as_f64(store.strings()).is_some())
 }
 
 /// Compile a filter against a store.
@@ -243,7 +243,7 @@ fn cmp(
                 return Ok(Pred::TextOrd(field, op, lit_text(lit)));
             }
             let text = lit_text(lit);
-            let sym = store.strings.lookup(&text);
+            let sym = store.strings().lookup(&text);
             Ok(Pred::Eq {
                 field,
                 sym,

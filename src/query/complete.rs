@@ -85,7 +85,7 @@ pub fn completions(store: &Store, src: &str, cursor: usize) -> Vec<Completion> {
         let name = &lhs[fstart..];
         if let Some(field) = Field::resolve(store, name, false) {
             let mut counts: HashMap<String, i64> = HashMap::new();
-            for e in store.events.iter().take(SAMPLE) {
+            for e in store.events().iter().take(SAMPLE) {
                 if let Some(k) = key_of(store, e, field) {
                     let t = k.text(store);
                     if t.len() <= 80 {

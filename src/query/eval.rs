@@ -81,7 +81,7 @@ pub fn filter(store: &Store, p: &Pred) -> Vec<u32> {
     }
     const CHUNK: usize = 64 * 1024;
     store
-        .events
+        .events()
         .par_chunks(CHUNK)
         .enumerate()
         .flat_map_iter(|(c, chunk)| {

@@ -69,14 +69,14 @@ pub struct Verdict {
 pub fn evaluate(store: &Store, h: &CompiledHypothesis) -> Verdict {
     // group → (first event, condition, outcome)
     let mut groups: HashMap<GroupKey, (u32, bool, bool)> = HashMap::new();
-    for (i, e) in store.events.iter().enumerate() {
+    for (i, e) in store.events().iter().enumerate() {
         if let Some(k) = key_of(store, e, h.key) {
             groups.entry(k).or_insert((i as u32, false, false));
         }
     }
     let mark = |groups: &mut HashMap<GroupKey, (u32, bool, bool)>, idx: &[u32], cond: bool| {
         for &i in idx {
-            if let Some(k) = key_of(store, &store.events[i as usize], h.key) {
+            if let Some(k) = key_of(store, &store.events()[i as usize], h.key) {
                 if let Some(g) = groups.get_mut(&k) {
                     if cond {
                         g.1 = true;

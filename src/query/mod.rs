@@ -94,7 +94,7 @@ pub fn run(store: &Store, q: &Compiled) -> QueryResult {
 
 /// Does one event match a filter? (Patterns and hypotheses: false.)
 pub fn matches(store: &Store, q: &Compiled, idx: u32) -> bool {
-    match (q, store.events.get(idx as usize)) {
+    match (q, store.events().get(idx as usize)) {
         (Compiled::Filter(p), Some(e)) => eval::test(store, e, p),
         _ => false,
     }

@@ -163,7 +163,7 @@ fn eval_where(store: &Store, w: &CWhere, bound: &[u32]) -> bool {
             let val = |o: &COperand| -> Option<(String, Option<f64>, Option<crate::model::Sym>)> {
                 match o {
                     COperand::Ref { step, field } => {
-                        let e = &store.events[*bound.get(*step)? as usize];
+                        let e = &store.events()[*bound.get(*step)? as usize];
                         let v = get(store, e, *field)?;
                         let sym = match v {
                             crate::model::field::FV::Sym(s) => Some(s),
@@ -264,7 +264,7 @@ pub fn visit(
             j.map(|(_, _, field)| {
                 let mut m: HashMap<GroupKey, Vec<u32>> = HashMap::new();
                 for &i in &cands[k] {
-                    if let Some(key) = key_of(store, &store.events[i as usize], field) {
+                    if let Some(key) = key_of(store, &store.events()[i as usize], field) {
                         m.entry(key).or_default().push(i);
                     }
                 }
@@ -276,7 +276,7 @@ pub fn visit(
         .iter()
         .map(|c| {
             c.iter()
-                .map(|&i| store.events[i as usize].dur().unwrap_or(0))
+                .map(|&i| store.events()[i as usize].dur().unwrap_or(0))
                 .max()
                 .unwrap_or(0)
         })
@@ -334,10 +334,10 @@ fn extend(
         sink.emit(bound);
         return;
     }
-    let prev = &store.events[bound[k - 1] as usize];
+    let prev = &store.events()[bound[k - 1] as usize];
     let list: &[u32] = match (&cp.joins[k], &buckets[k]) {
         (Some((i, f, _)), Some(m)) => {
-            let Some(key) = key_of(store, &store.events[bound[*i] as usize], *f) else {
+            let Some(key) = key_of(store, &store.events()[bound[*i] as usize], *f) else {
                 return;
             };
             match m.get(&key) {
@@ -354,9 +354,9 @@ fn extend(
         Rel::Near => (prev.ts.saturating_sub(w), prev.ts.saturating_add(w)),
         Rel::Overlaps => (prev.ts.saturating_sub(max_dur[k]), prev.end()),
     };
-    let start = list.partition_point(|&i| store.events[i as usize].ts < lo);
+    let start = list.partition_point(|&i| store.events()[i as usize].ts < lo);
     for &c in &list[start..] {
-        let e = &store.events[c as usize];
+        let e = &store.events()[c as usize];
         if e.ts > hi {
             break;
         }

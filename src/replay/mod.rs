@@ -120,7 +120,7 @@ impl<'a> Replayer<'a> {
                 f.or_else(|| {
                     self.store
                         .attr(e, name)
-                        .map(|v| v.to_text(&self.store.strings))
+                        .map(|v| v.to_text(self.store.strings()))
                 })
             };
             if let (Some(k), Some(s)) = (get(&m.key), get(&m.state)) {
@@ -131,7 +131,7 @@ impl<'a> Replayer<'a> {
 
     /// State after applying events `0..=idx`.
     pub fn state_at(&mut self, idx: usize) -> ReplayState {
-        let n = self.store.events.len();
+        let n = self.store.events().len();
         if n == 0 {
             return ReplayState::default();
         }
@@ -145,7 +145,7 @@ impl<'a> Replayer<'a> {
             .unwrap_or_default();
         let (mut at, mut raw) = cp;
         while at <= idx {
-            let e = &self.store.events[at];
+            let e = &self.store.events()[at];
             self.apply(&mut raw, at, e);
             at += 1;
             if at % self.every == 0 && self.checkpoints.last().is_some_and(|(c, _)| *c < at) {
@@ -158,8 +158,8 @@ impl<'a> Replayer<'a> {
     fn render(&self, idx: usize, raw: &Raw) -> ReplayState {
         let st = self.store;
         let name = |s: Option<Sym>| st.opt(s).unwrap_or("").to_string();
-        let cur = &st.events[idx];
-        let open_spans = st.events[..=idx]
+        let cur = &st.events()[idx];
+        let open_spans = st.events()[..=idx]
             .iter()
             .rev()
             .take(100_000)
@@ -180,7 +180,7 @@ impl<'a> Replayer<'a> {
                 .iter()
                 .map(|(o, (v, w, at))| VarState {
                     obj: st.s(*o).to_string(),
-                    value: v.to_json(&st.strings),
+                    value: v.to_json(st.strings()),
                     writer: name(*w),
                     at: *at,
                 })

@@ -16,7 +16,7 @@ pub struct Lane {
 
 /// The lane name of an event under `key` (see [`LaneNames::label`]).
 pub fn lane_name(store: &Store, idx: u32, key: LaneKey) -> String {
-    let lane = key.lane(store, &store.events[idx as usize]);
+    let lane = key.lane(store, &store.events()[idx as usize]);
     // Only a source's name depends on the other sources.
     let names = match lane {
         LaneId::Source(_) => LaneNames::new(store),
@@ -46,7 +46,7 @@ pub fn update_all(lanes: &mut Vec<Lane>, store: &Store, from: usize, key: LaneKe
     let names = LaneNames::new(store);
     let renamed = lanes.iter().any(|l| {
         l.events.first().is_some_and(|&i| {
-            names.label(store, key.lane(store, &store.events[i as usize]), key) != l.name
+            names.label(store, key.lane(store, &store.events()[i as usize]), key) != l.name
         })
     });
     if renamed {
@@ -84,7 +84,7 @@ fn add(
     let names = LaneNames::new(store);
     let mut by_id: HashMap<LaneId, usize, ahash::RandomState> = HashMap::default();
     for i in events {
-        let e = &store.events[i as usize];
+        let e = &store.events()[i as usize];
         let id = key.lane(store, e);
         let at = *by_id.entry(id).or_insert_with(|| {
             let name = names.label(store, id, key);
@@ -137,7 +137,7 @@ mod tests {
             let mut lanes = compute(&s, &all, key);
             // A late "cache" record goes before "late", which thereby appears after it; a new
             // "api" record is longer than the others; one has no service.
-            let ctx = Ctx::new(s.strings.clone());
+            let ctx = Ctx::new(s.strings().clone());
             let more = jsonl(&[(35, "cache", 0), (50, "api", 9)])
                 + "{\"ts\":1700000000060,\"msg\":\"x\"}\n";
             let batch = parse_chunk(more.as_bytes(), &ctx, crate::ingest::jsonl::line);

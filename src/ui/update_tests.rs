@@ -236,7 +236,7 @@ fn a_query_typed_while_loading_runs_again_on_the_loaded_store() {
 /// A live batch of one event (at 2030-01-01) for `a`'s store, and that event's time.
 fn live_batch(a: &App) -> (Msg, i64) {
     let ctx = crate::ingest::Ctx {
-        strings: a.store.strings.clone(),
+        strings: a.store.strings().clone(),
         default_offset_min: 0,
     };
     let line = b"{\"ts\":\"2030-01-01T00:00:00Z\",\"level\":\"info\",\"msg\":\"late\"}\n";
@@ -335,8 +335,8 @@ fn large_payloads_are_highlighted_by_a_worker_once() {
         "asked for already: not again"
     );
     app::handle(&mut a, Msg::Highlighted(Box::new(late)));
-    let start = a.store.events[1].attr_start;
-    let body = a.store.attrs(&a.store.events[1]).len() - 1;
+    let start = a.store.events()[1].attr_start;
+    let body = a.store.attrs(&a.store.events()[1]).len() - 1;
     let ready = super::state::detail::ready(&a, start, body).expect("highlighted");
     assert!(ready.len() > 2000, "pretty-printed: one line per item");
 }

@@ -136,12 +136,12 @@ pub use super::lanes::LaneKey;
 /// All loaded events in time order.
 #[derive(Clone, Debug, Default)]
 pub struct Store {
-    pub strings: Strings,
-    pub sources: Vec<Source>,
+    strings: Strings,
+    sources: Vec<Source>,
     /// Events sorted by [`Event::order_key`].
-    pub events: Vec<Event>,
+    events: Vec<Event>,
     /// The attribute pool; each event names a range of it.
-    pub attrs: Vec<Attr>,
+    attrs: Vec<Attr>,
 }
 
 impl Store {
@@ -151,6 +151,14 @@ impl Store {
             strings,
             ..Default::default()
         }
+    }
+
+    /// Bytes reserved for the events and for the attribute pool (for memory reports).
+    pub fn reserved_bytes(&self) -> (usize, usize) {
+        (
+            self.events.capacity() * std::mem::size_of::<Event>(),
+            self.attrs.capacity() * std::mem::size_of::<Attr>(),
+        )
     }
 
     /// The events, in time order.

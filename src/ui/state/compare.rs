@@ -61,7 +61,7 @@ impl AlignInput {
     /// Align the lanes from their starts, or from the first event with the anchor's template.
     pub fn align(self) -> Compare {
         let store = &self.store;
-        let template = |i: u32| diff::event_template(store, &store.events[i as usize]);
+        let template = |i: u32| diff::event_template(store, &store.events()[i as usize]);
         let anchor = self.anchor.map(template);
         let side = |mut events: Vec<u32>| {
             if let Some(t) = &anchor {

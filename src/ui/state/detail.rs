@@ -23,20 +23,20 @@ pub struct Highlighted {
 
 /// An attribute's value as the detail pane reads it (control characters made visible).
 pub fn payload(store: &Store, a: &Attr) -> String {
-    sanitize(&a.value().to_text(&store.strings), false).into_owned()
+    sanitize(&a.value().to_text(store.strings()), false).into_owned()
 }
 
 /// Whether an attribute is a large payload; its length is read without copying the text.
 pub fn is_large(store: &Store, a: &Attr) -> bool {
     match a.value() {
-        Value::Str(s) => store.strings.resolve(s).len() >= LARGE,
+        Value::Str(s) => store.strings().resolve(s).len() >= LARGE,
         _ => false,
     }
 }
 
 /// Highlight the large payloads of event `idx` (the work done on a worker).
 pub fn highlight_large(store: &Store, idx: u32) -> Highlighted {
-    let e = &store.events[idx as usize];
+    let e = &store.events()[idx as usize];
     let payloads = store
         .attrs(e)
         .iter()
@@ -55,7 +55,7 @@ pub fn highlight_large(store: &Store, idx: u32) -> Highlighted {
 pub(crate) fn wanted(app: &mut App) -> Option<Effect> {
     let idx = app.selected_event()?;
     let store = &app.store;
-    let e = &store.events[idx as usize];
+    let e = &store.events()[idx as usize];
     let start = e.attr_start;
     let done = app.highlighted.as_ref().map(|h| h.attr_start);
     if done == Some(start) || app.highlight_asked == Some(start) {
@@ -73,7 +73,7 @@ pub(crate) fn wanted(app: &mut App) -> Option<Effect> {
 pub(crate) fn arrived(app: &mut App, h: Highlighted) {
     let selected = app
         .selected_event()
-        .map(|i| app.store.events[i as usize].attr_start);
+        .map(|i| app.store.events()[i as usize].attr_start);
     if selected == Some(h.attr_start) {
         app.highlighted = Some(h);
     }

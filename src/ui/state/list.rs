@@ -60,7 +60,7 @@ impl App {
     /// Keep the selected event inside the timeline window.
     fn follow_cursor(&mut self) {
         if let Some(i) = self.selected_event() {
-            let ts = self.store.events[i as usize].ts;
+            let ts = self.store.events()[i as usize].ts;
             let w = &mut self.window;
             if ts < w.start || ts >= w.start + w.span {
                 w.start = ts - w.span / 2;
@@ -95,7 +95,7 @@ impl App {
     pub(crate) fn zoom(&mut self, factor: f64) {
         let center = self
             .selected_event()
-            .map(|i| self.store.events[i as usize].ts)
+            .map(|i| self.store.events()[i as usize].ts)
             .unwrap_or(self.window.start + self.window.span / 2);
         let span = ((self.window.span as f64) * factor).clamp(1_000.0, 1e18) as i64;
         let rel = (center - self.window.start) as f64 / self.window.span.max(1) as f64;

@@ -62,7 +62,7 @@ impl App {
             at_end: self.visible.is_empty() || self.selected + 1 >= self.visible.len(),
             keep: self
                 .selected_event()
-                .map(|i| self.store.events[i as usize].clone()),
+                .map(|i| self.store.events()[i as usize].clone()),
             shows_all: self.shows_all(),
             old_len: self.store.len(),
             listed_all: self.visible.len() == self.store.len(),
@@ -90,14 +90,14 @@ impl App {
         if place.at_end {
             self.select(self.visible.len().saturating_sub(1));
         } else if let Some(k) = place.keep {
-            let events = &self.store.events;
+            let events = &self.store.events();
             let pos = self
                 .visible
                 .partition_point(|&i| events[i as usize].order_key() < k.order_key());
             self.select(pos);
         }
         // The newest end among the changed events (the others were there before).
-        let end = self.store.events[from..].iter().map(Event::end).max();
+        let end = self.store.events()[from..].iter().map(Event::end).max();
         let window_end = self.window.start + self.window.span;
         if let Some(end) = end.filter(|&e| place.at_end && e > window_end) {
             self.window.start = end - self.window.span * 9 / 10;

@@ -100,7 +100,7 @@ pub(crate) fn update(app: &mut App, action: Action) -> Effects {
         }
         Action::CopyEvent => {
             if let Some(i) = app.selected_event() {
-                let e = &app.store.events[i as usize];
+                let e = &app.store.events()[i as usize];
                 let json = serde_json::to_string_pretty(&app.store.view(e)).unwrap_or_default();
                 fx.push(Effect::Write {
                     path: "heisen-event.json".into(),

@@ -211,10 +211,10 @@ pub fn draw_status(app: &App, area: Rect, buf: &mut Buffer) {
             .render(area, buf);
         return;
     }
-    let errors: u64 = app.store.sources.iter().map(|s| s.error_count).sum();
+    let errors: u64 = app.store.sources().iter().map(|s| s.error_count).sum();
     let shifted: Vec<String> = app
         .store
-        .sources
+        .sources()
         .iter()
         .filter(|s| s.shift_ns != 0)
         .map(|s| {
@@ -228,7 +228,7 @@ pub fn draw_status(app: &App, area: Rect, buf: &mut Buffer) {
         .collect();
     let cursor = app
         .selected_event()
-        .map(|i| time::format_ns(app.store.events[i as usize].ts))
+        .map(|i| time::format_ns(app.store.events()[i as usize].ts))
         .unwrap_or_default();
     let mode = match app.mode {
         Mode::Replay => " REPLAY ",
@@ -240,7 +240,7 @@ pub fn draw_status(app: &App, area: Rect, buf: &mut Buffer) {
         Span::styled(mode, t.selected()),
         Span::raw(format!(
             " {} sources · {} events",
-            app.store.sources.len(),
+            app.store.sources().len(),
             app.store.len()
         )),
     ];

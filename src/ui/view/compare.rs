@@ -59,7 +59,7 @@ pub fn draw(app: &App, c: &Compare, area: Rect, buf: &mut Buffer) {
         c.rows
             .iter()
             .find_map(f)
-            .map(|i| app.store.events[i as usize].ts)
+            .map(|i| app.store.events()[i as usize].ts)
             .unwrap_or(0)
     };
     let (t0a, t0b) = (start_of(|r| r.a), start_of(|r| r.b));
@@ -87,7 +87,7 @@ pub fn draw(app: &App, c: &Compare, area: Rect, buf: &mut Buffer) {
         (cols[0], t0a, (|r: &Row| r.a) as fn(&Row) -> Option<u32>),
         (cols[2], t0b, |r: &Row| r.b),
     ] {
-        let offset = |i: u32| time::format_duration(app.store.events[i as usize].ts - t0);
+        let offset = |i: u32| time::format_duration(app.store.events()[i as usize].ts - t0);
         // Offsets padded to the widest shown, so that the events line up.
         let w = shown()
             .filter_map(|(_, row)| pick(row))
@@ -97,7 +97,7 @@ pub fn draw(app: &App, c: &Compare, area: Rect, buf: &mut Buffer) {
         let lines: Vec<Line> = shown()
             .map(|(r, row)| match pick(row) {
                 Some(i) => {
-                    let e = &app.store.events[i as usize];
+                    let e = &app.store.events()[i as usize];
                     Line::from(vec![
                         Span::styled(format!("+{:<w$} ", offset(i)), t.fg("dim")),
                         Span::styled(event_text(&app.store, e), style_of(r, row)),

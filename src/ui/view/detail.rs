@@ -23,7 +23,7 @@ fn kv<'a>(app: &App, k: &str, v: String) -> Line<'a> {
 
 /// The lines describing one event.
 pub fn event_lines(app: &App, store: &Store, idx: u32) -> Vec<Line<'static>> {
-    let e = &store.events[idx as usize];
+    let e = &store.events()[idx as usize];
     let mut out = vec![kv(app, "ts", time::format_ns(e.ts))];
     let src = store.source_path(e);
     let loc = if e.line > 0 {
@@ -76,7 +76,7 @@ pub fn event_lines(app: &App, store: &Store, idx: u32) -> Vec<Line<'static>> {
         out.push(kv(
             app,
             "value",
-            sanitize(&e.value().to_text(&store.strings), true).into_owned(),
+            sanitize(&e.value().to_text(store.strings()), true).into_owned(),
         ));
     }
     if let Some(m) = e.msg {
@@ -96,7 +96,7 @@ pub fn event_lines(app: &App, store: &Store, idx: u32) -> Vec<Line<'static>> {
         for (n, a) in attrs.iter().enumerate() {
             let key = sanitize(store.s(a.key()), true).into_owned();
             // Large payloads are highlighted on a worker; until then they show as plain text.
-            let val = a.value().to_text(&store.strings);
+            let val = a.value().to_text(store.strings());
             let lines = if detail::is_large(store, a) {
                 detail::ready(app, e.attr_start, n).map(<[Line]>::to_vec)
             } else {

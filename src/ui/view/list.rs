@@ -20,7 +20,7 @@ pub fn event_text(store: &Store, e: &Event) -> String {
         }
         if !e.value().is_null() {
             s.push_str(" = ");
-            s.push_str(&e.value().to_text(&store.strings));
+            s.push_str(&e.value().to_text(store.strings()));
         }
     }
     if let Some(n) = e.name {
@@ -90,7 +90,7 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer, focused: bool) {
         let Some(&idx) = app.visible.get(pos) else {
             break;
         };
-        let e = &app.store.events[idx as usize];
+        let e = &app.store.events()[idx as usize];
         let y = inner.y + row as u16;
         let selected = pos == app.selected;
         let mark = if app.highlight.binary_search(&idx).is_ok() {

@@ -63,7 +63,7 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         ),
         _ => {
             let mut lines = Vec::new();
-            for s in &app.store.sources {
+            for s in app.store.sources() {
                 if s.error_count == 0 {
                     continue;
                 }

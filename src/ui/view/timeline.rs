@@ -65,7 +65,7 @@ fn col_of(ts: i64, w: &Window, width: u16) -> Option<u16> {
 /// Per-column event counts of the visible events (binary search per column).
 fn density(store: &Store, visible: &[u32], w: &Window, width: u16) -> Vec<u64> {
     let mut out = Vec::with_capacity(width as usize);
-    let at = |t: i64| visible.partition_point(|&i| store.events[i as usize].ts < t);
+    let at = |t: i64| visible.partition_point(|&i| store.events()[i as usize].ts < t);
     let mut prev = at(w.start);
     for c in 0..width {
         let end = w.start + ((c as i128 + 1) * w.span as i128 / width as i128) as i64;
@@ -93,10 +93,10 @@ fn lane_cells(app: &App, lane: &Lane, width: u16, depth_rows: usize) -> Vec<Vec<
     let hi = w.start + w.span;
     let start = lane
         .events
-        .partition_point(|&i| store.events[i as usize].ts < lo);
+        .partition_point(|&i| store.events()[i as usize].ts < lo);
     let end = lane
         .events
-        .partition_point(|&i| store.events[i as usize].ts < hi);
+        .partition_point(|&i| store.events()[i as usize].ts < hi);
     let dense = end - start > WALK_CAP;
     let mut put = |row: usize, col: u16, ch: char, style: Style, rank: u8| {
         if let Some(slot) = rows.get_mut(row).and_then(|r| r.get_mut(col as usize)) {
@@ -108,7 +108,7 @@ fn lane_cells(app: &App, lane: &Lane, width: u16, depth_rows: usize) -> Vec<Vec<
     let mut open: Vec<i64> = Vec::new();
     let mut walked = 0;
     for &i in &lane.events[start..end] {
-        let e = &store.events[i as usize];
+        let e = &store.events()[i as usize];
         walked += 1;
         if dense || walked > WALK_CAP {
             // Too dense to walk: mark columns that have events.
@@ -164,17 +164,17 @@ fn lane_depth(app: &App, lane: &Lane) -> usize {
     let w = &app.window;
     let start = lane
         .events
-        .partition_point(|&i| store.events[i as usize].ts < w.start.saturating_sub(lane.max_dur));
+        .partition_point(|&i| store.events()[i as usize].ts < w.start.saturating_sub(lane.max_dur));
     let end = lane
         .events
-        .partition_point(|&i| store.events[i as usize].ts < w.start + w.span);
+        .partition_point(|&i| store.events()[i as usize].ts < w.start + w.span);
     if end - start > WALK_CAP {
         return 1;
     }
     let mut open: Vec<i64> = Vec::new();
     let mut max = 0;
     for &i in lane.events[start..].iter().take(WALK_CAP) {
-        let e = &store.events[i as usize];
+        let e = &store.events()[i as usize];
         if e.ts >= w.start + w.span {
             break;
         }
@@ -249,7 +249,7 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer, focused: bool) {
     let mut y = inner.y + 2;
     let cursor_col = app
         .selected_event()
-        .and_then(|i| col_of(app.store.events[i as usize].ts, w, cols));
+        .and_then(|i| col_of(app.store.events()[i as usize].ts, w, cols));
     for lane in app.lanes.iter().skip(first) {
         if y >= inner.y + inner.height {
             break;
