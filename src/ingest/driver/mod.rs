@@ -61,6 +61,37 @@ impl Shift {
     }
 }
 
+/// A size in bytes: a number with an optional unit, K, M, G or T (powers of 1024, an optional
+/// `B` or `iB` after it), e.g. `2G`, `500M`, `1.5GiB`, `4096`.
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let t = t
+        .strip_suffix("iB")
+        .or_else(|| t.strip_suffix('B'))
+        .unwrap_or(t);
+    let split = t.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let shift = match unit.to_ascii_uppercase().as_str() {
+        "" => 0,
+        "K" => 10,
+        "M" => 20,
+        "G" => 30,
+        "T" => 40,
+        _ => return Err(format!("'{s}' is not a size (e.g. 2G, 500M, 4096)")),
+    };
+    let n: f64 = num
+        .trim()
+        .parse()
+        .ok()
+        .filter(|n: &f64| n.is_finite() && *n >= 0.0)
+        .ok_or_else(|| format!("'{s}' is not a size (e.g. 2G, 500M, 4096)"))?;
+    let bytes = n * (1u64 << shift) as f64;
+    if bytes >= u64::MAX as f64 {
+        return Err(format!("'{s}' is too large"));
+    }
+    Ok(bytes as u64)
+}
+
 /// How to load.
 #[derive(Clone, Debug, Default)]
 pub struct LoadOptions {
@@ -368,6 +399,12 @@ pub fn parse_reader(
     if let Some(why) = r.damaged.take() {
         batch.error(0, why);
     }
+    if let Some(size) = r.expected.filter(|&n| n > r.read && !r.gzip) {
+        batch.note(format!(
+            "the file shrank while it was read: {} of {size} bytes read (truncated in place?)",
+            r.read
+        ));
+    }
     check_limits(path, &batch, &ctx.strings)?;
     src.jumps = batch.clock.jumps();
     fill_inherited_times(&mut batch);
@@ -500,6 +537,18 @@ mod tests {
         assert!(matches!(err, LoadError::TooManySources { .. }), "{err}");
         let err = load_files(&names, &LoadOptions::default()).unwrap_err();
         assert!(matches!(err, LoadError::TooManySources { .. }), "{err}");
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("4096"), Ok(4096));
+        assert_eq!(parse_size("2G"), Ok(2 << 30));
+        assert_eq!(parse_size("500m"), Ok(500 << 20));
+        assert_eq!(parse_size("1.5GiB"), Ok(3 << 29));
+        assert_eq!(parse_size("10KB"), Ok(10 << 10));
+        for bad in ["", "G", "-1G", "2X", "1e30T", "nan"] {
+            assert!(parse_size(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]
