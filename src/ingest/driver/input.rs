@@ -47,6 +47,9 @@ impl<'a> Reader<'a> {
             path: path.to_string(),
             reason,
         };
+        // A regular file's first bytes are read in place, so that the file itself is the
+        // reader (it reads into uninitialised buffers; a chain would clear them first).
+        let mut magic = Vec::with_capacity(2);
         let (raw, expected): (Box<dyn Read + Send>, _) = if path == "-" {
             (Box::new(std::io::stdin()), None)
         } else {
@@ -61,8 +64,14 @@ impl<'a> Reader<'a> {
             if kind.is_fifo() {
                 (open_fifo(path, FIFO_WAIT).map_err(io)?, None)
             } else {
+                use std::os::unix::fs::FileExt;
                 let f = std::fs::File::open(path).map_err(io)?;
                 let meta = f.metadata().map_err(io)?;
+                if meta.is_file() {
+                    let mut two = [0u8; 2];
+                    let n = f.read_at(&mut two, 0).map_err(io)?;
+                    magic.extend_from_slice(&two[..n]);
+                }
                 // `/proc` files say 0 bytes and are read to their end all the same.
                 let size = Some(meta.len()).filter(|_| meta.is_file());
                 (Box::new(f), size)
@@ -77,15 +86,15 @@ impl<'a> Reader<'a> {
             max,
             damaged: None,
         };
-        let mut magic = Vec::with_capacity(2);
-        (&mut r.inner).take(2).read_to_end(&mut magic).map_err(io)?;
-        let raw = std::io::Cursor::new(magic.clone()).chain(r.inner);
+        if r.expected.is_none() {
+            // A stream: its first bytes are read, then put back in front of the rest.
+            (&mut r.inner).take(2).read_to_end(&mut magic).map_err(io)?;
+            r.inner = Box::new(std::io::Cursor::new(magic.clone()).chain(r.inner));
+        }
         if magic == [0x1f, 0x8b] {
-            r.inner = Box::new(flate2::read::MultiGzDecoder::new(raw));
+            r.inner = Box::new(flate2::read::MultiGzDecoder::new(r.inner));
             r.gzip = true;
             r.expected = None;
-        } else {
-            r.inner = Box::new(raw);
         }
         Ok(r)
     }

@@ -13,7 +13,7 @@ mod slots;
 
 use super::segments::Segments;
 use cache::{Cache, CACHE};
-use region::{read_record, Bases, Region, REGION_CAP};
+use region::{no_bases, read_record, Bases, Region, REGION_CAP};
 use slots::Slots;
 use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
@@ -93,7 +93,7 @@ struct Table {
     /// plus one (0: not yet written) below; segments allocated on first use.
     starts: Box<Segments<AtomicU32, SEG, SEGS>>,
     /// Each shard's chunk bases (a chunk never moves once mapped).
-    bases: [Arc<Bases>; SHARDS],
+    bases: [Bases; SHARDS],
     next: AtomicU32,
     hasher: ahash::RandomState,
     /// Why the table refused a string, once it did.
@@ -111,10 +111,7 @@ impl Table {
             })
             .collect();
         let starts = Box::new(Segments::new());
-        let bases = std::array::from_fn(|i| {
-            let sh = shards[i].lock().unwrap_or_else(PoisonError::into_inner);
-            sh.region.bases()
-        });
+        let bases = std::array::from_fn(|_| no_bases());
         Table {
             shards,
             starts,
@@ -173,7 +170,8 @@ impl Table {
             Ok(i) => return i,
             Err(at) => at,
         };
-        let off = match shard.region.reserve(s) {
+        let publish = &self.bases[hash as usize & (SHARDS - 1)];
+        let off = match shard.region.reserve(s, publish) {
             Ok(off) => off,
             Err(why) => {
                 self.refuse(why);

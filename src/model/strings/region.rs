@@ -16,8 +16,14 @@ const CHUNKS: usize = 10;
 /// The largest region: every chunk, 1023 MiB.
 pub(super) const REGION_CAP: usize = FIRST * ((1 << CHUNKS) - 1);
 
-/// Each chunk's base address, 0 until it is mapped; shared with lock-free readers.
+/// Each chunk's base address, 0 until it is mapped: published by the region (kept in its
+/// table, next to the other shards', for readers that hold no lock).
 pub(super) type Bases = [AtomicUsize; CHUNKS];
+
+/// An empty [`Bases`].
+pub(super) fn no_bases() -> Bases {
+    std::array::from_fn(|_| AtomicUsize::new(0))
+}
 
 /// The chunk holding logical offset `at` (bytes), and where that chunk starts.
 fn chunk_of(at: usize) -> (usize, usize) {
@@ -29,7 +35,8 @@ fn chunk_of(at: usize) -> (usize, usize) {
 /// to 4. A record never moves and never straddles two chunks, so the table names it by its
 /// logical offset and `resolve` finds it through the chunk bases.
 pub(super) struct Region {
-    bases: std::sync::Arc<Bases>,
+    /// Each chunk's base, 0 until mapped (a copy of what is published).
+    bases: [usize; CHUNKS],
     cap: usize,
     used: usize,
 }
@@ -38,15 +45,10 @@ impl Region {
     /// An empty region of at most `cap` bytes (nothing is mapped yet).
     pub(super) fn new(cap: usize) -> Region {
         Region {
-            bases: std::sync::Arc::new(std::array::from_fn(|_| AtomicUsize::new(0))),
+            bases: [0; CHUNKS],
             cap: cap.min(REGION_CAP),
             used: 0,
         }
-    }
-
-    /// The chunk bases, for readers that hold no lock.
-    pub(super) fn bases(&self) -> std::sync::Arc<Bases> {
-        self.bases.clone()
     }
 
     /// Bytes a record of `s` takes.
@@ -60,9 +62,9 @@ impl Region {
         (FIRST << k).min(self.cap.saturating_sub(start))
     }
 
-    /// Map chunk `k` unless it is mapped.
-    fn map_chunk(&self, k: usize) -> Result<(), String> {
-        if self.bases[k].load(Ordering::Relaxed) != 0 {
+    /// Map chunk `k` unless it is mapped, publishing its base in `publish`.
+    fn map_chunk(&mut self, k: usize, publish: &Bases) -> Result<(), String> {
+        if self.bases[k] != 0 {
             return Ok(());
         }
         let len = self.chunk_len(k);
@@ -85,14 +87,15 @@ impl Region {
             ));
         }
         crate::alloc::advise_huge(p as *const u8, len);
-        self.bases[k].store(p as usize, Ordering::Release);
+        self.bases[k] = p as usize;
+        publish[k].store(p as usize, Ordering::Release);
         Ok(())
     }
 
-    /// Where a record of `s` goes (its offset in 4-byte units), its chunk mapped; the record
-    /// is written by [`Region::store`]. Fails when the region is full or its next chunk
-    /// cannot be mapped.
-    pub(super) fn reserve(&mut self, s: &str) -> Result<u32, String> {
+    /// Where a record of `s` goes (its offset in 4-byte units), its chunk mapped (and its base
+    /// published in `publish`); the record is written by [`Region::store`]. Fails when the
+    /// region is full or its next chunk cannot be mapped.
+    pub(super) fn reserve(&mut self, s: &str, publish: &Bases) -> Result<u32, String> {
         let need = Self::need(s);
         let mut at = self.used;
         loop {
@@ -104,7 +107,7 @@ impl Region {
                 ));
             }
             if at + need <= start + self.chunk_len(k) {
-                self.map_chunk(k)?;
+                self.map_chunk(k, publish)?;
                 self.used = at;
                 return Ok((at / 4) as u32);
             }
@@ -124,7 +127,7 @@ impl Region {
             at + need <= start + self.chunk_len(k),
             "a record past its chunk"
         );
-        let base = self.bases[k].load(Ordering::Relaxed);
+        let base = self.bases[k];
         assert!(base != 0, "a record in an unmapped chunk");
         // SAFETY: the record lies inside chunk `k`, mapped (checked above) and
         // `chunk_len(k)` bytes long, in bytes past every record already handed out (no reader
@@ -140,7 +143,7 @@ impl Region {
 
     /// The address of the record at `off`, for prefetching (any `off` gives some address).
     pub(super) fn record_ptr(&self, off: u32) -> *const u8 {
-        address(&self.bases, off) as *const u8
+        address(|k| self.bases.get(k).copied(), off) as *const u8
     }
 
     /// The record at `off`: its index and its text.
@@ -151,7 +154,7 @@ impl Region {
     pub(super) unsafe fn record(&self, off: u32) -> (u32, &str) {
         // SAFETY: the caller's contract; the region lives as long as `&self`, and records
         // are written by `&mut self`, so any record is published to a holder of `&self`.
-        unsafe { read_record(&self.bases, off) }
+        unsafe { record_at(address(|k| self.bases.get(k).copied(), off)) }
     }
 
     /// Bytes of records stored (with the tails of chunks skipped).
@@ -160,15 +163,12 @@ impl Region {
     }
 }
 
-/// The address of offset `off` (4-byte units): its chunk's base (0 when unmapped) plus the
-/// offset inside the chunk.
-fn address(bases: &Bases, off: u32) -> usize {
+/// The address of offset `off` (4-byte units): its chunk's base (`base(chunk)`, 0 or `None`
+/// when unmapped) plus the offset inside the chunk.
+fn address(base: impl Fn(usize) -> Option<usize>, off: u32) -> usize {
     let at = off as usize * 4;
     let (k, start) = chunk_of(at);
-    bases
-        .get(k)
-        .map_or(0, |b| b.load(Ordering::Acquire))
-        .wrapping_add(at - start)
+    base(k).unwrap_or(0).wrapping_add(at - start)
 }
 
 /// Read the record at offset `off` (in 4-byte units) of the region whose chunks are `bases`:
@@ -178,7 +178,17 @@ fn address(bases: &Bases, off: u32) -> usize {
 /// `off` must be a record written by [`Region::store`] in a region that lives as long as
 /// `'a`, published to this thread (its writer released it, this thread acquired it).
 pub(super) unsafe fn read_record(bases: &Bases, off: u32) -> (u32, &str) {
-    let p = address(bases, off) as *const u8;
+    let p = address(|k| bases.get(k).map(|b| b.load(Ordering::Acquire)), off);
+    // SAFETY: the caller's contract.
+    unsafe { record_at(p) }
+}
+
+/// The record at address `p`.
+///
+/// # Safety
+/// As for [`read_record`]: `p` is the address of a published record that lives for `'a`.
+unsafe fn record_at<'a>(p: usize) -> (u32, &'a str) {
+    let p = p as *const u8;
     let mut word = [0u8; 4];
     // SAFETY: a record starts with its index and its length (the caller's contract), then
     // holds `length` bytes of UTF-8 copied from a `&str`, all inside one mapped chunk.
@@ -194,7 +204,7 @@ pub(super) unsafe fn read_record(bases: &Bases, off: u32) -> (u32, &str) {
 impl Drop for Region {
     fn drop(&mut self) {
         for k in 0..CHUNKS {
-            let base = self.bases[k].swap(0, Ordering::Relaxed);
+            let base = self.bases[k];
             if base != 0 {
                 // SAFETY: unmapping chunk `k`, mapped by `map_chunk` with this length, once.
                 unsafe {
@@ -228,14 +238,15 @@ mod tests {
         assert_eq!(chunk_of(3 * FIRST), (2, 3 * FIRST));
         assert_eq!(chunk_of(REGION_CAP - 1).0, CHUNKS - 1);
         let mut r = Region::new(REGION_CAP);
+        let published = no_bases();
         let big = "x".repeat(FIRST - 100);
-        let a = r.reserve(&big).unwrap();
+        let a = r.reserve(&big, &published).unwrap();
         r.store(a, 0, &big);
         // Does not fit in what is left of the first chunk: starts the second.
-        let b = r.reserve(&big).unwrap();
+        let b = r.reserve(&big, &published).unwrap();
         assert_eq!(b as usize * 4, FIRST);
         r.store(b, 1, &big);
-        let c = r.reserve("small").unwrap();
+        let c = r.reserve("small", &published).unwrap();
         r.store(c, 2, "small");
         // SAFETY: all three were stored above.
         unsafe {
@@ -243,13 +254,11 @@ mod tests {
             assert_eq!(r.record(b), (1, big.as_str()));
             assert_eq!(r.record(c), (2, "small"));
         }
-        assert!(r.reserve(&"y".repeat(REGION_CAP)).is_err());
-        assert_eq!(
-            r.bases
-                .iter()
-                .filter(|b| b.load(Ordering::Relaxed) != 0)
-                .count(),
-            2
-        );
+        assert!(r.reserve(&"y".repeat(REGION_CAP), &published).is_err());
+        assert_eq!(r.bases.iter().filter(|&&b| b != 0).count(), 2);
+        let mapped = published.iter().map(|b| b.load(Ordering::Relaxed));
+        assert!(mapped.eq(r.bases));
+        // SAFETY: stored above.
+        assert_eq!(unsafe { read_record(&published, c) }, (2, "small"));
     }
 }
