@@ -18,12 +18,17 @@ pub struct LoadArgs {
     /// Correct a source's clock at load time, e.g. --shift api.log=+2h (repeatable).
     #[arg(long, value_name = "SOURCE=DURATION")]
     pub shift: Vec<Shift>,
+    /// Refuse an input larger than SIZE after decompression, e.g. 2G, 500M (default: no limit).
+    #[arg(long, value_name = "SIZE", value_parser = crate::ingest::parse_size)]
+    pub max_input: Option<u64>,
 }
 
 impl LoadArgs {
     /// Load options from the arguments (usage errors are reported as such).
     pub fn options(&self) -> Result<LoadOptions> {
-        ops::load::options(&self.files, self.tz.as_deref(), &self.shift)
+        let mut o = ops::load::options(&self.files, self.tz.as_deref(), &self.shift)?;
+        o.max_input = self.max_input;
+        Ok(o)
     }
 
     /// Load every input into one store.

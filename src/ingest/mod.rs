@@ -19,8 +19,8 @@ pub mod otlp;
 pub use batch::{Batch, Ctx, INHERIT_TS};
 pub use driver::{
     absorb, absorb_live, load_files, load_named_bytes, merge_batches, parse_bytes, parse_chunk,
-    parse_doc, parse_input, parse_lines, read_input, split_chunks, DocFn, Grown, Input, LineFn,
-    LiveBatch, LoadError, LoadOptions, Mapped, Shift, CHUNK,
+    parse_chunks, parse_doc, parse_lines, parse_reader, parse_size, split_chunks, DocFn, Grown,
+    LineChunks, LineFn, LiveBatch, LoadError, LoadOptions, Reader, Shift, CHUNK,
 };
 // The paths these modules had before they were grouped.
 pub use driver::{ordered, sniff};

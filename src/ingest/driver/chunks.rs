@@ -60,7 +60,7 @@ pub fn parse_lines(bytes: &[u8], ctx: &Ctx, f: LineFn) -> Batch {
 }
 
 /// [`parse_lines`] in chunks of about `chunk` bytes, calling `done` with each chunk once it
-/// is parsed (for progress, and to give back the input's pages).
+/// is parsed (for progress).
 pub fn parse_lines_in(
     bytes: &[u8],
     ctx: &Ctx,
@@ -69,26 +69,39 @@ pub fn parse_lines_in(
     chunk: usize,
 ) -> Batch {
     let chunks = split_chunks(bytes, chunk);
+    parse_chunks(chunks.into_iter(), Some(bytes.len()), ctx, f, done)
+}
+
+/// Parse a line format from `chunks` (each ends at a line boundary, in file order) in
+/// parallel, and merge the batches in order; `done` gets each chunk once it is parsed.
+/// `expected` (the input's size, when known) lets the result be allocated once.
+pub fn parse_chunks<C: AsRef<[u8]> + Send>(
+    chunks: impl Iterator<Item = C> + Send,
+    expected: Option<usize>,
+    ctx: &Ctx,
+    f: LineFn,
+    done: impl Fn(C) + Sync,
+) -> Batch {
     // A few chunks per thread may wait to be appended: their batches are all that exists
     // beside the result, and their memory is reused by the chunks after them.
     let threads = rayon::current_num_threads().max(1);
     let ahead = 4 * threads;
-    let parse = |chunk: &&[u8]| {
-        let b = parse_chunk(chunk, ctx, f);
+    let parse = |chunk: C| {
+        let bytes = chunk.as_ref();
+        let b = parse_chunk(bytes, ctx, f);
+        let n = bytes.len();
         done(chunk);
-        b
+        (b, n)
     };
-    let append = |m: &mut Merger, i: usize, b: Batch| {
+    let append = |(m, seen): &mut (Merger, usize), i: usize, (b, n): (Batch, usize)| {
         m.push(b);
+        *seen += n;
         // After the first few chunks, room for the whole input at the rate seen so far.
-        if i + 1 == ahead.min(chunks.len()) {
-            let done = chunks[..=i].iter().map(|c| c.len()).sum::<usize>();
-            if done < bytes.len() {
-                m.reserve_for(bytes.len() as f64 / done as f64);
-            }
+        if let Some(total) = expected.filter(|&t| i + 1 == ahead && *seen < t) {
+            m.reserve_for(total as f64 / *seen as f64);
         }
     };
-    let merged = super::ordered::run(&chunks, ahead, Merger::new(ctx), parse, append);
+    let (merged, _) = super::ordered::run(chunks, ahead, (Merger::new(ctx), 0), parse, append);
     crate::timing::mark("chunks parsed");
     merged.finish()
 }

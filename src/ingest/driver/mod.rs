@@ -1,8 +1,11 @@
 //! The driver: read inputs (plain or gzip), detect each format by content, parse in parallel
 //! (line formats in chunks split at line boundaries), and merge everything into one [`Store`].
 //!
-//! [`input`] reads and maps files, [`sniff`] detects formats, [`chunks`] parses line formats
-//! in parallel with [`ordered`] merging the chunks in file order.
+//! [`input`] reads inputs (files, streams, gzip) in pieces, [`sniff`] detects formats,
+//! [`chunks`] parses line formats in parallel with [`ordered`] merging the chunks in file
+//! order. A line format is parsed as it is read, so memory holds what is stored plus a few
+//! chunks; a whole-document format (Chrome, Jaeger, Zipkin, OTLP documents, race reports) is
+//! read whole first.
 
 pub mod chunks;
 pub mod input;
@@ -11,9 +14,10 @@ pub mod sniff;
 
 pub use crate::model::Grown;
 pub use chunks::{
-    merge_batches, parse_chunk, parse_doc, parse_lines, split_chunks, DocFn, LineFn, CHUNK,
+    merge_batches, parse_chunk, parse_chunks, parse_doc, parse_lines, split_chunks, DocFn, LineFn,
+    CHUNK,
 };
-pub use input::{read_input, Input, Mapped};
+pub use input::{LineChunks, Reader};
 
 use crate::ingest::batch::{Batch, Ctx, INHERIT_TS};
 use crate::ingest::formats::{
@@ -57,6 +61,37 @@ impl Shift {
     }
 }
 
+/// A size in bytes: a number with an optional unit, K, M, G or T (powers of 1024, an optional
+/// `B` or `iB` after it), e.g. `2G`, `500M`, `1.5GiB`, `4096`.
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let t = t
+        .strip_suffix("iB")
+        .or_else(|| t.strip_suffix('B'))
+        .unwrap_or(t);
+    let split = t.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let shift = match unit.to_ascii_uppercase().as_str() {
+        "" => 0,
+        "K" => 10,
+        "M" => 20,
+        "G" => 30,
+        "T" => 40,
+        _ => return Err(format!("'{s}' is not a size (e.g. 2G, 500M, 4096)")),
+    };
+    let n: f64 = num
+        .trim()
+        .parse()
+        .ok()
+        .filter(|n: &f64| n.is_finite() && *n >= 0.0)
+        .ok_or_else(|| format!("'{s}' is not a size (e.g. 2G, 500M, 4096)"))?;
+    let bytes = n * (1u64 << shift) as f64;
+    if bytes >= u64::MAX as f64 {
+        return Err(format!("'{s}' is too large"));
+    }
+    Ok(bytes as u64)
+}
+
 /// How to load.
 #[derive(Clone, Debug, Default)]
 pub struct LoadOptions {
@@ -70,6 +105,8 @@ pub struct LoadOptions {
     pub progress: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
     /// Intern into this table (shared with live parsers) instead of a new one.
     pub strings: Option<Strings>,
+    /// Refuse an input with more bytes than this, after decompression (`--max-input`).
+    pub max_input: Option<u64>,
 }
 
 impl LoadOptions {
@@ -84,27 +121,44 @@ impl LoadOptions {
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     /// The reason is in the message, not repeated as a source (the CLI prints the chain).
-    #[error("{path}: {reason}")]
+    #[error("{}: {reason}", shown(path))]
     Io {
         path: String,
         reason: std::io::Error,
     },
-    #[error("{path}: cannot detect the format: {reason}")]
+    #[error("{}: cannot detect the format: {reason}", shown(path))]
     Undetectable { path: String, reason: String },
-    #[error("{path}: {reason}")]
+    #[error("{}: {reason}", shown(path))]
     Invalid { path: String, reason: String },
     /// More inputs than a store can tell apart (an event names its source in 16 bits).
-    #[error("{path}: too many inputs: a store holds at most {max} sources")]
+    #[error(
+        "{}: too many inputs: a store holds at most {max} sources",
+        shown(path)
+    )]
     TooManySources { path: String, max: usize },
     /// The string table has no room for more distinct text.
-    #[error("{path}: {reason}")]
+    #[error("{}: {reason}", shown(path))]
     StringsFull { path: String, reason: String },
     /// An attribute key's index is beyond what an attribute can hold.
-    #[error("{path}: more than {max} distinct strings before an attribute key")]
+    #[error(
+        "{}: more than {max} distinct strings before an attribute key",
+        shown(path)
+    )]
     KeyLimit { path: String, max: usize },
     /// The store cannot hold this input beside the others.
-    #[error("{path}: {reason}")]
+    #[error("{}: {reason}", shown(path))]
     Refused { path: String, reason: Refused },
+    /// More bytes than `--max-input` allows (counted after decompression).
+    #[error(
+        "{}: more than {max} bytes (after decompression); raise --max-input to read it",
+        shown(path)
+    )]
+    TooLarge { path: String, max: u64 },
+}
+
+/// A path as an error shows it: control characters escaped.
+fn shown(path: &str) -> std::borrow::Cow<'_, str> {
+    crate::text::sanitize(path, true)
 }
 
 /// The error for a store that has no room for the source at `path`.
@@ -144,12 +198,7 @@ pub fn load_files(paths: &[String], opts: &LoadOptions) -> Result<Store, LoadErr
     };
     let parsed: Vec<Result<(Source, Batch), LoadError>> = paths
         .par_iter()
-        .map(|p| {
-            let (input, gzip) = read_input(p)?;
-            let (mut src, batch) = parse_input(p, &input, &ctx, opts)?;
-            src.gzip = gzip;
-            Ok((src, batch))
-        })
+        .map(|p| parse_reader(p, Reader::open(p, opts.max_input)?, &ctx, opts))
         .collect();
     crate::timing::mark("parsed");
     let store = into_store(strings, parsed)?;
@@ -280,74 +329,84 @@ pub fn parse_bytes(
     ctx: &Ctx,
     opts: &LoadOptions,
 ) -> Result<(Source, Batch), LoadError> {
-    parse_from(path, bytes, None, ctx, opts)
+    parse_reader(path, Reader::from_slice(path, bytes), ctx, opts)
 }
 
-/// [`parse_bytes`] of an input; a mapped file gives back each chunk's pages once it is
-/// parsed, so the input does not count against the store's memory.
-pub fn parse_input(
+/// [`parse_bytes`] of an input read as it is parsed: its format is detected from the first
+/// bytes, and a line format is parsed chunk by chunk as the rest arrives.
+pub fn parse_reader(
     path: &str,
-    input: &Input,
+    mut r: Reader,
     ctx: &Ctx,
     opts: &LoadOptions,
 ) -> Result<(Source, Batch), LoadError> {
-    parse_from(path, input, Some(input), ctx, opts)
-}
-
-fn parse_from(
-    path: &str,
-    bytes: &[u8],
-    input: Option<&Input>,
-    ctx: &Ctx,
-    opts: &LoadOptions,
-) -> Result<(Source, Batch), LoadError> {
-    let head = &bytes[..bytes.len().min(sniff::HEAD)];
+    let mut head = Vec::new();
+    r.read_into(&mut head, sniff::HEAD)?;
     let format = match opts.format {
         Some(f) => f,
-        None => sniff::sniff(head).map_err(|reason| LoadError::Undetectable {
+        None => sniff::sniff(&head).map_err(|reason| LoadError::Undetectable {
             path: path.to_string(),
             reason,
         })?,
     };
-    let lines = |f| {
-        let done = |chunk: &[u8]| {
-            opts.advance(chunk.len());
-            if let Some(input) = input {
-                input.release(chunk);
+    let line: Option<LineFn> = match format {
+        Format::Jsonl => Some(jsonl::line),
+        Format::Logfmt => Some(logfmt::line),
+        Format::Plain => Some(plain::line),
+        Format::Schedule => Some(schedule::line),
+        Format::Otlp => {
+            // OTLP JSON lines, or one document: told by the whole first line.
+            while memchr::memchr(b'\n', &head).is_none() && r.read_into(&mut head, CHUNK)? > 0 {}
+            first_line_is_object(&head).then_some(otlp::line as LineFn)
+        }
+        _ => None,
+    };
+    let doc: DocFn = match format {
+        Format::Jaeger => jaeger::parse_doc,
+        Format::Zipkin => zipkin::parse_doc,
+        Format::Chrome => chrome::parse_doc,
+        Format::Gorace => gorace::parse_doc,
+        Format::Tsan => tsan::parse_doc,
+        _ => otlp::parse_doc,
+    };
+    let mut batch = match line {
+        _ if format == Format::Empty => Batch::new(),
+        Some(line) => {
+            let expected = r.expected.map(|n| n as usize);
+            let spare = input::Spare::default();
+            let mut chunks = LineChunks::new(&mut r, std::mem::take(&mut head), CHUNK, &spare);
+            let b = parse_chunks(&mut chunks, expected, ctx, line, |c| {
+                opts.advance(c.len());
+                LineChunks::recycle(&spare, c);
+            });
+            if let Some(e) = chunks.failed.take() {
+                return Err(e);
             }
-        };
-        chunks::parse_lines_in(bytes, ctx, f, done, CHUNK)
+            b
+        }
+        None => {
+            r.read_rest(&mut head)?;
+            opts.advance(head.len());
+            parse_doc(&head, ctx, doc)
+        }
     };
     let mut src = Source::new(path, format);
-    src.bytes = bytes.len() as u64;
-    let mut batch = match format {
-        Format::Empty => {
-            src.notes.push("empty input".into());
-            Batch::new()
-        }
-        Format::Jsonl => lines(jsonl::line),
-        Format::Logfmt => lines(logfmt::line),
-        Format::Plain => lines(plain::line),
-        Format::Schedule => lines(schedule::line),
-        Format::Otlp if first_line_is_object(bytes) => lines(otlp::line),
-        Format::Otlp => {
-            opts.advance(bytes.len());
-            parse_doc(bytes, ctx, otlp::parse_doc)
-        }
-        Format::Jaeger => parse_doc(bytes, ctx, jaeger::parse_doc),
-        Format::Zipkin => parse_doc(bytes, ctx, zipkin::parse_doc),
-        Format::Chrome => parse_doc(bytes, ctx, chrome::parse_doc),
-        Format::Gorace => parse_doc(bytes, ctx, gorace::parse_doc),
-        Format::Tsan => parse_doc(bytes, ctx, tsan::parse_doc),
-    };
+    if format == Format::Empty {
+        src.notes.push("empty input".into());
+    }
+    src.bytes = r.read;
+    src.gzip = r.gzip;
+    if let Some(why) = r.damaged.take() {
+        batch.error(0, why);
+    }
+    if let Some(size) = r.expected.filter(|&n| n > r.read && !r.gzip) {
+        batch.note(format!(
+            "the file shrank while it was read: {} of {size} bytes read (truncated in place?)",
+            r.read
+        ));
+    }
     check_limits(path, &batch, &ctx.strings)?;
     src.jumps = batch.clock.jumps();
-    if !matches!(
-        format,
-        Format::Jsonl | Format::Logfmt | Format::Plain | Format::Schedule | Format::Otlp
-    ) {
-        opts.advance(bytes.len());
-    }
     fill_inherited_times(&mut batch);
     if let Some(shift) = opts.shifts.iter().find(|s| s.matches(path)) {
         src.shift_ns = shift.ns;
@@ -481,6 +540,18 @@ mod tests {
     }
 
     #[test]
+    fn sizes() {
+        assert_eq!(parse_size("4096"), Ok(4096));
+        assert_eq!(parse_size("2G"), Ok(2 << 30));
+        assert_eq!(parse_size("500m"), Ok(500 << 20));
+        assert_eq!(parse_size("1.5GiB"), Ok(3 << 29));
+        assert_eq!(parse_size("10KB"), Ok(10 << 10));
+        for bad in ["", "G", "-1G", "2X", "1e30T", "nan"] {
+            assert!(parse_size(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
     fn shift_matching() {
         let s: Shift = "api.log=+2h".parse().unwrap();
         assert_eq!(s.ns, 7_200_000_000_000);
@@ -547,26 +618,38 @@ mod limit_tests {
     }
 
     #[test]
-    fn pages_are_given_back_only_for_a_mapped_file_and_its_bytes_stay() {
-        let text: String = (0..200_000)
-            .map(|i| format!("{{\"ts\":{i},\"msg\":\"m{}\"}}\n", i % 10))
+    fn a_stream_is_cut_at_line_ends_and_parses_like_its_bytes() {
+        let text: String = (0..2_000)
+            .map(|i| format!("{{\"ts\":{i},\"msg\":\"{}\"}}\n", "m".repeat(i % 50)))
             .collect();
-        let path = std::env::temp_dir().join(format!("heisen-map-{}.jsonl", std::process::id()));
-        std::fs::write(&path, &text).unwrap();
-        let (input, gzip) = read_input(path.to_str().unwrap()).unwrap();
-        assert!(!gzip && matches!(input, Input::Mapped(_)));
-        // Releasing all of it (and bytes that are not its own) keeps what it reads.
-        input.release(&input);
-        input.release(text.as_bytes());
-        assert_eq!(&input[..], text.as_bytes());
-        // Heap bytes are never released: their contents are the caller's.
-        let owned = Input::Owned(text.clone().into_bytes());
-        owned.release(&owned);
-        assert_eq!(&owned[..], text.as_bytes());
+        let text = format!("{text}{{\"ts\":9999,\"msg\":\"no newline\"}}");
+        let spare = input::Spare::default();
+        for size in [1, 7, 100, 1 << 20] {
+            let mut r = Reader::from_slice("x", text.as_bytes());
+            let mut head = Vec::new();
+            r.read_into(&mut head, 10).unwrap();
+            let chunks: Vec<Vec<u8>> = LineChunks::new(&mut r, head, size, &spare).collect();
+            assert_eq!(chunks.concat(), text.as_bytes(), "chunks of {size}");
+            let (last, whole) = chunks.split_last().unwrap();
+            assert!(whole.iter().all(|c| c.ends_with(b"\n") && !c.is_empty()));
+            assert!(last.ends_with(b"}"));
+        }
         let ctx = Ctx::new(Strings::new());
-        let (src, batch) = parse_input("x.jsonl", &input, &ctx, &LoadOptions::default()).unwrap();
-        assert_eq!((src.events, batch.events.len()), (0, 200_000));
-        assert_eq!(&input[..], text.as_bytes());
-        std::fs::remove_file(path).unwrap();
+        let opts = LoadOptions::default();
+        let (src, batch) = parse_bytes("x.jsonl", text.as_bytes(), &ctx, &opts).unwrap();
+        assert_eq!((src.bytes, batch.events.len()), (text.len() as u64, 2_001));
+        // Read from a file, past the limit: refused, naming the file.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x\x1b]0;t\x07.jsonl");
+        std::fs::write(&path, &text).unwrap();
+        let path = path.to_str().unwrap();
+        let read = |max| parse_reader(path, Reader::open(path, max).unwrap(), &ctx, &opts);
+        let (_, whole) = read(None).unwrap();
+        assert_eq!(whole.events, batch.events);
+        let err = read(Some(1000)).unwrap_err().to_string();
+        assert!(
+            err.contains("x\\x1b]0;t\\x07.jsonl: more than 1000 bytes"),
+            "{err}"
+        );
     }
 }

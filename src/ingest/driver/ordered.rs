@@ -6,7 +6,7 @@
 //! in order appends it, and every finished item after it: parsing and appending overlap, and
 //! no thread waits unless it is more than `ahead` items in front of the appending.
 
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -17,24 +17,30 @@ struct Tail<S> {
     next: usize,
 }
 
-/// Run `work` on every item, on all of rayon's threads, and hand each result to `take` in item
-/// order (`take(&mut state, index, result)`, one call at a time). At most `ahead` results
-/// wait to be taken at any moment, which bounds the memory they hold. Returns the state.
+/// Run `work` on every item of `items` (taken one at a time, in order, by whichever thread is
+/// free: reading an input can be the iterator), on all of rayon's threads, and hand each
+/// result to `take` in item order (`take(&mut state, index, result)`, one call at a time). At
+/// most `ahead` results wait to be taken at any moment, which bounds the memory they hold.
+/// Returns the state.
 pub fn run<T, R, S>(
-    items: &[T],
+    items: impl Iterator<Item = T> + Send,
     ahead: usize,
     state: S,
-    work: impl Fn(&T) -> R + Sync,
+    work: impl Fn(T) -> R + Sync,
     take: impl Fn(&mut S, usize, R) + Sync,
 ) -> S
 where
-    T: Sync,
+    T: Send,
     R: Send,
     S: Send,
 {
     let ahead = ahead.max(1);
-    let done: Vec<Mutex<Option<R>>> = (0..items.len()).map(|_| Mutex::new(None)).collect();
-    let claimed = AtomicUsize::new(0);
+    let most = items.size_hint().1;
+    // Results by index modulo `ahead`: a result is stored only once its index is below
+    // `next + ahead`, so the one stored before in its place was taken.
+    let done: Vec<Mutex<Option<R>>> = (0..ahead).map(|_| Mutex::new(None)).collect();
+    // The items, and how many were handed out.
+    let source = Mutex::new((items, 0usize));
     let tail = Mutex::new(Tail { state, next: 0 });
     let moved = Condvar::new();
     // Set when a result is stored: a thread that holds the tail looks again before leaving.
@@ -42,9 +48,10 @@ where
     // Consume every finished result that is next in order.
     let drain = |t: &mut Tail<S>| {
         dirty.store(false, Ordering::SeqCst);
-        while let Some(r) = done
-            .get(t.next)
-            .and_then(|m| m.lock().unwrap_or_else(PoisonError::into_inner).take())
+        while let Some(r) = done[t.next % ahead]
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
         {
             let i = t.next;
             take(&mut t.state, i, r);
@@ -52,8 +59,12 @@ where
         }
     };
     let worker = || loop {
-        let i = claimed.fetch_add(1, Ordering::Relaxed);
-        let Some(item) = items.get(i) else { return };
+        let (i, item) = {
+            let mut src = source.lock().unwrap_or_else(PoisonError::into_inner);
+            let Some(item) = src.0.next() else { return };
+            src.1 += 1;
+            (src.1 - 1, item)
+        };
         {
             let mut t = tail.lock().unwrap_or_else(PoisonError::into_inner);
             loop {
@@ -70,7 +81,9 @@ where
             }
         }
         let r = work(item);
-        *done[i].lock().unwrap_or_else(PoisonError::into_inner) = Some(r);
+        *done[i % ahead]
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(r);
         dirty.store(true, Ordering::SeqCst);
         // Append if no other thread is appending; one that is sees `dirty` and looks again.
         while let Ok(mut t) = tail.try_lock() {
@@ -82,7 +95,7 @@ where
             }
         }
     };
-    let threads = rayon::current_num_threads().clamp(1, items.len().max(1));
+    let threads = rayon::current_num_threads().clamp(1, most.unwrap_or(usize::MAX).max(1));
     rayon::scope(|s| {
         for _ in 0..threads {
             s.spawn(|_| worker());
@@ -90,7 +103,11 @@ where
     });
     let mut t = tail.into_inner().unwrap_or_else(PoisonError::into_inner);
     drain(&mut t);
-    debug_assert_eq!(t.next, items.len(), "every result is taken");
+    let handed = source
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner)
+        .1;
+    debug_assert_eq!(t.next, handed, "every result is taken");
     t.state
 }
 
@@ -104,7 +121,7 @@ mod tests {
             for ahead in [1, 2, 8] {
                 let items: Vec<usize> = (0..n).collect();
                 let got = run(
-                    &items,
+                    items.iter(),
                     ahead,
                     Vec::new(),
                     |&x| {
@@ -128,7 +145,7 @@ mod tests {
         let most = AtomicUsize::new(0);
         let items: Vec<usize> = (0..500).collect();
         run(
-            &items,
+            items.iter(),
             3,
             (),
             |&x| {

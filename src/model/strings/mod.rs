@@ -13,7 +13,7 @@ mod slots;
 
 use super::segments::Segments;
 use cache::{Cache, CACHE};
-use region::{read_record, Region, REGION_SIZES};
+use region::{no_bases, read_record, Bases, Region, REGION_CAP};
 use slots::Slots;
 use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
@@ -63,7 +63,7 @@ const SHARDS: usize = 16;
 /// takes the 4 above. Regions are at most 1 GiB, 2^28 units.
 const OFF_BITS: u32 = 28;
 const OFF_MASK: u32 = (1 << OFF_BITS) - 1;
-const _: () = assert!(REGION_SIZES[0] <= 4 << OFF_BITS && SHARDS <= 1 << (32 - OFF_BITS));
+const _: () = assert!(REGION_CAP <= 4 << OFF_BITS && SHARDS <= 1 << (32 - OFF_BITS));
 /// Entries per segment of the start array.
 const SEG_BITS: u32 = 19;
 const SEG: usize = 1 << SEG_BITS;
@@ -92,8 +92,8 @@ struct Table {
     /// Where each string's record is, by index: its shard in the top 4 bits and its offset
     /// plus one (0: not yet written) below; segments allocated on first use.
     starts: Box<Segments<AtomicU32, SEG, SEGS>>,
-    /// Each shard's region base address (regions never move).
-    bases: [usize; SHARDS],
+    /// Each shard's chunk bases (a chunk never moves once mapped).
+    bases: [Bases; SHARDS],
     next: AtomicU32,
     hasher: ahash::RandomState,
     /// Why the table refused a string, once it did.
@@ -101,20 +101,17 @@ struct Table {
 }
 
 impl Table {
-    fn new(sizes: &[usize]) -> Self {
+    fn new(cap: usize) -> Self {
         let shards: Box<[Mutex<Shard>]> = (0..SHARDS)
             .map(|_| {
                 Mutex::new(Shard {
                     table: Slots::default(),
-                    region: Region::new(sizes),
+                    region: Region::new(cap),
                 })
             })
             .collect();
         let starts = Box::new(Segments::new());
-        let bases = std::array::from_fn(|i| {
-            let sh = shards[i].lock().unwrap_or_else(PoisonError::into_inner);
-            sh.region.base()
-        });
+        let bases = std::array::from_fn(|_| no_bases());
         Table {
             shards,
             starts,
@@ -137,11 +134,11 @@ impl Table {
         }
         let at = self.starts.get(i).load(Ordering::Acquire);
         assert!(at != 0, "string id {i} was never interned here");
-        let base = self.bases[(at >> OFF_BITS) as usize];
+        let bases = &self.bases[(at >> OFF_BITS) as usize];
         let off = (at & OFF_MASK) as usize - 1;
-        // SAFETY: `base + 4 * off` is a record of a region this table owns, written before
-        // its start was published (Release above, Acquire here).
-        unsafe { read_record(base, off as u32).1 }
+        // SAFETY: `off` is a record of a region this table owns, written before its start
+        // was published (Release above, Acquire here).
+        unsafe { read_record(bases, off as u32).1 }
     }
 
     /// Look `s` up in `shard`: its index, or the free slot where it would go.
@@ -173,13 +170,14 @@ impl Table {
             Ok(i) => return i,
             Err(at) => at,
         };
-        if !shard.region.fits(s) {
-            let mib = shard.region.cap() >> 20;
-            self.refuse(format!(
-                "string table full: more than {mib} MiB of distinct text in one of its {SHARDS} shards"
-            ));
-            return OVERFLOW;
-        }
+        let publish = &self.bases[hash as usize & (SHARDS - 1)];
+        let off = match shard.region.reserve(s, publish) {
+            Ok(off) => off,
+            Err(why) => {
+                self.refuse(why);
+                return OVERFLOW;
+            }
+        };
         let Ok(i) = self
             .next
             .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| {
@@ -191,7 +189,7 @@ impl Table {
             ));
             return OVERFLOW;
         };
-        let off = shard.region.store(i, s);
+        shard.region.store(off, i, s);
         let start = ((hash as u32 & (SHARDS as u32 - 1)) << OFF_BITS) | (off + 1);
         self.starts.get(i as usize).store(start, Ordering::Release);
         shard.table.insert(hash, off, at);
@@ -340,7 +338,7 @@ static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
 impl Default for Strings {
     fn default() -> Self {
-        Self::with_regions(&REGION_SIZES)
+        Self::with_regions(REGION_CAP)
     }
 }
 
@@ -352,11 +350,11 @@ impl Strings {
     /// An interner whose shards hold at most `bytes` of records each (for tests of a full
     /// table).
     pub fn with_shard_capacity(bytes: usize) -> Self {
-        Self::with_regions(&[bytes.next_multiple_of(4096)])
+        Self::with_regions(bytes.next_multiple_of(4096))
     }
-    fn with_regions(sizes: &[usize]) -> Self {
+    fn with_regions(cap: usize) -> Self {
         Strings {
-            table: Arc::new(Table::new(sizes)),
+            table: Arc::new(Table::new(cap)),
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
         }
     }

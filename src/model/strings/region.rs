@@ -1,50 +1,54 @@
-//! The reserved address space a shard's strings are packed into: the only raw-pointer code of
-//! the interner.
+//! The address space a shard's strings are packed into: the only raw-pointer code of the
+//! interner.
+//!
+//! A region is a logical range of offsets cut into chunks that double in size (1 MiB, 2 MiB,
+//! 4 MiB, …), each mapped only when the first record reaches it. A small table so reserves a
+//! few MiB, and a process whose address space is limited (`ulimit -v`) loads whatever fits,
+//! while the largest table still holds 1023 MiB per shard.
 
-/// Bytes of address space reserved per shard, largest first (smaller ones where address space
-/// is limited): pages are only used as strings fill them. 1 GiB per shard holds 16 GiB of
-/// distinct text in all, while thousands of tables fit in the address space.
-pub(super) const REGION_SIZES: [usize; 4] = [1 << 30, 256 << 20, 64 << 20, 16 << 20];
-/// The first bytes of a region stay on small pages, so a small table costs little memory.
-const SMALL_PREFIX: usize = 2 << 20;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// One shard's strings, packed into one reserved range of address space as records:
-/// index (`u32`), length (`u32`), the bytes, padding to 4. A record never moves, so the table
-/// names it by its offset and `resolve` by its address.
+/// The first chunk's size (a power of two): chunk `k` holds `FIRST << k` bytes.
+const FIRST_BITS: u32 = 20;
+const FIRST: usize = 1 << FIRST_BITS;
+/// Chunks a region may have.
+const CHUNKS: usize = 10;
+/// The largest region: every chunk, 1023 MiB.
+pub(super) const REGION_CAP: usize = FIRST * ((1 << CHUNKS) - 1);
+
+/// Each chunk's base address, 0 until it is mapped: published by the region (kept in its
+/// table, next to the other shards', for readers that hold no lock).
+pub(super) type Bases = [AtomicUsize; CHUNKS];
+
+/// An empty [`Bases`].
+pub(super) fn no_bases() -> Bases {
+    std::array::from_fn(|_| AtomicUsize::new(0))
+}
+
+/// The chunk holding logical offset `at` (bytes), and where that chunk starts.
+fn chunk_of(at: usize) -> (usize, usize) {
+    let k = (usize::BITS - 1 - ((at >> FIRST_BITS) + 1).leading_zeros()) as usize;
+    (k, FIRST * ((1 << k) - 1))
+}
+
+/// One shard's strings, packed as records: index (`u32`), length (`u32`), the bytes, padding
+/// to 4. A record never moves and never straddles two chunks, so the table names it by its
+/// logical offset and `resolve` finds it through the chunk bases.
 pub(super) struct Region {
-    base: *mut u8,
+    /// Each chunk's base, 0 until mapped (a copy of what is published).
+    bases: [usize; CHUNKS],
     cap: usize,
     used: usize,
 }
 
 impl Region {
-    /// A region of the first of `sizes` that the address space has room for.
-    pub(super) fn new(sizes: &[usize]) -> Region {
-        for &cap in sizes {
-            // SAFETY: an anonymous private mapping at an address of the kernel's choosing;
-            // nothing else refers to it.
-            let p = unsafe {
-                libc::mmap(
-                    std::ptr::null_mut(),
-                    cap,
-                    libc::PROT_READ | libc::PROT_WRITE,
-                    libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | NORESERVE,
-                    -1,
-                    0,
-                )
-            };
-            if p != libc::MAP_FAILED {
-                // SAFETY: the offset is at most `cap`, the size of the mapping.
-                let rest = unsafe { (p as *const u8).add(SMALL_PREFIX.min(cap)) };
-                crate::alloc::advise_huge(rest, cap.saturating_sub(SMALL_PREFIX));
-                return Region {
-                    base: p as *mut u8,
-                    cap,
-                    used: 0,
-                };
-            }
+    /// An empty region of at most `cap` bytes (nothing is mapped yet).
+    pub(super) fn new(cap: usize) -> Region {
+        Region {
+            bases: [0; CHUNKS],
+            cap: cap.min(REGION_CAP),
+            used: 0,
         }
-        panic!("cannot reserve address space for the string table");
     }
 
     /// Bytes a record of `s` takes.
@@ -52,73 +56,142 @@ impl Region {
         (8 + s.len()).next_multiple_of(4)
     }
 
-    /// True when a record of `s` fits in what is left.
-    pub(super) fn fits(&self, s: &str) -> bool {
-        Self::need(s) <= self.cap - self.used
+    /// Bytes of chunk `k` this region may use.
+    fn chunk_len(&self, k: usize) -> usize {
+        let start = FIRST * ((1 << k) - 1);
+        (FIRST << k).min(self.cap.saturating_sub(start))
     }
 
-    /// Append a record for string `idx`; returns its offset in 4-byte units.
+    /// Map chunk `k` unless it is mapped, publishing its base in `publish`.
+    fn map_chunk(&mut self, k: usize, publish: &Bases) -> Result<(), String> {
+        if self.bases[k] != 0 {
+            return Ok(());
+        }
+        let len = self.chunk_len(k);
+        // SAFETY: an anonymous private mapping at an address of the kernel's choosing;
+        // nothing else refers to it.
+        let p = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                len,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | NORESERVE,
+                -1,
+                0,
+            )
+        };
+        if p == libc::MAP_FAILED {
+            return Err(format!(
+                "string table full: cannot reserve {} MiB more address space (is `ulimit -v` set?)",
+                len.div_ceil(1 << 20)
+            ));
+        }
+        crate::alloc::advise_huge(p as *const u8, len);
+        self.bases[k] = p as usize;
+        publish[k].store(p as usize, Ordering::Release);
+        Ok(())
+    }
+
+    /// Where a record of `s` goes (its offset in 4-byte units), its chunk mapped (and its base
+    /// published in `publish`); the record is written by [`Region::store`]. Fails when the
+    /// region is full or its next chunk cannot be mapped.
+    pub(super) fn reserve(&mut self, s: &str, publish: &Bases) -> Result<u32, String> {
+        let need = Self::need(s);
+        let mut at = self.used;
+        loop {
+            let (k, start) = chunk_of(at);
+            if k >= CHUNKS || self.chunk_len(k) == 0 {
+                let mib = self.cap >> 20;
+                return Err(format!(
+                    "string table full: more than {mib} MiB of distinct text in one of its shards"
+                ));
+            }
+            if at + need <= start + self.chunk_len(k) {
+                self.map_chunk(k, publish)?;
+                self.used = at;
+                return Ok((at / 4) as u32);
+            }
+            at = start + (FIRST << k);
+        }
+    }
+
+    /// Write the record of string `idx` at `off`, just returned by [`Region::reserve`] for `s`.
     ///
     /// # Panics
-    /// When the record does not fit (callers ask [`Region::fits`] first).
-    pub(super) fn store(&mut self, idx: u32, s: &str) -> u32 {
-        let need = Self::need(s);
-        assert!(self.fits(s), "string record past the end of its region");
-        let off = self.used;
-        // SAFETY: `off + need <= cap`: the writes stay inside the mapping, in bytes past every
-        // record already handed out (no reader looks there).
+    /// When `off` is not where the last reservation put `s`.
+    pub(super) fn store(&mut self, off: u32, idx: u32, s: &str) {
+        let (at, need) = (off as usize * 4, Self::need(s));
+        assert!(at == self.used, "a string record where none was reserved");
+        let (k, start) = chunk_of(at);
+        assert!(
+            at + need <= start + self.chunk_len(k),
+            "a record past its chunk"
+        );
+        let base = self.bases[k];
+        assert!(base != 0, "a record in an unmapped chunk");
+        // SAFETY: the record lies inside chunk `k`, mapped (checked above) and
+        // `chunk_len(k)` bytes long, in bytes past every record already handed out (no reader
+        // looks there).
         unsafe {
-            let p = self.base.add(off);
+            let p = (base as *mut u8).add(at - start);
             std::ptr::copy_nonoverlapping(idx.to_le_bytes().as_ptr(), p, 4);
             std::ptr::copy_nonoverlapping((s.len() as u32).to_le_bytes().as_ptr(), p.add(4), 4);
             std::ptr::copy_nonoverlapping(s.as_ptr(), p.add(8), s.len());
         }
-        self.used += need;
-        (off / 4) as u32
+        self.used = at + need;
     }
 
     /// The address of the record at `off`, for prefetching (any `off` gives some address).
     pub(super) fn record_ptr(&self, off: u32) -> *const u8 {
-        self.base.wrapping_add(off as usize * 4)
+        address(|k| self.bases.get(k).copied(), off) as *const u8
     }
 
     /// The record at `off`: its index and its text.
     ///
     /// # Safety
-    /// `off` must have been returned by [`Region::store`] of this region.
+    /// `off` must have been returned by [`Region::reserve`] of this region and its record
+    /// stored.
     pub(super) unsafe fn record(&self, off: u32) -> (u32, &str) {
         // SAFETY: the caller's contract; the region lives as long as `&self`, and records
         // are written by `&mut self`, so any record is published to a holder of `&self`.
-        unsafe { read_record(self.base as usize, off) }
+        unsafe { record_at(address(|k| self.bases.get(k).copied(), off)) }
     }
 
-    /// The base address, which never changes.
-    pub(super) fn base(&self) -> usize {
-        self.base as usize
-    }
-
-    /// Bytes of records stored.
+    /// Bytes of records stored (with the tails of chunks skipped).
     pub(super) fn used(&self) -> usize {
         self.used
     }
-
-    /// Bytes of address space reserved.
-    pub(super) fn cap(&self) -> usize {
-        self.cap
-    }
 }
 
-/// Read the record at offset `off` (in 4-byte units) of the region based at `base`: its
-/// index and its text.
+/// The address of offset `off` (4-byte units): its chunk's base (`base(chunk)`, 0 or `None`
+/// when unmapped) plus the offset inside the chunk.
+fn address(base: impl Fn(usize) -> Option<usize>, off: u32) -> usize {
+    let at = off as usize * 4;
+    let (k, start) = chunk_of(at);
+    base(k).unwrap_or(0).wrapping_add(at - start)
+}
+
+/// Read the record at offset `off` (in 4-byte units) of the region whose chunks are `bases`:
+/// its index and its text.
 ///
 /// # Safety
-/// `base + 4 * off` must be a record written by [`Region::store`] in a region that lives as
-/// long as `'a`, published to this thread (its writer released it, this thread acquired it).
-pub(super) unsafe fn read_record<'a>(base: usize, off: u32) -> (u32, &'a str) {
-    let p = (base as *const u8).wrapping_add(off as usize * 4);
+/// `off` must be a record written by [`Region::store`] in a region that lives as long as
+/// `'a`, published to this thread (its writer released it, this thread acquired it).
+pub(super) unsafe fn read_record(bases: &Bases, off: u32) -> (u32, &str) {
+    let p = address(|k| bases.get(k).map(|b| b.load(Ordering::Acquire)), off);
+    // SAFETY: the caller's contract.
+    unsafe { record_at(p) }
+}
+
+/// The record at address `p`.
+///
+/// # Safety
+/// As for [`read_record`]: `p` is the address of a published record that lives for `'a`.
+unsafe fn record_at<'a>(p: usize) -> (u32, &'a str) {
+    let p = p as *const u8;
     let mut word = [0u8; 4];
     // SAFETY: a record starts with its index and its length (the caller's contract), then
-    // holds `length` bytes of UTF-8 copied from a `&str`.
+    // holds `length` bytes of UTF-8 copied from a `&str`, all inside one mapped chunk.
     unsafe {
         std::ptr::copy_nonoverlapping(p, word.as_mut_ptr(), 4);
         let idx = u32::from_le_bytes(word);
@@ -130,9 +203,14 @@ pub(super) unsafe fn read_record<'a>(base: usize, off: u32) -> (u32, &'a str) {
 
 impl Drop for Region {
     fn drop(&mut self) {
-        // SAFETY: unmapping the mapping made in `new`, once.
-        unsafe {
-            libc::munmap(self.base as *mut libc::c_void, self.cap);
+        for k in 0..CHUNKS {
+            let base = self.bases[k];
+            if base != 0 {
+                // SAFETY: unmapping chunk `k`, mapped by `map_chunk` with this length, once.
+                unsafe {
+                    libc::munmap(base as *mut libc::c_void, self.chunk_len(k));
+                }
+            }
         }
     }
 }
@@ -142,8 +220,45 @@ const NORESERVE: libc::c_int = libc::MAP_NORESERVE;
 #[cfg(not(target_os = "linux"))]
 const NORESERVE: libc::c_int = 0;
 
-// SAFETY: a region owns its mapping; the table writes to it only through `&mut Region`
+// SAFETY: a region owns its chunks; the table writes to them only through `&mut Region`
 // (under its shard's mutex) and reads records that were published before.
 unsafe impl Send for Region {}
 // SAFETY: as above: `&Region` only reads records already written.
 unsafe impl Sync for Region {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunks_double_and_records_never_straddle_them() {
+        assert_eq!(chunk_of(0), (0, 0));
+        assert_eq!(chunk_of(FIRST - 1), (0, 0));
+        assert_eq!(chunk_of(FIRST), (1, FIRST));
+        assert_eq!(chunk_of(3 * FIRST), (2, 3 * FIRST));
+        assert_eq!(chunk_of(REGION_CAP - 1).0, CHUNKS - 1);
+        let mut r = Region::new(REGION_CAP);
+        let published = no_bases();
+        let big = "x".repeat(FIRST - 100);
+        let a = r.reserve(&big, &published).unwrap();
+        r.store(a, 0, &big);
+        // Does not fit in what is left of the first chunk: starts the second.
+        let b = r.reserve(&big, &published).unwrap();
+        assert_eq!(b as usize * 4, FIRST);
+        r.store(b, 1, &big);
+        let c = r.reserve("small", &published).unwrap();
+        r.store(c, 2, "small");
+        // SAFETY: all three were stored above.
+        unsafe {
+            assert_eq!(r.record(a), (0, big.as_str()));
+            assert_eq!(r.record(b), (1, big.as_str()));
+            assert_eq!(r.record(c), (2, "small"));
+        }
+        assert!(r.reserve(&"y".repeat(REGION_CAP), &published).is_err());
+        assert_eq!(r.bases.iter().filter(|&&b| b != 0).count(), 2);
+        let mapped = published.iter().map(|b| b.load(Ordering::Relaxed));
+        assert!(mapped.eq(r.bases));
+        // SAFETY: stored above.
+        assert_eq!(unsafe { read_record(&published, c) }, (2, "small"));
+    }
+}
