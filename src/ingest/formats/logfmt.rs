@@ -125,17 +125,18 @@ pub fn sniff_line(line: &str) -> bool {
 
 /// Parse one line.
 pub fn line(text: &str, lineno: u32, ctx: &Ctx, out: &mut Batch) {
-    if !try_line(text, lineno, ctx, out) {
-        if text.starts_with([' ', '\t']) || out.events.is_empty() && !out.leading.is_empty() {
-            out.continuation(lineno, text);
-        } else {
-            match pairs(text) {
-                Some(_) => out.error(lineno, "logfmt record without a time, level or message key"),
-                // Mixed streams: a JSON record among logfmt ones.
-                None if text.starts_with('{') => super::jsonl::line(text, lineno, ctx, out),
-                None => out.stray_line(lineno, text, "not logfmt", ctx),
-            }
+    if try_line(text, lineno, ctx, out) {
+        return;
+    }
+    // Whether a line continues the record above depends on the line alone, never on where
+    // a chunk starts.
+    match pairs(text) {
+        Some(_) if !text.starts_with([' ', '\t']) => {
+            out.error(lineno, "logfmt record without a time, level or message key")
         }
+        // Mixed streams: a JSON record among logfmt ones.
+        None if text.starts_with('{') => super::jsonl::line(text, lineno, ctx, out),
+        _ => out.stray_line(lineno, text, "not logfmt", ctx),
     }
 }
 
