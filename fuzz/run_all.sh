@@ -19,11 +19,11 @@ dict_of() {
 }
 targets=${*:-$(RUSTC_BOOTSTRAP=1 cargo fuzz list)}
 for t in $targets; do
-    mkdir -p "corpus/$t" "artifacts/$t"
+    mkdir -p "corpus/$t" "artifacts/$t" logs
     d=$(dict_of "$t")
     args=(-max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1)
     [ -n "$d" ] && args+=(-dict="dict/$d.dict")
-    log="artifacts/$t/run.log"
+    log="logs/$t.log"
     RUSTC_BOOTSTRAP=1 cargo fuzz run "$t" "corpus/$t" "seeds/$t" -- "${args[@]}" >"$log" 2>&1
     rc=$?
     runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)

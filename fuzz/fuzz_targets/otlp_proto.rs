@@ -22,13 +22,17 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     if traces {
         if let Ok(req) = ExportTraceServiceRequest::decode(body) {
             for s in req.resource_spans.iter().flat_map(|r| &r.scope_spans) {
-                s.spans.iter().for_each(|sp| drop(span_ok(sp)));
+                s.spans.iter().for_each(|sp| {
+                    std::hint::black_box(span_ok(sp));
+                });
             }
             proto::traces(&req, &ctx, &mut out);
         }
     } else if let Ok(req) = ExportLogsServiceRequest::decode(body) {
         for s in req.resource_logs.iter().flat_map(|r| &r.scope_logs) {
-            s.log_records.iter().for_each(|r| drop(log_ok(r)));
+            s.log_records.iter().for_each(|r| {
+                std::hint::black_box(log_ok(r));
+            });
         }
         proto::logs(&req, &ctx, &mut out);
     }

@@ -289,3 +289,38 @@ pub fn append_msg(ev: &mut Event, text: &str, ctx: &Ctx, deferred: Option<&Defer
     };
     ev.msg = Some(ctx.sym(&merged));
 }
+
+#[cfg(test)]
+mod tests {
+    use super::continues_record;
+
+    #[test]
+    fn stack_traces_continue_records_and_stray_text_does_not() {
+        for l in [
+            "\tat java.lang.Thread.run(Thread.java:745)",
+            "    at foo (bar.js:1)",
+            "java.lang.IllegalStateException: boom",
+            "Caused by: java.io.IOException",
+            "Traceback (most recent call last):",
+            "ValueError: invalid literal",
+            "KeyboardInterrupt",
+            "panic: runtime error: index out of range",
+            "goroutine 1 [running]:",
+            "main.(*Server).run(0xc000010000)",
+            "}",
+            "-----",
+        ] {
+            assert!(continues_record(l), "{l}");
+        }
+        for l in [
+            "listening on :8080",
+            "this is garbage",
+            "2025-01-01 24:00:00 INFO bad time",
+            "Error code 5 seen",
+            "[1,2]",
+            "paths = {",
+        ] {
+            assert!(!continues_record(l), "{l}");
+        }
+    }
+}

@@ -1,4 +1,6 @@
 //! What the per-format targets share: feed bytes to one parser the way the loader does.
+// Each target uses one of the two.
+#![allow(dead_code)]
 
 use heisen::ingest::driver::chunks::{parse_chunk, parse_doc, DocFn, LineFn};
 use heisen::ingest::Ctx;

@@ -291,35 +291,33 @@ pub fn stamp_shaped(line: &str) -> Option<&str> {
     })
 }
 
+/// A line that starts with something shaped like a time that is none: counted, and read as a
+/// record whose time is the one of the record above.
+fn invalid_stamp(text: &str, lineno: u32, out: &mut Batch) -> Option<Stamp> {
+    let bad = stamp_shaped(text)?;
+    out.error_kept(
+        lineno,
+        format!("invalid time `{bad}`; kept as an event with the time of the record above"),
+    );
+    // The shape starts the line, after its brackets; they close after it.
+    let end = bad.as_ptr() as usize - text.as_ptr() as usize + bad.len();
+    let closing = text[end..].bytes().take_while(|&c| c == b']').count();
+    Some(Stamp {
+        ns: crate::ingest::INHERIT_TS,
+        offset_min: None,
+        start: 0,
+        end: end + closing,
+        no_year: false,
+    })
+}
+
 /// Parse one line.
 pub fn line(text: &str, lineno: u32, ctx: &Ctx, out: &mut Batch) {
     let year = current_year();
-    let stamp = match find_stamp(text, ctx.default_offset_min, year) {
-        Some(s) => s,
-        None => {
-            match stamp_shaped(text) {
-                Some(bad) => {
-                    out.error_kept(
-                    lineno,
-                    format!("invalid time `{bad}`; kept as an event with the time of the record above"),
-                );
-                    // The shape starts the line, after its brackets; they close after it.
-                    let end = bad.as_ptr() as usize - text.as_ptr() as usize + bad.len();
-                    let closing = text[end..].bytes().take_while(|&c| c == b']').count();
-                    Stamp {
-                        ns: crate::ingest::INHERIT_TS,
-                        offset_min: None,
-                        start: 0,
-                        end: end + closing,
-                        no_year: false,
-                    }
-                }
-                None => {
-                    out.continuation(lineno, text);
-                    return;
-                }
-            }
-        }
+    let found = find_stamp(text, ctx.default_offset_min, year);
+    let Some(stamp) = found.or_else(|| invalid_stamp(text, lineno, out)) else {
+        out.continuation(lineno, text);
+        return;
     };
     let mut ev = Event::new(Kind::Log, stamp.ns);
     ev.line = lineno;
