@@ -2,6 +2,7 @@
 # Run every fuzz target for a bounded time with its seeds and dictionary; print executions and
 # crashes per target. Usage: fuzz/run_all.sh [SECONDS_PER_TARGET] [TARGET...]
 # Works on a stable toolchain through RUSTC_BOOTSTRAP (cargo-fuzz needs nightly flags).
+# More libFuzzer flags through FUZZ_ARGS, e.g. FUZZ_ARGS=-max_len=4096.
 set -u
 cd "$(dirname "$0")"
 secs=${1:-60}
@@ -23,6 +24,8 @@ for t in $targets; do
     d=$(dict_of "$t")
     args=(-max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1)
     [ -n "$d" ] && args+=(-dict="dict/$d.dict")
+    # shellcheck disable=SC2206 # flags split at spaces on purpose
+    args+=(${FUZZ_ARGS:-})
     log="logs/$t.log"
     RUSTC_BOOTSTRAP=1 cargo fuzz run "$t" "corpus/$t" "seeds/$t" -- "${args[@]}" >"$log" 2>&1
     rc=$?

@@ -245,3 +245,19 @@ fn non_ascii_and_control_bytes_do_not_panic_any_parser() {
         every_parser(i);
     }
 }
+
+/// Inputs the fuzzers found failing (`fuzz/artifacts/<target>/`), reduced; each must load.
+#[test]
+fn fuzz_regressions() {
+    // fmt_jsonl: a time of two dots (`1.2.3`) underflowed in the epoch reader (a panic in
+    // debug builds, a wrong time in release ones).
+    let c = ctx();
+    let b = parse_chunk(
+        b"{\"ts\":\"1700000000.5\",\"msg\":\"a\"}\n{\"ts\":\"1700000001.2.3\",\"msg\":\"b\"}\n",
+        &c,
+        formats::jsonl::line,
+    );
+    assert_eq!(b.events.len(), 2);
+    assert_eq!(b.events[0].ts, 1_700_000_000_500_000_000);
+    assert_eq!((b.error_count, b.errors[0].line), (1, 2), "{:?}", b.errors);
+}
