@@ -260,4 +260,15 @@ fn fuzz_regressions() {
     assert_eq!(b.events.len(), 2);
     assert_eq!(b.events[0].ts, 1_700_000_000_500_000_000);
     assert_eq!((b.error_count, b.errors[0].line), (1, 2), "{:?}", b.errors);
+
+    // Found reading the fuzzed code: a Chrome `ts` in microseconds as text, whose fraction
+    // overflowed nanoseconds once added.
+    let b = parse_doc(
+        br#"[{"ph":"i","name":"edge","ts":"9223372036854775.999","pid":1,"tid":1}]"#,
+        &c,
+        formats::chrome::parse_doc,
+    );
+    // No wrapped (negative) time: the time is refused, or the event inherits one.
+    let ok = |t: i64| t >= 0 || t == heisen::ingest::INHERIT_TS;
+    assert!(b.events.iter().all(|e| ok(e.ts)), "{:?}", b.events);
 }
