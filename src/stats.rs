@@ -28,6 +28,8 @@ pub struct SourceStats {
     pub gzip: bool,
     pub events: u64,
     pub parse_errors: u64,
+    /// Of the parse errors, those whose line was kept (as an event, or repaired).
+    pub parse_errors_kept: u64,
     /// The first errors as `file:line: reason`.
     pub errors: Vec<String>,
     pub first: Option<String>,
@@ -253,6 +255,7 @@ pub fn compute(store: &Store, tz_given: bool) -> Stats {
                 gzip: src.gzip,
                 events: src.events,
                 parse_errors: src.error_count,
+                parse_errors_kept: src.errors_kept,
                 errors: src.errors.iter().map(|e| e.located(&src.path)).collect(),
                 first: range[i].map(|r| time::format_ns(r.0)),
                 last: range[i].map(|r| time::format_ns(r.1)),
@@ -315,7 +318,11 @@ impl Stats {
             let _ = writeln!(o, "  format       {}{gz}", s.format);
             let _ = writeln!(o, "  bytes        {}", s.bytes);
             let _ = writeln!(o, "  events       {}", s.events);
-            let _ = writeln!(o, "  parse errors {}", s.parse_errors);
+            let kept = match s.parse_errors_kept {
+                0 => String::new(),
+                k => format!(" ({k} kept, {} skipped)", s.parse_errors - k),
+            };
+            let _ = writeln!(o, "  parse errors {}{kept}", s.parse_errors);
             for e in s.errors.iter().take(10) {
                 let _ = writeln!(o, "    {}", crate::text::sanitize(e, true));
             }

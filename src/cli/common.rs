@@ -61,12 +61,19 @@ pub fn print_json<T: serde::Serialize>(v: &T) -> Result<()> {
     Ok(())
 }
 
-/// One line on stderr summarising parse errors, if there were any.
+/// One line on stderr summarising parse errors, if there were any, and what became of their
+/// records (kept or skipped).
 pub fn error_summary(store: &Store) -> Option<String> {
     let total: u64 = store.sources().iter().map(|s| s.error_count).sum();
     if total == 0 {
         return None;
     }
+    let kept: u64 = store.sources.iter().map(|s| s.errors_kept).sum();
+    let fate = match (kept, total - kept) {
+        (0, _) => " skipped".to_string(),
+        (_, 0) => " kept as events".to_string(),
+        (k, s) => format!(": {k} kept as events, {s} skipped"),
+    };
     let first = store
         .sources()
         .iter()
@@ -78,7 +85,7 @@ pub fn error_summary(store: &Store) -> Option<String> {
         .map(|s| format!("{} in {}", s.error_count, s.path))
         .collect();
     Some(format!(
-        "heisen: {total} malformed records skipped ({}); first: {}; see `heisen stats`",
+        "heisen: {total} malformed records{fate} ({}); first: {}; see `heisen stats`",
         per.join(", "),
         crate::text::sanitize(&first.unwrap_or_default(), true)
     ))

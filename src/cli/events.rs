@@ -46,6 +46,7 @@ fn follow(a: EventsArgs) -> Result<i32> {
                 super::common::say(format_args!("heisen: {}", e.located(&f.path)));
             }
             src.error_count = batch.error_count;
+            src.errors_kept = batch.errors_kept;
             crate::ingest::absorb(&mut store, src, batch)?;
         }
         store.sort();

@@ -40,6 +40,9 @@ pub struct Batch {
     pub attrs: Vec<Attr>,
     pub errors: Vec<ParseError>,
     pub error_count: u64,
+    /// Of `error_count`, the errors whose line was kept (see [`Batch::error_kept`]); the
+    /// others were skipped.
+    pub errors_kept: u64,
     /// Events whose time had no zone.
     pub naive_times: u64,
     /// Remarks about skipped or assumed things, shown by `stats`.
@@ -125,6 +128,31 @@ impl Batch {
         }
     }
 
+    /// Record a parse error about a line that is kept anyway: as an event of its own (pushed
+    /// by the caller), or read with repairs. The reason should say which.
+    pub fn error_kept(&mut self, line: u32, reason: impl Into<String>) {
+        self.errors_kept += 1;
+        self.error(line, reason);
+    }
+
+    /// A line that is neither a record nor text that plausibly continues one (see
+    /// [`continues_record`]): kept as an event of its own, with the time of the record above
+    /// and the line as its message, and counted with `why` it is not a record.
+    pub fn stray_line(&mut self, line: u32, text: &str, why: &str, ctx: &Ctx) {
+        if continues_record(text) {
+            self.continuation(line, text);
+            return;
+        }
+        self.error_kept(
+            line,
+            format!("{why}; kept as an event of its own (time of the record above)"),
+        );
+        let mut ev = Event::new(crate::model::Kind::Log, INHERIT_TS);
+        ev.line = line;
+        ev.msg = Some(ctx.sym(text.trim()));
+        self.push(ev, ctx);
+    }
+
     /// Add a note once (deduplicated).
     pub fn note(&mut self, note: impl Into<String>) {
         let n = note.into();
@@ -198,6 +226,54 @@ impl Batch {
     }
 }
 
+/// True for a line that continues the record above rather than starting one: indented
+/// (stack frames, wrapped text), without a letter or digit (`}`, `----`, the end of a
+/// pretty-printed document), or a line that stack traces and panics print unindented
+/// (`Caused by:`, `Traceback (most recent call last):`, `java.io.IOException: …`,
+/// `ValueError: …`, `panic: …`, `goroutine 7 [running]:`, `main.main()`).
+pub fn continues_record(text: &str) -> bool {
+    if text.starts_with([' ', '\t']) || !text.chars().any(char::is_alphanumeric) {
+        return true;
+    }
+    const STARTS: [&str; 11] = [
+        "Caused by:",
+        "Suppressed:",
+        "Traceback (most recent call last)",
+        "During handling of the above exception",
+        "The above exception was the direct cause",
+        "panic: ",
+        "fatal error: ",
+        "goroutine ",
+        "created by ",
+        "[signal ",
+        "...",
+    ];
+    if STARTS.iter().any(|s| text.starts_with(s)) {
+        return true;
+    }
+    // `pkg.Type: message`, `ValueError`, `main.(*T).run(...)`: a dotted name or an exception
+    // type, alone or before a colon or an argument list.
+    let head = text.split([':', '(', ' ']).next().unwrap_or_default();
+    let name_like = !head.is_empty()
+        && head
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || b"._$*".contains(&c));
+    let rest = &text[head.len()..];
+    name_like
+        && ([
+            "Exception",
+            "Error",
+            "Throwable",
+            "Warning",
+            "Interrupt",
+            "Exit",
+        ]
+        .iter()
+        .any(|s| head.ends_with(s))
+            || head.contains('.') && rest.starts_with('('))
+        && (rest.is_empty() || rest.starts_with([':', '(']))
+}
+
 /// Append text (which starts with a newline) to an event's message (which may still be a
 /// placeholder of `deferred`).
 pub fn append_msg(ev: &mut Event, text: &str, ctx: &Ctx, deferred: Option<&Deferred>) {
@@ -212,4 +288,39 @@ pub fn append_msg(ev: &mut Event, text: &str, ctx: &Ctx, deferred: Option<&Defer
         None => text.trim_start_matches('\n').to_string(),
     };
     ev.msg = Some(ctx.sym(&merged));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::continues_record;
+
+    #[test]
+    fn stack_traces_continue_records_and_stray_text_does_not() {
+        for l in [
+            "\tat java.lang.Thread.run(Thread.java:745)",
+            "    at foo (bar.js:1)",
+            "java.lang.IllegalStateException: boom",
+            "Caused by: java.io.IOException",
+            "Traceback (most recent call last):",
+            "ValueError: invalid literal",
+            "KeyboardInterrupt",
+            "panic: runtime error: index out of range",
+            "goroutine 1 [running]:",
+            "main.(*Server).run(0xc000010000)",
+            "}",
+            "-----",
+        ] {
+            assert!(continues_record(l), "{l}");
+        }
+        for l in [
+            "listening on :8080",
+            "this is garbage",
+            "2025-01-01 24:00:00 INFO bad time",
+            "Error code 5 seen",
+            "[1,2]",
+            "paths = {",
+        ] {
+            assert!(!continues_record(l), "{l}");
+        }
+    }
 }

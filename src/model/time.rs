@@ -217,6 +217,10 @@ pub fn epoch_guess_str(s: &str) -> Option<i64> {
     }
     // Seconds with a fraction: keep nanosecond precision by splitting at the dot.
     let (whole, frac) = s.split_once('.')?;
+    // One dot at most (`1.2.3` is no number).
+    if frac.contains('.') {
+        return None;
+    }
     let w: i64 = whole.parse().ok()?;
     if w >= 100_000_000_000 {
         return epoch_guess_f64(s.parse().ok()?);

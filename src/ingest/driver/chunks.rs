@@ -20,7 +20,7 @@ pub fn parse_doc(bytes: &[u8], ctx: &Ctx, f: DocFn) -> Batch {
     match std::str::from_utf8(bytes) {
         Ok(s) => f(s, ctx, &mut b),
         Err(e) => {
-            b.error(
+            b.error_kept(
                 json::line_of(
                     &String::from_utf8_lossy(&bytes[..e.valid_up_to()]),
                     e.valid_up_to(),
@@ -117,7 +117,13 @@ pub fn parse_chunk(chunk: &[u8], ctx: &Ctx, f: LineFn) -> Batch {
     let text = std::str::from_utf8(chunk)
         .ok()
         .filter(|_| memchr::memchr(0, chunk).is_none());
-    let ends = memchr::memchr_iter(b'\n', chunk).chain(std::iter::once(chunk.len()));
+    // Lines that end with CR alone (classic Mac OS): no LF in the chunk, but CRs.
+    let cr_only = memchr::memchr(b'\n', chunk).is_none() && memchr::memchr(b'\r', chunk).is_some();
+    let eol = if cr_only { b'\r' } else { b'\n' };
+    if cr_only {
+        b.note("lines end with CR alone (classic Mac OS): split at each CR");
+    }
+    let ends = memchr::memchr_iter(eol, chunk).chain(std::iter::once(chunk.len()));
     for end in ends {
         let (a, z) = (start, end);
         start = end + 1;
@@ -144,13 +150,13 @@ pub fn parse_chunk(chunk: &[u8], ctx: &Ctx, f: LineFn) -> Batch {
         match std::str::from_utf8(raw) {
             Ok(s) => f(s, lineno, ctx, &mut b),
             Err(_) => {
-                b.error(lineno, "invalid UTF-8 (bytes replaced with U+FFFD)");
+                b.error_kept(lineno, "invalid UTF-8 (bytes replaced with U+FFFD)");
                 f(&String::from_utf8_lossy(raw), lineno, ctx, &mut b);
             }
         }
     }
     // The piece after a final newline is empty: it is not a line.
-    b.lines = if chunk.ends_with(b"\n") {
+    b.lines = if chunk.ends_with(&[eol]) {
         lineno - 1
     } else {
         lineno
@@ -205,6 +211,7 @@ impl<'c> Merger<'c> {
             }
         }
         out.error_count += b.error_count;
+        out.errors_kept += b.errors_kept;
         out.over_key_limit |= b.over_key_limit;
         out.naive_times += b.naive_times;
         for n in std::mem::take(&mut b.notes) {

@@ -415,6 +415,7 @@ pub fn parse_reader(
         }
     }
     src.error_count = batch.error_count;
+    src.errors_kept = batch.errors_kept;
     src.errors = std::mem::take(&mut batch.errors);
     src.naive_times = batch.naive_times;
     src.notes.append(&mut batch.notes);

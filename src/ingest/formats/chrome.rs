@@ -86,7 +86,7 @@ fn us_to_ns(j: Option<&J>) -> Option<i64> {
             }
             let mut ns = whole.parse::<i64>().ok()?.checked_mul(1000)?;
             for (i, c) in frac.bytes().take(3).enumerate() {
-                ns += (c - b'0') as i64 * 10i64.pow(2 - i as u32);
+                ns = ns.checked_add((c - b'0') as i64 * 10i64.pow(2 - i as u32))?;
             }
             Some(if neg { -ns } else { ns })
         }

@@ -1,5 +1,6 @@
 //! JSON lines logs. A line that is not JSON is tried as logfmt (mixed files), and otherwise
-//! taken as a continuation (a stack trace) of the record above.
+//! taken as a continuation of the record above when it looks like one (a stack trace), or kept
+//! as an event of its own and counted (see [`Batch::stray_line`]).
 
 use crate::ingest::batch::{Batch, Ctx};
 use crate::ingest::json::record::{flatten, push_record, Field};
@@ -58,7 +59,7 @@ pub fn line(text: &str, lineno: u32, ctx: &Ctx, out: &mut Batch) {
             Err(e) => out.error(lineno, json_error(&e)),
         }
     } else if !super::logfmt::try_line(text, lineno, ctx, out) {
-        out.continuation(lineno, text);
+        out.stray_line(lineno, text, "not a JSON object", ctx);
     }
 }
 
@@ -140,10 +141,15 @@ mod tests {
             r#"{"ts":1700000001,"level":"#,
             "[1,2]",
         ]);
-        assert_eq!(b.events.len(), 1);
-        assert_eq!(b.error_count, 1);
+        // The stack frame continues the first record; the array is kept as an event.
+        assert_eq!(b.events.len(), 2);
+        assert_eq!((b.error_count, b.errors_kept), (2, 1));
         assert_eq!(b.errors[0].line, 3);
+        assert_eq!(b.errors[1].line, 4);
+        assert!(b.errors[1].reason.starts_with("not a JSON object; kept"));
         let m = ctx.strings.resolve(b.events[0].msg.unwrap());
-        assert!(m.starts_with("a\n    at foo"));
+        assert_eq!(m, "a\n    at foo (bar.js:1)");
+        assert_eq!(ctx.strings.resolve(b.events[1].msg.unwrap()), "[1,2]");
+        assert_eq!(b.events[1].ts, crate::ingest::INHERIT_TS);
     }
 }

@@ -6,11 +6,21 @@ use crate::ingest::json::record::{push_record, Field};
 use crate::ingest::json::J;
 use std::borrow::Cow;
 
+/// Key/value pairs of a line.
+pub type Pairs<'a> = Vec<(&'a str, Cow<'a, str>)>;
+
 /// Split a line into key/value pairs. Quoted values may contain escaped quotes; a bare key has
 /// the value `true`; `key=` has an empty value. Returns `None` when the text is not logfmt.
-pub fn pairs(line: &str) -> Option<Vec<(&str, Cow<'_, str>)>> {
+pub fn pairs(line: &str) -> Option<Pairs<'_>> {
+    split(line).map(|(p, _)| p)
+}
+
+/// [`pairs`], and the byte offset of the first unquoted value holding `=` or `"` (`k==v`),
+/// which logfmt writers always quote: such a value is taken as written, but is malformed.
+fn split(line: &str) -> Option<(Pairs<'_>, Option<usize>)> {
     let b = line.as_bytes();
     let mut out = Vec::new();
+    let mut bad = None;
     let mut i = 0;
     let mut with_eq = 0;
     while i < b.len() {
@@ -67,12 +77,15 @@ pub fn pairs(line: &str) -> Option<Vec<(&str, Cow<'_, str>)>> {
         } else {
             let vs = i;
             while i < b.len() && b[i] != b' ' && b[i] != b'\t' {
+                if matches!(b[i], b'=' | b'"') && bad.is_none() {
+                    bad = Some(i);
+                }
                 i += 1;
             }
             out.push((key, Cow::Borrowed(&line[vs..i])));
         }
     }
-    (with_eq >= 2 || with_eq >= 1 && out.len() == 1).then_some(out)
+    (with_eq >= 2 || with_eq >= 1 && out.len() == 1).then_some((out, bad))
 }
 
 fn unescape(s: &str) -> String {
@@ -112,25 +125,37 @@ pub fn sniff_line(line: &str) -> bool {
 
 /// Parse one line.
 pub fn line(text: &str, lineno: u32, ctx: &Ctx, out: &mut Batch) {
-    if !try_line(text, lineno, ctx, out) {
-        if text.starts_with([' ', '\t']) || out.events.is_empty() && !out.leading.is_empty() {
-            out.continuation(lineno, text);
-        } else {
-            match pairs(text) {
-                Some(_) => out.error(lineno, "logfmt record without a time, level or message key"),
-                None => out.continuation(lineno, text),
-            }
+    if try_line(text, lineno, ctx, out) {
+        return;
+    }
+    // Whether a line continues the record above depends on the line alone, never on where
+    // a chunk starts.
+    match pairs(text) {
+        Some(_) if !text.starts_with([' ', '\t']) => {
+            out.error(lineno, "logfmt record without a time, level or message key")
         }
+        // Mixed streams: a JSON record among logfmt ones.
+        None if text.starts_with('{') => super::jsonl::line(text, lineno, ctx, out),
+        _ => out.stray_line(lineno, text, "not logfmt", ctx),
     }
 }
 
 /// Parse a line as logfmt if it is one (used for mixed JSON/logfmt files); false otherwise.
 pub fn try_line(text: &str, lineno: u32, ctx: &Ctx, out: &mut Batch) -> bool {
-    let Some(p) = pairs(text) else {
+    let Some((p, bad)) = split(text) else {
         return false;
     };
     if p.len() < 2 || !is_record(&p) {
         return false;
+    }
+    if let Some(at) = bad {
+        out.error_kept(
+            lineno,
+            format!(
+                "malformed logfmt at column {}: `=` or `\"` in an unquoted value; the record is kept with the value as written",
+                text[..at].chars().count() + 1
+            ),
+        );
     }
     let values: Vec<J> = p
         .iter()

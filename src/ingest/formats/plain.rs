@@ -253,17 +253,76 @@ fn level_word(tok: &str) -> Option<Level> {
     }
 }
 
+/// The shapes of the timestamps [`find_stamp`] reads at a line's start (`9` a digit, `a` a
+/// letter, anything else itself), shortest first within a family.
+const SHAPES: [&str; 7] = [
+    "9999-99-99T99:99",
+    "9999-99-99 99:99",
+    "9999/99/99 99:99:99",
+    "99/99/99 99:99:99",
+    "aaa 99 99:99:99",
+    "aaa  9 99:99:99",
+    "aaa 9 99:99:99",
+];
+
+/// The text at the start of a line (after brackets) that has the shape of a timestamp, if
+/// there is one: a line that starts so but holds no valid time (`24:00:00`, `02-30`) is a
+/// malformed record, not a continuation.
+pub fn stamp_shaped(line: &str) -> Option<&str> {
+    let at = line
+        .bytes()
+        .take(MAX_BRACKETS)
+        .take_while(|&c| c == b'[')
+        .count();
+    let b = &line.as_bytes()[at..];
+    SHAPES.iter().find_map(|shape| {
+        let fits = b.len() >= shape.len()
+            && shape.bytes().zip(b).all(|(s, &c)| match s {
+                b'9' => c.is_ascii_digit(),
+                b'a' => c.is_ascii_alphabetic(),
+                _ => s == c,
+            });
+        // Up to the next space after the shape: the seconds, a fraction, a zone.
+        let end = b[shape.len().min(b.len())..]
+            .iter()
+            .position(|&c| c == b' ' || c == b']')
+            .map_or(b.len(), |i| i + shape.len());
+        fits.then(|| &line[at..at + end])
+    })
+}
+
+/// A line that starts with something shaped like a time that is none: counted, and read as a
+/// record whose time is the one of the record above.
+fn invalid_stamp(text: &str, lineno: u32, out: &mut Batch) -> Option<Stamp> {
+    let bad = stamp_shaped(text)?;
+    out.error_kept(
+        lineno,
+        format!("invalid time `{bad}`; kept as an event with the time of the record above"),
+    );
+    // The shape starts the line, after its brackets; they close after it.
+    let end = bad.as_ptr() as usize - text.as_ptr() as usize + bad.len();
+    let closing = text[end..].bytes().take_while(|&c| c == b']').count();
+    Some(Stamp {
+        ns: crate::ingest::INHERIT_TS,
+        offset_min: None,
+        start: 0,
+        end: end + closing,
+        no_year: false,
+    })
+}
+
 /// Parse one line.
 pub fn line(text: &str, lineno: u32, ctx: &Ctx, out: &mut Batch) {
     let year = current_year();
-    let Some(stamp) = find_stamp(text, ctx.default_offset_min, year) else {
+    let found = find_stamp(text, ctx.default_offset_min, year);
+    let Some(stamp) = found.or_else(|| invalid_stamp(text, lineno, out)) else {
         out.continuation(lineno, text);
         return;
     };
     let mut ev = Event::new(Kind::Log, stamp.ns);
     ev.line = lineno;
     ev.set_tz_offset(stamp.offset_min);
-    if stamp.offset_min.is_none() {
+    if stamp.offset_min.is_none() && stamp.ns != crate::ingest::INHERIT_TS {
         out.naive_times += 1;
     }
     if stamp.no_year {

@@ -93,6 +93,9 @@ pub struct Source {
     pub error_count: u64,
     /// The first [`KEPT_ERRORS`] parse errors.
     pub errors: Vec<ParseError>,
+    /// Of the parse errors, those whose line was kept (as an event of its own, or repaired)
+    /// rather than skipped.
+    pub errors_kept: u64,
     /// Events whose time carried no zone and were read in the default offset.
     pub naive_times: u64,
     /// A shift applied at load time (`--shift SOURCE=+2h`), in nanoseconds.
@@ -116,6 +119,7 @@ impl Source {
             events: 0,
             error_count: 0,
             errors: Vec::new(),
+            errors_kept: 0,
             naive_times: 0,
             shift_ns: 0,
             notes: Vec::new(),
