@@ -68,7 +68,7 @@ pub fn error_summary(store: &Store) -> Option<String> {
     if total == 0 {
         return None;
     }
-    let kept: u64 = store.sources.iter().map(|s| s.errors_kept).sum();
+    let kept: u64 = store.sources().iter().map(|s| s.errors_kept).sum();
     let fate = match (kept, total - kept) {
         (0, _) => " skipped".to_string(),
         (_, 0) => " kept as events".to_string(),
