@@ -21,6 +21,11 @@ pub struct Follower {
     /// The first bytes of the file, to tell a rewrite of the same length from no change.
     head: Vec<u8>,
     mtime: Option<std::time::SystemTime>,
+    /// Where to start on the first open: the bytes an earlier read (the initial load) took.
+    resume_at: Option<u64>,
+    /// The earlier read ended inside a line (which it parsed): the rest of that line is not a
+    /// record of its own and is skipped.
+    skip_partial: bool,
 }
 
 /// How many leading bytes identify a file's content.
@@ -52,7 +57,49 @@ impl Follower {
             format: None,
             head: Vec::new(),
             mtime: None,
+            resume_at: None,
+            skip_partial: false,
         }
+    }
+
+    /// Follow `path` from byte `from` on, where an earlier read of it (the initial load, which
+    /// took its first `from` bytes) stopped, parsing lines as `format`: nothing written between
+    /// the two reads is lost or read twice, and lines keep their numbers.
+    pub fn resume(path: &str, from: u64, format: Format) -> Follower {
+        let mut f = Follower::new(path);
+        f.resume_at = Some(from);
+        f.format = Some(format);
+        f.parser = line_parser(format);
+        f
+    }
+
+    /// Start at `from` in the file just opened: count the lines before it, keep its head.
+    fn seek_resumed(&mut self, from: u64) -> std::io::Result<()> {
+        let Some(f) = self.file.as_mut() else {
+            return Ok(());
+        };
+        if f.metadata()?.len() < from {
+            // Truncated since the earlier read: everything in it is new.
+            return Ok(());
+        }
+        let (mut lines, mut left, mut last) = (0u32, from, b'\n');
+        let mut buf = vec![0u8; 1 << 20];
+        while left > 0 {
+            let n = f.read(&mut buf[..left.min(1 << 20) as usize])?;
+            if n == 0 {
+                break;
+            }
+            lines += memchr::memchr_iter(b'\n', &buf[..n]).count() as u32;
+            last = buf[n - 1];
+            left -= n as u64;
+        }
+        f.seek(SeekFrom::Start(from))?;
+        self.offset = from;
+        self.lineno = lines + u32::from(last != b'\n');
+        self.skip_partial = last != b'\n';
+        self.head = self.read_head();
+        self.head.truncate(from.min(HEAD as u64) as usize);
+        Ok(())
     }
 
     fn read_head(&self) -> Vec<u8> {
@@ -72,6 +119,9 @@ impl Follower {
                 self.offset = 0;
                 self.partial.clear();
                 self.head.clear();
+                if let Some(from) = self.resume_at.take() {
+                    self.seek_resumed(from)?;
+                }
                 Ok(true)
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
@@ -93,6 +143,15 @@ impl Follower {
         }
         self.offset += buf.len() as u64;
         self.partial.extend_from_slice(&buf);
+        if self.skip_partial {
+            match memchr::memchr(b'\n', &self.partial) {
+                Some(nl) => {
+                    self.partial.drain(..=nl);
+                    self.skip_partial = false;
+                }
+                None => self.partial.clear(),
+            }
+        }
         let Some(last_nl) = memchr::memrchr(b'\n', &self.partial) else {
             return Ok(());
         };
@@ -187,6 +246,39 @@ mod tests {
             .iter()
             .map(|e| ctx.strings.resolve(e.msg.unwrap()).to_string())
             .collect()
+    }
+
+    #[test]
+    fn resumed_where_the_load_stopped_nothing_is_lost_or_read_twice() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("app.log");
+        let ps = p.to_string_lossy().to_string();
+        let ctx = Ctx::new(Strings::new());
+        let line = |m: &str| format!("{{\"ts\":1700000000000,\"msg\":\"{m}\"}}\n");
+        let mut w = std::fs::File::create(&p).unwrap();
+        w.write_all((line("a") + &line("b")).as_bytes()).unwrap();
+        let loaded = std::fs::metadata(&p).unwrap().len();
+        // Written after the load read the file, before the follower starts.
+        w.write_all(line("c").as_bytes()).unwrap();
+        let mut f = Follower::resume(&ps, loaded, Format::Jsonl);
+        let b = f.poll(&ctx).unwrap();
+        assert_eq!(msgs(&ctx, &b), ["c"]);
+        assert_eq!(b.events[0].line, 3);
+        w.write_all(line("d").as_bytes()).unwrap();
+        assert_eq!(msgs(&ctx, &f.poll(&ctx).unwrap()), ["d"]);
+        // The load ended inside a line (and parsed what it had): its rest is not a record.
+        let q = dir.path().join("partial.log");
+        let mut w = std::fs::File::create(&q).unwrap();
+        w.write_all((line("a") + &line("b")[..10]).as_bytes())
+            .unwrap();
+        let loaded = std::fs::metadata(&q).unwrap().len();
+        w.write_all((line("b")[10..].to_string() + &line("c")).as_bytes())
+            .unwrap();
+        let mut f = Follower::resume(&q.to_string_lossy(), loaded, Format::Jsonl);
+        let b = f.poll(&ctx).unwrap();
+        assert_eq!(msgs(&ctx, &b), ["c"]);
+        assert_eq!(b.events[0].line, 3);
+        assert_eq!(b.error_count, 0);
     }
 
     #[test]

@@ -114,7 +114,8 @@ fn new_app(opts: &UiOptions) -> Result<App> {
     Ok(app)
 }
 
-/// Start the initial load, the OTLP receiver and the file followers.
+/// Start the initial load (which starts the file followers where it stopped) and the OTLP
+/// receiver.
 fn start_sources(
     opts: &UiOptions,
     app: &mut App,
@@ -125,7 +126,12 @@ fn start_sources(
     // One string table for the initial load and everything that arrives live.
     let strings = crate::model::Strings::new();
     let load = sources::load_options(opts, progress, &strings);
-    if sources::load(rt, tx, opts, load) {
+    let live_ctx = crate::ingest::Ctx {
+        strings,
+        default_offset_min: opts.load.default_offset_min,
+    };
+    let follow = opts.follow.then(|| live_ctx.clone());
+    if sources::load(rt, tx, opts, load, follow) {
         let total = opts
             .files
             .iter()
@@ -134,19 +140,12 @@ fn start_sources(
             .sum();
         app.loading = Some(Loading { done: 0, total });
     }
-    let live_ctx = crate::ingest::Ctx {
-        strings,
-        default_offset_min: opts.load.default_offset_min,
-    };
     if opts.follow || opts.listen.is_some() {
         app.live = Some(app::LiveStatus::default());
     }
     if let Some(addr) = opts.listen {
         let status = sources::receiver(rt, tx, addr, opts.save.as_ref(), live_ctx.clone())?;
         app.message = Some(status);
-    }
-    if opts.follow {
-        sources::follow(tx, &opts.files, live_ctx);
     }
     Ok(())
 }

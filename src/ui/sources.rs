@@ -44,13 +44,15 @@ pub fn input(tx: Sender<Msg>) {
 }
 
 /// Start the initial load: the files on a blocking task (progress counted in `progress`), the
-/// bundled scenario when there are none, or an empty store when only receiving. Returns
-/// whether a load is under way.
+/// bundled scenario when there are none, or an empty store when only receiving. With `follow`,
+/// the files are followed from where the load stopped reading each (so that nothing written
+/// in between is lost or read twice). Returns whether a load is under way.
 pub fn load(
     rt: &tokio::runtime::Runtime,
     tx: &Sender<Msg>,
     opts: &UiOptions,
     load: LoadOptions,
+    follow: Option<ingest::Ctx>,
 ) -> bool {
     let files = opts.files.clone();
     if files.is_empty() && opts.listen.is_some() {
@@ -65,6 +67,15 @@ pub fn load(
         let tx = tx.clone();
         rt.spawn_blocking(move || {
             let store = ingest::load_files(&files, &load).map_err(|e| e.to_string());
+            if let (Ok(store), Some(ctx)) = (&store, follow) {
+                let from = store
+                    .sources()
+                    .iter()
+                    .filter(|s| files.contains(&s.path))
+                    .map(|s| (s.path.clone(), s.bytes, s.format))
+                    .collect();
+                self::follow(&tx, from, ctx);
+            }
             let _ = tx.send(Msg::Loaded(store));
         });
         true
@@ -143,19 +154,15 @@ pub fn receiver(
     Ok(status)
 }
 
-/// Follow `files` on a thread: what is appended after the initial load arrives as live batches.
-pub fn follow(tx: &Sender<Msg>, files: &[String], ctx: ingest::Ctx) {
+/// Follow files on a thread, each `(path, bytes the initial load read, format)` from where the
+/// load stopped: what is appended arrives as live batches.
+pub fn follow(tx: &Sender<Msg>, files: Vec<(String, u64, Format)>, ctx: ingest::Ctx) {
     let tx = tx.clone();
-    let files = files.to_vec();
     std::thread::spawn(move || {
         let mut followers: Vec<crate::live::follow::Follower> = files
             .iter()
-            .map(|f| crate::live::follow::Follower::new(f))
+            .map(|(path, from, format)| crate::live::follow::Follower::resume(path, *from, *format))
             .collect();
-        // The initial contents come from the normal load: start at each file's end.
-        for f in &mut followers {
-            let _ = f.poll(&ctx);
-        }
         loop {
             std::thread::sleep(Duration::from_millis(200));
             for f in &mut followers {
