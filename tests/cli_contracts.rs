@@ -350,3 +350,44 @@ fn stderr_is_written_only_through_the_escaping_path() {
     }
     assert!(raw.is_empty(), "print through common::say: {raw:?}");
 }
+
+#[test]
+fn a_hypothesis_oracle_on_an_unknown_field_is_a_usage_error() {
+    let out = heisen(&[
+        "minimize",
+        "sample-traces/counter/schedule.jsonl",
+        "--oracle",
+        "hypothesis:expect nosuchfield = 1 when level = error per request",
+        "-o",
+        "-",
+    ]);
+    assert_eq!(code(&out), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("unknown field 'nosuchfield'"));
+    assert!(out.stdout.is_empty(), "no repro is written");
+}
+
+#[test]
+fn minimize_json_to_standard_output_keeps_its_summary_on_stderr() {
+    let out = heisen(&[
+        "minimize",
+        "sample-traces/counter/schedule.jsonl",
+        "--oracle",
+        "race",
+        "--json",
+        "-o",
+        "-",
+    ]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    let repro = String::from_utf8_lossy(&out.stdout);
+    let header: serde_json::Value =
+        serde_json::from_str(repro.lines().next().expect("a header")).expect("json");
+    let summary: serde_json::Value = serde_json::from_str(stderr(&out).trim()).expect("json");
+    assert_eq!(
+        summary["output_events"], header["heisen_repro"]["events"],
+        "{summary}"
+    );
+    assert_eq!(
+        repro.lines().count() as u64,
+        1 + summary["output_events"].as_u64().unwrap()
+    );
+}

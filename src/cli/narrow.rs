@@ -42,10 +42,27 @@ pub fn minimize(a: MinimizeArgs) -> Result<i32> {
     };
     let out = Output::check(&a.output, &a.load.files)?;
     let store = a.load.load()?;
+    // A hypothesis naming a field the data lacks is a usage error, not an oracle that fails.
+    if let crate::analysis::minimize::Oracle::Hypothesis(q) = &oracle {
+        if let Err(e) = crate::query::compile(&store, q) {
+            return Ok(super::query::report(q, &e));
+        }
+    }
     let r = ops::minimise::minimise(&store, &a.load.files, &oracle, &a.oracle)?;
     out.write(r.text.as_bytes())?;
     let m = &r.minimized;
-    if out == Output::Stdout {
+    if a.json {
+        let summary = json!({
+            "oracle": a.oracle, "input_events": m.input_events, "after_slice": m.after_slice,
+            "output_events": m.events.len(), "oracle_calls": m.oracle_calls, "output": a.output,
+            "events": m.events.iter().map(|&i| ev(&store, i)).collect::<Vec<_>>()});
+        if out == Output::Stdout {
+            // The repro is on stdout: the summary goes to stderr, as one JSON line.
+            super::common::say(format_args!("{}", crate::text::json::to_string(&summary)?));
+        } else {
+            print_json(&summary)?;
+        }
+    } else if out == Output::Stdout {
         // The repro is on stdout: the summary goes to stderr.
         super::common::say(format_args!(
             "heisen: {} → {} events, {} oracle calls",
@@ -53,11 +70,6 @@ pub fn minimize(a: MinimizeArgs) -> Result<i32> {
             m.events.len(),
             m.oracle_calls
         ));
-    } else if a.json {
-        print_json(&json!({
-            "oracle": a.oracle, "input_events": m.input_events, "after_slice": m.after_slice,
-            "output_events": m.events.len(), "oracle_calls": m.oracle_calls, "output": a.output,
-            "events": m.events.iter().map(|&i| ev(&store, i)).collect::<Vec<_>>()}))?;
     } else {
         println!(
             "{} → {} events ({} after the causal slice), {} oracle calls; wrote {}",
