@@ -112,6 +112,17 @@ impl Follower {
     }
 
     fn open(&mut self) -> std::io::Result<bool> {
+        // Only a regular file can be followed (a FIFO would block in `open`, and has no
+        // offsets to resume from or rotations to notice): anything else is refused.
+        if std::fs::metadata(&self.path).is_ok_and(|m| !m.is_file()) {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::Unsupported,
+                format!(
+                    "{}: only regular files can be followed (read a FIFO, pipe or device without --follow)",
+                    crate::text::sanitize(&self.path, true)
+                ),
+            ));
+        }
         match File::open(&self.path) {
             Ok(f) => {
                 self.inode = f.metadata()?.ino();
@@ -279,6 +290,24 @@ mod tests {
         assert_eq!(msgs(&ctx, &b), ["c"]);
         assert_eq!(b.events[0].line, 3);
         assert_eq!(b.error_count, 0);
+    }
+
+    #[test]
+    fn what_is_not_a_regular_file_is_refused_without_blocking() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("fifo");
+        let c = std::ffi::CString::new(fifo.to_string_lossy().as_bytes()).unwrap();
+        // SAFETY: mkfifo reads one NUL-terminated path that outlives the call.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let ctx = Ctx::new(Strings::new());
+        for path in [
+            fifo.to_string_lossy().into_owned(),
+            dir.path().to_string_lossy().into_owned(),
+        ] {
+            let e = Follower::new(&path).poll(&ctx).unwrap_err();
+            assert_eq!(e.kind(), std::io::ErrorKind::Unsupported, "{path}");
+            assert!(e.to_string().contains("only regular files"), "{e}");
+        }
     }
 
     #[test]
