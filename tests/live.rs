@@ -29,22 +29,7 @@ impl Drop for Recorder {
 fn start(extra: &[&str]) -> Recorder {
     let dir = tempfile::tempdir().expect("tmp");
     let out = dir.path().join("rec.jsonl").to_string_lossy().to_string();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_heisen"))
-        .args(["record", "--listen", "127.0.0.1:0", "-o", &out])
-        .args(extra)
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start recorder");
-    let mut err = BufReader::new(child.stderr.take().expect("stderr"));
-    let mut line = String::new();
-    let _ = err.read_line(&mut line);
-    let port = line
-        .split("http://127.0.0.1:")
-        .nth(1)
-        .and_then(|r| r.split(' ').next())
-        .and_then(|p| p.parse().ok())
-        .unwrap_or_else(|| panic!("no port in: {line}"));
-    std::thread::spawn(move || for _ in err.lines() {});
+    let (child, port, _) = start_at(&out, 0, extra);
     Recorder {
         child,
         port,
